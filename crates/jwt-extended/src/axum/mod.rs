@@ -1,0 +1,11 @@
+//! The axum glue: the layer, the extractors and the error responses.
+
+mod current_user;
+mod extract;
+mod layer;
+mod response;
+
+pub use current_user::{CurrentUser, UserLoader, UserLookupError};
+pub use extract::{Access, AnyType, Fresh, Jwt, Lenient, Policy, Refresh};
+pub use layer::{JwtLayer, JwtService};
+pub use response::{ErrorHandlers, JwtRejection, default_status};

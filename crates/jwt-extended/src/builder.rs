@@ -1,0 +1,382 @@
+//! [`JwtManagerBuilder`]: every option of Flask-JWT-Extended as a method, checked as a
+//! whole by [`JwtManagerBuilder::build`].
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::response::Response;
+use jsonwebtoken::{Algorithm, AlgorithmFamily};
+use serde_json::{Map, Value};
+
+use crate::axum::ErrorHandlers;
+use crate::claims::{DecodedToken, IdentityKey};
+use crate::config::{CookieConfig, InvalidTokenStatus, JwtConfig, Lifetime, SameSite, TokenLocation};
+use crate::decode::DecodeSettings;
+use crate::error::ConfigError;
+use crate::keys::{KeySet, SigningKey, VerificationKey};
+use crate::manager::{Hooks, Inner, JwtManager};
+use crate::revocation::RevocationCheck;
+
+/// Configures a [`JwtManager`]. Start with [`JwtManager::builder`].
+///
+/// ```
+/// use jwt_extended::{JwtManager, TokenLocation, ConfigError};
+/// use std::time::Duration;
+/// let jwt = JwtManager::builder()
+///     .secret("a-secret-of-at-least-thirty-two-bytes!")
+///     .token_locations([TokenLocation::Headers, TokenLocation::Cookies])
+///     .access_expires(Duration::from_secs(300))
+///     .cookie_secure(true)
+///     .build()
+///     .unwrap();
+/// assert_eq!(jwt.config().token_locations.len(), 2);
+///
+/// // Mistakes are caught when building, not on the first request.
+/// let short = JwtManager::builder().secret("too short").build();
+/// assert!(matches!(short, Err(ConfigError::SecretTooShort { .. })));
+/// ```
+#[derive(Default)]
+#[must_use = "call .build() to obtain the manager"]
+pub struct JwtManagerBuilder {
+    config: JwtConfig,
+    algorithm: Option<Algorithm>,
+    secret: Option<Vec<u8>>,
+    signing: Option<SigningKey>,
+    verification: Vec<VerificationKey>,
+    hooks: Hooks,
+    handlers: ErrorHandlers,
+    revocation: Option<Arc<dyn RevocationCheck>>,
+    deferred_error: Option<ConfigError>,
+}
+
+impl JwtManagerBuilder {
+    /// Replaces the whole configuration (keys and callbacks are kept).
+    pub fn config(mut self, config: JwtConfig) -> Self {
+        self.config = config;
+        self
+    }
+
+    /// The HMAC secret (`JWT_SECRET_KEY`), used with [`Self::algorithm`] (HS256 by default).
+    pub fn secret(mut self, secret: impl AsRef<[u8]>) -> Self {
+        self.secret = Some(secret.as_ref().to_vec());
+        self
+    }
+
+    /// `JWT_ALGORITHM` for the secret given to [`Self::secret`]. For asymmetric
+    /// algorithms, give a [`SigningKey`] instead.
+    pub fn algorithm(mut self, algorithm: Algorithm) -> Self {
+        self.algorithm = Some(algorithm);
+        self
+    }
+
+    /// The key that signs (`JWT_PRIVATE_KEY` + `JWT_PUBLIC_KEY`), possibly with a `kid`.
+    pub fn signing_key(mut self, key: SigningKey) -> Self {
+        self.signing = Some(key);
+        self
+    }
+
+    /// An extra key still accepted for verification (key rotation).
+    pub fn verification_key(mut self, key: VerificationKey) -> Self {
+        self.verification.push(key);
+        self
+    }
+
+    /// `JWT_DECODE_ALGORITHMS`. Default: the algorithms of the configured keys.
+    pub fn decode_algorithms(mut self, algorithms: impl IntoIterator<Item = Algorithm>) -> Self {
+        self.config.decode_algorithms = algorithms.into_iter().collect();
+        self
+    }
+
+    /// `JWT_ACCESS_TOKEN_EXPIRES`.
+    pub fn access_lifetime(mut self, lifetime: Lifetime) -> Self {
+        self.config.access_lifetime = lifetime;
+        self
+    }
+
+    /// `JWT_ACCESS_TOKEN_EXPIRES` as a duration.
+    pub fn access_expires(self, duration: Duration) -> Self {
+        self.access_lifetime(Lifetime::Expires(duration))
+    }
+
+    /// `JWT_REFRESH_TOKEN_EXPIRES`.
+    pub fn refresh_lifetime(mut self, lifetime: Lifetime) -> Self {
+        self.config.refresh_lifetime = lifetime;
+        self
+    }
+
+    /// `JWT_REFRESH_TOKEN_EXPIRES` as a duration.
+    pub fn refresh_expires(self, duration: Duration) -> Self {
+        self.refresh_lifetime(Lifetime::Expires(duration))
+    }
+
+    /// `JWT_DECODE_AUDIENCE`: tokens must carry one of these in `aud`.
+    pub fn decode_audience<S: Into<String>>(mut self, audience: impl IntoIterator<Item = S>) -> Self {
+        self.config.decode_audience = Some(audience.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// `JWT_DECODE_ISSUER`: tokens must carry this `iss`.
+    pub fn decode_issuer(mut self, issuer: impl Into<String>) -> Self {
+        self.config.decode_issuer = Some(issuer.into());
+        self
+    }
+
+    /// `JWT_DECODE_LEEWAY` in seconds.
+    pub fn leeway(mut self, seconds: u64) -> Self {
+        self.config.leeway = seconds;
+        self
+    }
+
+    /// `JWT_ENCODE_AUDIENCE`.
+    pub fn encode_audience<S: Into<String>>(mut self, audience: impl IntoIterator<Item = S>) -> Self {
+        self.config.encode_audience = Some(audience.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// `JWT_ENCODE_ISSUER`.
+    pub fn encode_issuer(mut self, issuer: impl Into<String>) -> Self {
+        self.config.encode_issuer = Some(issuer.into());
+        self
+    }
+
+    /// `JWT_ENCODE_NBF`.
+    pub fn encode_nbf(mut self, on: bool) -> Self {
+        self.config.encode_nbf = on;
+        self
+    }
+
+    /// `JWT_IDENTITY_CLAIM`.
+    pub fn identity_claim(mut self, claim: impl Into<String>) -> Self {
+        self.config.identity_claim = claim.into();
+        self
+    }
+
+    /// `JWT_VERIFY_SUB`.
+    pub fn verify_sub(mut self, on: bool) -> Self {
+        self.config.verify_sub = on;
+        self
+    }
+
+    /// `JWT_ERROR_MESSAGE_KEY`.
+    pub fn error_message_key(mut self, key: impl Into<String>) -> Self {
+        self.config.error_message_key = key.into();
+        self
+    }
+
+    /// `JWT_TOKEN_LOCATION`, in order.
+    pub fn token_locations(mut self, locations: impl IntoIterator<Item = TokenLocation>) -> Self {
+        self.config.token_locations = locations.into_iter().collect();
+        self
+    }
+
+    /// `JWT_TOKEN_LOCATION` by FJE's names (`"headers"`, `"cookies"`, `"query_string"`,
+    /// `"json"`); an unknown name fails [`Self::build`].
+    pub fn token_location_names<S: AsRef<str>>(mut self, names: impl IntoIterator<Item = S>) -> Self {
+        let parsed: Result<Vec<TokenLocation>, ConfigError> = names.into_iter().map(|n| n.as_ref().parse()).collect();
+        match parsed {
+            Ok(locations) => self.config.token_locations = locations,
+            Err(e) => self.deferred_error = Some(e),
+        }
+        self
+    }
+
+    /// `JWT_HEADER_NAME`.
+    pub fn header_name(mut self, name: impl Into<String>) -> Self {
+        self.config.header_name = name.into();
+        self
+    }
+
+    /// `JWT_HEADER_TYPE`; `""` for a bare token.
+    pub fn header_type(mut self, kind: impl Into<String>) -> Self {
+        self.config.header_type = kind.into();
+        self
+    }
+
+    /// `JWT_QUERY_STRING_NAME`.
+    pub fn query_string_name(mut self, name: impl Into<String>) -> Self {
+        self.config.query_string_name = name.into();
+        self
+    }
+
+    /// `JWT_QUERY_STRING_VALUE_PREFIX`.
+    pub fn query_string_value_prefix(mut self, prefix: impl Into<String>) -> Self {
+        self.config.query_string_value_prefix = prefix.into();
+        self
+    }
+
+    /// `JWT_JSON_KEY`.
+    pub fn json_key(mut self, key: impl Into<String>) -> Self {
+        self.config.json_key = key.into();
+        self
+    }
+
+    /// `JWT_REFRESH_JSON_KEY`.
+    pub fn refresh_json_key(mut self, key: impl Into<String>) -> Self {
+        self.config.refresh_json_key = key.into();
+        self
+    }
+
+    /// Edits every cookie and CSRF option at once.
+    pub fn cookies(mut self, edit: impl FnOnce(&mut CookieConfig)) -> Self {
+        edit(&mut self.config.cookies);
+        self
+    }
+
+    /// `JWT_COOKIE_SECURE`.
+    pub fn cookie_secure(self, on: bool) -> Self {
+        self.cookies(|c| c.secure = on)
+    }
+
+    /// `JWT_COOKIE_SAMESITE`.
+    pub fn cookie_same_site(self, same_site: Option<SameSite>) -> Self {
+        self.cookies(|c| c.same_site = same_site)
+    }
+
+    /// `JWT_COOKIE_CSRF_PROTECT`.
+    pub fn cookie_csrf_protect(self, on: bool) -> Self {
+        self.cookies(|c| c.csrf_protect = on)
+    }
+
+    /// 401 (default, RFC 6750) or 422 (FJE) for invalid tokens.
+    pub fn invalid_token_status(mut self, status: InvalidTokenStatus) -> Self {
+        self.config.invalid_token_status = status;
+        self
+    }
+
+    /// Tokens longer than this are refused before any parsing (default 8 KiB).
+    pub fn max_token_bytes(mut self, bytes: usize) -> Self {
+        self.config.max_token_bytes = bytes;
+        self
+    }
+
+    /// The revocation check run on protected routes (FJE `token_in_blocklist_loader`).
+    pub fn revocation(mut self, check: Arc<dyn RevocationCheck>) -> Self {
+        self.revocation = Some(check);
+        self
+    }
+
+    /// FJE `user_identity_loader`: maps the serialised identity to the stored claim value.
+    pub fn identity_loader(mut self, loader: impl Fn(Value) -> Value + Send + Sync + 'static) -> Self {
+        self.hooks.identity_loader = Some(Arc::new(loader));
+        self
+    }
+
+    /// FJE `additional_claims_loader`: claims added to every token, given its identity.
+    pub fn additional_claims_loader(mut self, loader: impl Fn(&Value) -> Map<String, Value> + Send + Sync + 'static) -> Self {
+        self.hooks.additional_claims = Some(Arc::new(loader));
+        self
+    }
+
+    /// FJE `additional_headers_loader`: JOSE headers added to every token.
+    pub fn additional_headers_loader(mut self, loader: impl Fn(&Value) -> Map<String, Value> + Send + Sync + 'static) -> Self {
+        self.hooks.additional_headers = Some(Arc::new(loader));
+        self
+    }
+
+    /// FJE `token_verification_loader`: a last check; `false` answers 400
+    /// `User claims verification failed`.
+    pub fn token_verifier(mut self, verifier: impl Fn(&DecodedToken) -> bool + Send + Sync + 'static) -> Self {
+        self.hooks.token_verifier = Some(Arc::new(verifier));
+        self
+    }
+
+    /// FJE `unauthorized_loader`: no token, or CSRF failure. Gets the message.
+    pub fn on_unauthorized(mut self, f: impl Fn(&str) -> Response + Send + Sync + 'static) -> Self {
+        self.handlers.unauthorized = Some(Arc::new(f));
+        self
+    }
+
+    /// FJE `invalid_token_loader`: malformed, badly signed, wrong type. Gets the message.
+    pub fn on_invalid_token(mut self, f: impl Fn(&str) -> Response + Send + Sync + 'static) -> Self {
+        self.handlers.invalid_token = Some(Arc::new(f));
+        self
+    }
+
+    /// FJE `expired_token_loader`.
+    pub fn on_expired(mut self, f: impl Fn(&DecodedToken) -> Response + Send + Sync + 'static) -> Self {
+        self.handlers.expired = Some(Arc::new(f));
+        self
+    }
+
+    /// FJE `needs_fresh_token_loader`.
+    pub fn on_needs_fresh(mut self, f: impl Fn(&DecodedToken) -> Response + Send + Sync + 'static) -> Self {
+        self.handlers.needs_fresh = Some(Arc::new(f));
+        self
+    }
+
+    /// FJE `revoked_token_loader`.
+    pub fn on_revoked(mut self, f: impl Fn(&DecodedToken) -> Response + Send + Sync + 'static) -> Self {
+        self.handlers.revoked = Some(Arc::new(f));
+        self
+    }
+
+    /// FJE `token_verification_failed_loader`.
+    pub fn on_verification_failed(mut self, f: impl Fn(&DecodedToken) -> Response + Send + Sync + 'static) -> Self {
+        self.handlers.verification_failed = Some(Arc::new(f));
+        self
+    }
+
+    /// FJE `user_lookup_error_loader`.
+    pub fn on_user_lookup_error(mut self, f: impl Fn(&DecodedToken) -> Response + Send + Sync + 'static) -> Self {
+        self.handlers.user_lookup_error = Some(Arc::new(f));
+        self
+    }
+
+    /// A backing service was unavailable (not in FJE). Gets the logged cause.
+    pub fn on_unavailable(mut self, f: impl Fn(&str) -> Response + Send + Sync + 'static) -> Self {
+        self.handlers.unavailable = Some(Arc::new(f));
+        self
+    }
+
+    /// Validates everything and builds the manager. Also installs jsonwebtoken's aws-lc
+    /// crypto provider for the process, so a dependency enabling another backend can
+    /// never make signing panic at run time.
+    pub fn build(self) -> Result<JwtManager, ConfigError> {
+        install_crypto_provider();
+        if let Some(error) = self.deferred_error {
+            return Err(error);
+        }
+        let mut config = self.config;
+        config.validate()?;
+        let algorithm = self.algorithm.unwrap_or(Algorithm::HS256);
+        let signing = match (self.signing, self.secret) {
+            (Some(key), _) => key,
+            (None, Some(secret)) if algorithm.family() == AlgorithmFamily::Hmac => SigningKey::hmac(algorithm, secret),
+            _ => return Err(ConfigError::MissingSigningKey),
+        };
+        let keys = KeySet::new(signing, self.verification)?;
+        if config.decode_algorithms.is_empty() {
+            config.decode_algorithms = keys.algorithms();
+        }
+        if let Some(alg) = config.decode_algorithms.iter().find(|a| !keys.has_family(**a)) {
+            return Err(ConfigError::NoKeyForAlgorithm(*alg));
+        }
+        let decode = DecodeSettings {
+            algorithms: config.decode_algorithms.clone(),
+            audience: config.decode_audience.clone(),
+            issuer: config.decode_issuer.clone(),
+            leeway: config.leeway as f64,
+            identity: IdentityKey::new(&config.identity_claim),
+            verify_sub: config.verify_sub,
+            max_token_bytes: config.max_token_bytes,
+        };
+        let buffers_body = config.token_locations.contains(&TokenLocation::Json) || config.cookies.csrf_check_form;
+        Ok(JwtManager {
+            inner: Arc::new(Inner {
+                config,
+                keys,
+                decode,
+                hooks: self.hooks,
+                handlers: self.handlers,
+                revocation: self.revocation,
+                buffers_body,
+            }),
+        })
+    }
+}
+
+/// Selects aws-lc-rs as jsonwebtoken's crypto backend for this process (idempotent).
+pub fn install_crypto_provider() {
+    // An error means a provider is already installed, which is what we want.
+    let _ = jsonwebtoken::crypto::aws_lc::DEFAULT_PROVIDER.install_default();
+}

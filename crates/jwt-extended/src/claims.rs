@@ -1,0 +1,232 @@
+//! The decoded form of a token: its JOSE header and its claims, with typed accessors for
+//! the claims this library writes (`type`, `fresh`, `jti`, `sid`, `csrf`, times).
+
+use std::fmt;
+
+use serde::de::DeserializeOwned;
+use serde_json::{Map, Value};
+
+/// Whether a token is an access or a refresh token (claim `type`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum TokenType {
+    /// Used to call protected routes. A missing `type` claim means access.
+    Access,
+    /// Used only to obtain new access tokens.
+    Refresh,
+}
+
+impl TokenType {
+    /// The claim value: `"access"` or `"refresh"`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TokenType::Access => "access",
+            TokenType::Refresh => "refresh",
+        }
+    }
+}
+
+impl fmt::Display for TokenType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The `fresh` claim: a plain flag, or "fresh until" a Unix time.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Freshness {
+    /// `true` straight after a password login, `false` after a refresh.
+    Flag(bool),
+    /// Fresh until this Unix time (seconds, may carry a fraction like FJE's timestamps).
+    Until(f64),
+}
+
+impl Freshness {
+    /// Whether the token counts as fresh at `now` (Unix seconds).
+    pub fn is_fresh_at(self, now: f64) -> bool {
+        match self {
+            Freshness::Flag(flag) => flag,
+            Freshness::Until(until) => until >= now,
+        }
+    }
+
+    pub(crate) fn from_claim(value: Option<&Value>) -> Self {
+        match value {
+            Some(Value::Bool(flag)) => Freshness::Flag(*flag),
+            Some(Value::Number(n)) => n.as_f64().map_or(Freshness::Flag(false), Freshness::Until),
+            // Anything else (string, null, object) is hostile or foreign: never fresh.
+            _ => Freshness::Flag(false),
+        }
+    }
+
+    pub(crate) fn to_claim(self) -> Value {
+        match self {
+            Freshness::Flag(flag) => Value::Bool(flag),
+            Freshness::Until(until) => serde_json::Number::from_f64(until).map_or(Value::Bool(false), Value::Number),
+        }
+    }
+}
+
+impl From<bool> for Freshness {
+    fn from(flag: bool) -> Self {
+        Freshness::Flag(flag)
+    }
+}
+
+/// The verified claims of a token.
+///
+/// The raw claims map is exactly what Flask-JWT-Extended's `get_jwt()` returns (including
+/// its defaults: `type` = `"access"`, `fresh` = `false`, `jti` = `null` when missing).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Claims {
+    raw: Map<String, Value>,
+    identity_claim: IdentityKey,
+    token_type: TokenType,
+    fresh: Freshness,
+}
+
+/// The name of the identity claim, shared without allocation for the usual `sub`.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum IdentityKey {
+    Sub,
+    Custom(std::sync::Arc<str>),
+}
+
+impl IdentityKey {
+    pub(crate) fn new(name: &str) -> Self {
+        if name == "sub" {
+            IdentityKey::Sub
+        } else {
+            IdentityKey::Custom(name.into())
+        }
+    }
+
+    pub(crate) fn as_str(&self) -> &str {
+        match self {
+            IdentityKey::Sub => "sub",
+            IdentityKey::Custom(name) => name,
+        }
+    }
+}
+
+impl Claims {
+    pub(crate) fn from_map(mut raw: Map<String, Value>, identity_claim: IdentityKey) -> Self {
+        let token_type = match raw.get("type") {
+            Some(Value::String(t)) if t == "refresh" => TokenType::Refresh,
+            Some(_) => TokenType::Access,
+            None => {
+                raw.insert("type".into(), Value::from("access"));
+                TokenType::Access
+            }
+        };
+        let fresh = Freshness::from_claim(raw.get("fresh"));
+        if !raw.contains_key("fresh") {
+            raw.insert("fresh".into(), Value::Bool(false));
+        }
+        if !raw.contains_key("jti") {
+            raw.insert("jti".into(), Value::Null);
+        }
+        Claims {
+            raw,
+            identity_claim,
+            token_type,
+            fresh,
+        }
+    }
+
+    /// The identity claim's value (`sub` by default).
+    pub fn identity(&self) -> &Value {
+        self.raw.get(self.identity_claim.as_str()).unwrap_or(&Value::Null)
+    }
+
+    /// The identity as a string, when it is one (always, with the default `sub` claim).
+    pub fn subject(&self) -> Option<&str> {
+        self.identity().as_str()
+    }
+
+    pub(crate) fn identity_display(&self) -> String {
+        match self.identity() {
+            Value::String(s) => s.clone(),
+            other => other.to_string(),
+        }
+    }
+
+    /// Access or refresh.
+    pub fn token_type(&self) -> TokenType {
+        self.token_type
+    }
+
+    /// The `fresh` claim.
+    pub fn freshness(&self) -> Freshness {
+        self.fresh
+    }
+
+    /// The token's unique id (`jti`).
+    pub fn jti(&self) -> Option<&str> {
+        self.str_claim("jti")
+    }
+
+    /// The session id (`sid`): one login's family of access and refresh tokens.
+    pub fn session_id(&self) -> Option<&str> {
+        self.str_claim("sid")
+    }
+
+    /// The CSRF double-submit value (`csrf`), present when cookie CSRF protection is on.
+    pub fn csrf(&self) -> Option<&str> {
+        self.str_claim("csrf")
+    }
+
+    /// Expiry (`exp`) in Unix seconds; `None` for tokens created without expiry.
+    pub fn expires_at(&self) -> Option<i64> {
+        self.time_claim("exp")
+    }
+
+    /// Issue time (`iat`) in Unix seconds.
+    pub fn issued_at(&self) -> Option<i64> {
+        self.time_claim("iat")
+    }
+
+    /// Any claim, raw.
+    pub fn get(&self, name: &str) -> Option<&Value> {
+        self.raw.get(name)
+    }
+
+    /// Any claim, deserialised into `T`; `None` when missing or of another shape.
+    pub fn get_as<T: DeserializeOwned>(&self, name: &str) -> Option<T> {
+        self.raw.get(name).and_then(|v| T::deserialize(v).ok())
+    }
+
+    /// A string claim.
+    pub fn str_claim(&self, name: &str) -> Option<&str> {
+        self.raw.get(name).and_then(Value::as_str)
+    }
+
+    /// All claims as a JSON object (FJE's `get_jwt()`).
+    pub fn as_map(&self) -> &Map<String, Value> {
+        &self.raw
+    }
+
+    /// Consumes the claims into their JSON object.
+    pub fn into_map(self) -> Map<String, Value> {
+        self.raw
+    }
+
+    fn time_claim(&self, name: &str) -> Option<i64> {
+        self.raw.get(name).and_then(Value::as_f64).map(|t| t as i64)
+    }
+}
+
+/// A verified token: its JOSE header and its claims.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DecodedToken {
+    /// The JOSE header (`alg`, `typ`, `kid`, and any additional headers).
+    pub header: Map<String, Value>,
+    /// The claims.
+    pub claims: Claims,
+}
+
+impl DecodedToken {
+    /// The `kid` header, when the token names its key.
+    pub fn kid(&self) -> Option<&str> {
+        self.header.get("kid").and_then(Value::as_str)
+    }
+}

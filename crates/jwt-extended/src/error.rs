@@ -1,0 +1,170 @@
+//! Every way a request, a token or a configuration can fail, as typed errors.
+//!
+//! [`JwtError`] is what verification produces; its [`JwtError::message`] matches the text
+//! Flask-JWT-Extended (and PyJWT underneath it) would answer with, so clients written for a
+//! Flask API keep working. How an error becomes an HTTP response is decided by the
+//! manager's error handlers (see [`crate::ErrorHandlers`]).
+
+use std::borrow::Cow;
+
+use crate::claims::DecodedToken;
+
+/// Why a request was refused. The variants follow Flask-JWT-Extended's callbacks: each
+/// group can be given its own response through [`crate::ErrorHandlers`].
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum JwtError {
+    /// No token in any location the route accepts (FJE `unauthorized_loader`).
+    #[error("{0}")]
+    NoToken(String),
+    /// The CSRF double-submit check failed (FJE `unauthorized_loader`).
+    #[error("{0}")]
+    Csrf(&'static str),
+    /// The token is malformed, badly signed, or fails a claim check (FJE `invalid_token_loader`).
+    #[error("{0}")]
+    InvalidToken(Cow<'static, str>),
+    /// The token has expired (FJE `expired_token_loader`). Carries the decoded token.
+    #[error("Token has expired")]
+    Expired(Box<DecodedToken>),
+    /// A refresh token on an access route or the reverse (FJE `invalid_token_loader`).
+    #[error("{}", if *.expected_refresh { "Only refresh tokens are allowed" } else { "Only non-refresh tokens are allowed" })]
+    WrongType {
+        /// `true` when the route wanted a refresh token.
+        expected_refresh: bool,
+        /// The token that was presented.
+        token: Box<DecodedToken>,
+    },
+    /// A fresh token was required (FJE `needs_fresh_token_loader`).
+    #[error("Fresh token required")]
+    NotFresh(Box<DecodedToken>),
+    /// The token, its session or its user was revoked (FJE `revoked_token_loader`).
+    #[error("Token has been revoked")]
+    Revoked(Box<DecodedToken>),
+    /// The application's custom verification refused the token
+    /// (FJE `token_verification_failed_loader`).
+    #[error("User claims verification failed")]
+    VerificationFailed(Box<DecodedToken>),
+    /// The user lookup found nobody for the token's identity (FJE `user_lookup_error_loader`).
+    #[error("Error loading the user {}", .0.claims.identity_display())]
+    UserNotFound(Box<DecodedToken>),
+    /// A backing service (revocation store, user store) could not answer. The request fails
+    /// closed: a token whose revocation could not be checked is never accepted.
+    #[error("Service unavailable")]
+    Unavailable(String),
+    /// A programming error, such as a missing [`crate::JwtLayer`]. Logged, answered with 500.
+    #[error("Internal server error")]
+    Internal(&'static str),
+}
+
+impl JwtError {
+    /// The human message placed under the configured error key (`msg` by default).
+    pub fn message(&self) -> String {
+        self.to_string()
+    }
+
+    /// A stable machine-readable code, for APIs that add an `error` field.
+    pub fn code(&self) -> &'static str {
+        match self {
+            JwtError::NoToken(_) => "authorization_required",
+            JwtError::Csrf(_) => "csrf_failed",
+            JwtError::InvalidToken(_) => "invalid_token",
+            JwtError::Expired(_) => "token_expired",
+            JwtError::WrongType { .. } => "wrong_token_type",
+            JwtError::NotFresh(_) => "fresh_token_required",
+            JwtError::Revoked(_) => "token_revoked",
+            JwtError::VerificationFailed(_) => "claims_verification_failed",
+            JwtError::UserNotFound(_) => "user_not_found",
+            JwtError::Unavailable(_) => "service_unavailable",
+            JwtError::Internal(_) => "internal_error",
+        }
+    }
+
+    /// The decoded token this error is about, when decoding got that far.
+    pub fn token(&self) -> Option<&DecodedToken> {
+        match self {
+            JwtError::Expired(t)
+            | JwtError::NotFresh(t)
+            | JwtError::Revoked(t)
+            | JwtError::VerificationFailed(t)
+            | JwtError::UserNotFound(t)
+            | JwtError::WrongType { token: t, .. } => Some(t),
+            _ => None,
+        }
+    }
+
+    pub(crate) fn invalid(msg: &'static str) -> Self {
+        JwtError::InvalidToken(Cow::Borrowed(msg))
+    }
+}
+
+/// Why a [`crate::JwtManager`] could not be built. Raised once at start-up instead of
+/// failing on every request.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ConfigError {
+    /// No signing key was configured.
+    #[error("no signing key: call .secret(..) or .signing_key(..)")]
+    MissingSigningKey,
+    /// An HMAC secret shorter than the algorithm's minimum.
+    #[error("HMAC secret for {alg:?} is {len} bytes; at least {min} bytes are required")]
+    SecretTooShort {
+        /// The algorithm the secret is for.
+        alg: jsonwebtoken::Algorithm,
+        /// Its length.
+        len: usize,
+        /// The minimum.
+        min: usize,
+    },
+    /// A key cannot be used with the algorithm it was given for.
+    #[error("key {kid:?} does not match algorithm {alg:?}: {reason}")]
+    KeyMismatch {
+        /// The key id, when set.
+        kid: Option<String>,
+        /// The algorithm.
+        alg: jsonwebtoken::Algorithm,
+        /// What went wrong.
+        reason: String,
+    },
+    /// A key file or PEM could not be parsed.
+    #[error("invalid key: {0}")]
+    InvalidKey(String),
+    /// Two keys share one `kid`.
+    #[error("duplicate key id {0:?}")]
+    DuplicateKid(String),
+    /// The decode allowlist names an algorithm no key can verify, or `none`.
+    #[error("decode algorithm {0:?} has no key of its family")]
+    NoKeyForAlgorithm(jsonwebtoken::Algorithm),
+    /// No token location was configured.
+    #[error("at least one token location is required")]
+    NoTokenLocation,
+    /// A location name that is not one of headers, cookies, query_string, json.
+    #[error("'{0}' is not a valid location (expected headers, cookies, query_string or json)")]
+    UnknownLocation(String),
+    /// A required name (header, cookie, query parameter, JSON key, error key) is empty.
+    #[error("{0} must not be empty")]
+    EmptyName(&'static str),
+    /// A name that cannot be used in an HTTP header or cookie.
+    #[error("{0} is not a valid HTTP header or cookie name")]
+    InvalidName(&'static str),
+    /// A token lifetime of zero; "no expiry" must be chosen explicitly.
+    #[error("{0} lifetime is zero; use Lifetime::Unlimited to disable expiry explicitly")]
+    ZeroLifetime(&'static str),
+    /// The identity claim is empty or one of the reserved claims.
+    #[error("identity claim {0:?} collides with a reserved claim")]
+    ReservedIdentityClaim(String),
+}
+
+/// Why a token could not be created.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum TokenError {
+    /// The identity did not serialise to a JSON string while the identity claim is `sub`.
+    #[error("the identity must serialise to a JSON string (claim `sub`)")]
+    IdentityNotString,
+    /// The identity could not be serialised at all.
+    #[error("the identity could not be serialised: {0}")]
+    Serialize(String),
+    /// Additional claims were not a JSON object.
+    #[error("additional claims must be a JSON object")]
+    ClaimsNotObject,
+    /// Signing failed (a broken key).
+    #[error("signing failed: {0}")]
+    Signing(String),
+}

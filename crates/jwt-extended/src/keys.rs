@@ -1,0 +1,320 @@
+//! Signing and verification keys, chosen per token by `kid`, and their JWKS export.
+//!
+//! One [`SigningKey`] signs new tokens; any number of [`VerificationKey`]s are still
+//! accepted, so a key can be rotated without logging anyone out: add the new signing key,
+//! keep the old one as a verification key until its tokens have expired. Each key only
+//! ever verifies algorithms of its own family, so an RSA public key can never be misused
+//! as an HMAC secret (algorithm confusion).
+
+use std::collections::HashMap;
+use std::fmt;
+
+use jsonwebtoken::jwk::{Jwk, JwkSet, PublicKeyUse};
+use jsonwebtoken::{Algorithm, AlgorithmFamily, DecodingKey, EncodingKey};
+
+use crate::error::ConfigError;
+
+/// The key that signs new tokens (with its public half, to verify them).
+#[derive(Clone)]
+pub struct SigningKey {
+    alg: Algorithm,
+    kid: Option<String>,
+    encoding: EncodingKey,
+    decoding: DecodingKey,
+    hmac_len: Option<usize>,
+}
+
+impl fmt::Debug for SigningKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // Never print key material.
+        f.debug_struct("SigningKey")
+            .field("alg", &self.alg)
+            .field("kid", &self.kid)
+            .finish_non_exhaustive()
+    }
+}
+
+impl SigningKey {
+    /// An HMAC key (`HS256`, `HS384` or `HS512`). Its length is checked when the manager
+    /// is built: at least as many bytes as the hash output (32 for `HS256`).
+    ///
+    /// ```
+    /// use jwt_extended::{SigningKey, Algorithm};
+    /// let key = SigningKey::hmac(Algorithm::HS256, "a-secret-of-at-least-thirty-two-bytes!").with_kid("2026-11");
+    /// assert_eq!(key.kid(), Some("2026-11"));
+    /// ```
+    pub fn hmac(alg: Algorithm, secret: impl AsRef<[u8]>) -> Self {
+        let secret = secret.as_ref();
+        SigningKey {
+            alg,
+            kid: None,
+            encoding: EncodingKey::from_secret(secret),
+            decoding: DecodingKey::from_secret(secret),
+            hmac_len: Some(secret.len()),
+        }
+    }
+
+    /// An asymmetric key pair from PEM: RS*/PS* (RSA), ES256/ES384 (EC), EdDSA (Ed25519).
+    /// The private key signs; the public key verifies and is published in the JWKS.
+    pub fn from_pem(alg: Algorithm, private_pem: &[u8], public_pem: &[u8]) -> Result<Self, ConfigError> {
+        let bad = |e: jsonwebtoken::errors::Error| ConfigError::InvalidKey(format!("{alg:?}: {e}"));
+        let (encoding, decoding) = match alg.family() {
+            AlgorithmFamily::Rsa => (
+                EncodingKey::from_rsa_pem(private_pem).map_err(bad)?,
+                DecodingKey::from_rsa_pem(public_pem).map_err(bad)?,
+            ),
+            AlgorithmFamily::Ec => (
+                EncodingKey::from_ec_pem(private_pem).map_err(bad)?,
+                DecodingKey::from_ec_pem(public_pem).map_err(bad)?,
+            ),
+            AlgorithmFamily::Ed => (
+                EncodingKey::from_ed_pem(private_pem).map_err(bad)?,
+                DecodingKey::from_ed_pem(public_pem).map_err(bad)?,
+            ),
+            AlgorithmFamily::Hmac => {
+                return Err(ConfigError::KeyMismatch {
+                    kid: None,
+                    alg,
+                    reason: "use SigningKey::hmac for HMAC algorithms".into(),
+                });
+            }
+        };
+        Ok(SigningKey {
+            alg,
+            kid: None,
+            encoding,
+            decoding,
+            hmac_len: None,
+        })
+    }
+
+    /// Names the key: its `kid` is written into every token header it signs.
+    pub fn with_kid(mut self, kid: impl Into<String>) -> Self {
+        self.kid = Some(kid.into());
+        self
+    }
+
+    /// The algorithm it signs with.
+    pub fn algorithm(&self) -> Algorithm {
+        self.alg
+    }
+
+    /// The key id, if any.
+    pub fn kid(&self) -> Option<&str> {
+        self.kid.as_deref()
+    }
+
+    pub(crate) fn encoding(&self) -> &EncodingKey {
+        &self.encoding
+    }
+}
+
+/// A key that is still accepted for verification but no longer signs (key rotation), or
+/// the public key of another issuer.
+#[derive(Clone)]
+pub struct VerificationKey {
+    alg: Algorithm,
+    kid: Option<String>,
+    decoding: DecodingKey,
+    hmac_len: Option<usize>,
+}
+
+impl fmt::Debug for VerificationKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("VerificationKey")
+            .field("alg", &self.alg)
+            .field("kid", &self.kid)
+            .finish_non_exhaustive()
+    }
+}
+
+impl VerificationKey {
+    /// An HMAC secret that verifies but no longer signs.
+    ///
+    /// ```
+    /// use jwt_extended::{VerificationKey, Algorithm};
+    /// let old = VerificationKey::hmac(Algorithm::HS256, "the-previous-secret-also-32-bytes-long").with_kid("2026-10");
+    /// assert_eq!(old.kid(), Some("2026-10"));
+    /// ```
+    pub fn hmac(alg: Algorithm, secret: impl AsRef<[u8]>) -> Self {
+        let secret = secret.as_ref();
+        VerificationKey {
+            alg,
+            kid: None,
+            decoding: DecodingKey::from_secret(secret),
+            hmac_len: Some(secret.len()),
+        }
+    }
+
+    /// A public key from PEM.
+    pub fn from_pem(alg: Algorithm, public_pem: &[u8]) -> Result<Self, ConfigError> {
+        let bad = |e: jsonwebtoken::errors::Error| ConfigError::InvalidKey(format!("{alg:?}: {e}"));
+        let decoding = match alg.family() {
+            AlgorithmFamily::Rsa => DecodingKey::from_rsa_pem(public_pem).map_err(bad)?,
+            AlgorithmFamily::Ec => DecodingKey::from_ec_pem(public_pem).map_err(bad)?,
+            AlgorithmFamily::Ed => DecodingKey::from_ed_pem(public_pem).map_err(bad)?,
+            AlgorithmFamily::Hmac => {
+                return Err(ConfigError::KeyMismatch {
+                    kid: None,
+                    alg,
+                    reason: "use VerificationKey::hmac for HMAC algorithms".into(),
+                });
+            }
+        };
+        Ok(VerificationKey {
+            alg,
+            kid: None,
+            decoding,
+            hmac_len: None,
+        })
+    }
+
+    /// Names the key; tokens whose header carries this `kid` are verified with it.
+    pub fn with_kid(mut self, kid: impl Into<String>) -> Self {
+        self.kid = Some(kid.into());
+        self
+    }
+
+    /// The algorithm the key was declared for (it verifies its whole family).
+    pub fn algorithm(&self) -> Algorithm {
+        self.alg
+    }
+
+    /// The key id, if any.
+    pub fn kid(&self) -> Option<&str> {
+        self.kid.as_deref()
+    }
+
+    pub(crate) fn decoding(&self) -> &DecodingKey {
+        &self.decoding
+    }
+}
+
+/// The keys of one manager: the signing key (also verifying), then the extra verifiers.
+#[derive(Debug, Clone)]
+pub(crate) struct KeySet {
+    pub(crate) signing: SigningKey,
+    /// Index 0 is the signing key's public half.
+    verifiers: Vec<VerificationKey>,
+    by_kid: HashMap<String, usize>,
+    jwks: JwkSet,
+}
+
+impl KeySet {
+    pub(crate) fn new(signing: SigningKey, extra: Vec<VerificationKey>) -> Result<Self, ConfigError> {
+        let own = VerificationKey {
+            alg: signing.alg,
+            kid: signing.kid.clone(),
+            decoding: signing.decoding.clone(),
+            hmac_len: signing.hmac_len,
+        };
+        let verifiers: Vec<VerificationKey> = std::iter::once(own).chain(extra).collect();
+        let mut by_kid = HashMap::new();
+        for (i, key) in verifiers.iter().enumerate() {
+            check_strength(key.alg, key.kid.as_deref(), key.hmac_len)?;
+            if let Some(kid) = &key.kid
+                && by_kid.insert(kid.clone(), i).is_some()
+            {
+                return Err(ConfigError::DuplicateKid(kid.clone()));
+            }
+        }
+        self_test(&signing)?;
+        let jwks = JwkSet {
+            keys: verifiers.iter().filter_map(public_jwk).collect(),
+        };
+        Ok(KeySet {
+            signing,
+            verifiers,
+            by_kid,
+            jwks,
+        })
+    }
+
+    /// The keys that may verify a token with this `kid` and algorithm, best first.
+    pub(crate) fn candidates<'a>(&'a self, kid: Option<&str>, alg: Algorithm) -> impl Iterator<Item = &'a VerificationKey> + 'a {
+        let family = alg.family();
+        let by_kid = kid.and_then(|k| self.by_kid.get(k)).map(|&i| &self.verifiers[i]);
+        // A token naming an unknown kid gets no candidates at all; one naming none is tried
+        // against the keys without a kid (tokens minted before kids were introduced).
+        let unnamed = if kid.is_none() {
+            Some(self.verifiers.iter().filter(|k| k.kid.is_none()))
+        } else {
+            None
+        };
+        by_kid
+            .into_iter()
+            .chain(unnamed.into_iter().flatten())
+            .filter(move |k| k.alg.family() == family)
+    }
+
+    /// Every algorithm some key can verify: the default decode allowlist.
+    pub(crate) fn algorithms(&self) -> Vec<Algorithm> {
+        let mut algs: Vec<Algorithm> = Vec::new();
+        for key in &self.verifiers {
+            if !algs.contains(&key.alg) {
+                algs.push(key.alg);
+            }
+        }
+        algs
+    }
+
+    pub(crate) fn has_family(&self, alg: Algorithm) -> bool {
+        let family = alg.family();
+        self.verifiers.iter().any(|k| k.alg.family() == family)
+    }
+
+    pub(crate) fn jwks(&self) -> &JwkSet {
+        &self.jwks
+    }
+}
+
+fn check_strength(alg: Algorithm, kid: Option<&str>, hmac_len: Option<usize>) -> Result<(), ConfigError> {
+    let family = alg.family();
+    match (family, hmac_len) {
+        (AlgorithmFamily::Hmac, Some(len)) => {
+            // RFC 7518 §3.2: a key at least as long as the hash output.
+            let min = match alg {
+                Algorithm::HS384 => 48,
+                Algorithm::HS512 => 64,
+                _ => 32,
+            };
+            if len < min {
+                return Err(ConfigError::SecretTooShort { alg, len, min });
+            }
+            Ok(())
+        }
+        (AlgorithmFamily::Hmac, None) | (_, Some(_)) => Err(ConfigError::KeyMismatch {
+            kid: kid.map(str::to_string),
+            alg,
+            reason: "an HMAC algorithm needs a secret and an asymmetric one a PEM key".into(),
+        }),
+        _ => Ok(()),
+    }
+}
+
+/// Signs and verifies a probe so a private key that does not belong to its public key, or
+/// a key of the wrong curve for its algorithm, fails at start-up.
+fn self_test(key: &SigningKey) -> Result<(), ConfigError> {
+    let probe = b"jwt-extended key check";
+    let mismatch = |reason: String| ConfigError::KeyMismatch {
+        kid: key.kid.clone(),
+        alg: key.alg,
+        reason,
+    };
+    let signature = jsonwebtoken::crypto::sign(probe, &key.encoding, key.alg).map_err(|e| mismatch(e.to_string()))?;
+    match jsonwebtoken::crypto::verify(&signature, probe, &key.decoding, key.alg) {
+        Ok(true) => Ok(()),
+        Ok(false) => Err(mismatch("the public key does not verify the private key's signatures".into())),
+        Err(e) => Err(mismatch(e.to_string())),
+    }
+}
+
+fn public_jwk(key: &VerificationKey) -> Option<Jwk> {
+    if key.alg.family() == AlgorithmFamily::Hmac {
+        return None; // secrets are never published
+    }
+    let mut jwk = Jwk::from_decoding_key(&key.decoding, Some(key.alg)).ok()?;
+    jwk.common.key_id = key.kid.clone();
+    jwk.common.public_key_use = Some(PublicKeyUse::Signature);
+    Some(jwk)
+}

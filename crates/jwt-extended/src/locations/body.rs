@@ -1,0 +1,105 @@
+//! Tokens in a JSON body (`{"access_token": ...}`) and CSRF values in form bodies.
+//!
+//! A request body can be read only once, so [`crate::JwtLayer`] reads it before routing,
+//! keeps what matters here in a [`BodyTokens`] request extension, and hands the same bytes
+//! on to the handler.
+
+use std::borrow::Cow;
+
+use http::request::Parts;
+use serde_json::Value;
+
+use super::{FoundToken, Lookup};
+use crate::config::{JwtConfig, TokenLocation};
+use crate::error::JwtError;
+
+/// What the layer found in a buffered JSON or form body.
+#[derive(Debug, Clone, Default)]
+pub struct BodyTokens {
+    /// The value under the access JSON key, when the body was a JSON object holding it.
+    pub json_access: Option<Value>,
+    /// The value under the refresh JSON key.
+    pub json_refresh: Option<Value>,
+    /// The access CSRF form field, for form bodies when form checking is on.
+    pub form_access_csrf: Option<String>,
+    /// The refresh CSRF form field.
+    pub form_refresh_csrf: Option<String>,
+}
+
+impl BodyTokens {
+    /// Extracts what the configuration asks for from a buffered body.
+    pub(crate) fn from_body(config: &JwtConfig, content_type: Option<&str>, body: &[u8]) -> Self {
+        let mut found = BodyTokens::default();
+        if content_type.is_some_and(is_json_content_type) {
+            // Anything but an object (an array, a string, invalid JSON) holds no token.
+            if let Ok(Value::Object(mut map)) = serde_json::from_slice::<Value>(body) {
+                found.json_access = map.remove(&config.json_key);
+                found.json_refresh = map.remove(&config.refresh_json_key);
+            }
+        } else if content_type.is_some_and(is_form_content_type) {
+            let c = &config.cookies;
+            for (k, v) in form_urlencoded::parse(body) {
+                if found.form_access_csrf.is_none() && k == c.access_csrf_field_name.as_str() {
+                    found.form_access_csrf = Some(v.to_string());
+                }
+                if found.form_refresh_csrf.is_none() && k == c.refresh_csrf_field_name.as_str() {
+                    found.form_refresh_csrf = Some(v.to_string());
+                }
+            }
+        }
+        found
+    }
+}
+
+/// Werkzeug's `is_json`: `application/json` or `application/<anything>+json`.
+pub(crate) fn is_json_content_type(content_type: &str) -> bool {
+    let mime = content_type.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+    mime == "application/json" || (mime.starts_with("application/") && mime.ends_with("+json"))
+}
+
+fn is_form_content_type(content_type: &str) -> bool {
+    content_type
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .eq_ignore_ascii_case("application/x-www-form-urlencoded")
+}
+
+pub(super) fn lookup<'a>(parts: &'a Parts, config: &JwtConfig, refresh: bool) -> Result<Lookup<'a>, JwtError> {
+    let content_type = parts.headers.get(http::header::CONTENT_TYPE).and_then(|v| v.to_str().ok());
+    if !content_type.is_some_and(is_json_content_type) {
+        return Ok(Lookup::Missing("Invalid content-type. Must be application/json.".into()));
+    }
+    let Some(body) = parts.extensions.get::<BodyTokens>() else {
+        return Err(JwtError::Internal(
+            "JSON-body tokens need TokenLocation::Json in the configured locations and JwtManager::layer() on the router",
+        ));
+    };
+    let (key, value) = if refresh {
+        (&config.refresh_json_key, &body.json_refresh)
+    } else {
+        (&config.json_key, &body.json_access)
+    };
+    match value {
+        Some(Value::String(token)) if !token.is_empty() => Ok(Lookup::Found(FoundToken {
+            token: Cow::Borrowed(token.as_str()),
+            location: TokenLocation::Json,
+            csrf: None,
+        })),
+        Some(v) if is_truthy(v) => Err(JwtError::invalid("Invalid token type. Token must be a string")),
+        _ => Ok(Lookup::Missing(format!("Missing \"{key}\" key in json data."))),
+    }
+}
+
+/// Python truthiness, which decides between "missing" and "not a string" in FJE.
+fn is_truthy(value: &Value) -> bool {
+    match value {
+        Value::Null => false,
+        Value::Bool(b) => *b,
+        Value::Number(n) => n.as_f64() != Some(0.0),
+        Value::String(s) => !s.is_empty(),
+        Value::Array(a) => !a.is_empty(),
+        Value::Object(o) => !o.is_empty(),
+    }
+}

@@ -1,0 +1,356 @@
+//! [`JwtManager`]: the configuration, the keys and the application's callbacks in one
+//! cheaply cloned value, and the verification of a request in FJE's order.
+
+use std::borrow::Cow;
+use std::sync::Arc;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use http::Method;
+use http::request::Parts;
+use jsonwebtoken::jwk::JwkSet;
+use serde::Serialize;
+use serde_json::{Map, Value};
+
+use crate::axum::ErrorHandlers;
+use crate::builder::JwtManagerBuilder;
+use crate::claims::{DecodedToken, TokenType};
+use crate::config::{JwtConfig, TokenLocation};
+use crate::decode::{DecodeSettings, decode};
+use crate::encode::{IssuedToken, TokenBuilder};
+use crate::error::{JwtError, TokenError};
+use crate::keys::KeySet;
+use crate::locations::find_token;
+use crate::revocation::{Consumption, RevocationCheck, RevocationStore};
+
+/// Seconds since the Unix epoch, with a fraction.
+pub(crate) fn unix_now() -> f64 {
+    SystemTime::now().duration_since(UNIX_EPOCH).map_or(0.0, |d| d.as_secs_f64())
+}
+
+/// Turns an identity into the value stored in the identity claim (FJE `user_identity_loader`).
+pub type IdentityLoader = Arc<dyn Fn(Value) -> Value + Send + Sync>;
+/// Claims or headers added to every token for an identity (FJE `additional_claims_loader`).
+pub type AdditionalLoader = Arc<dyn Fn(&Value) -> Map<String, Value> + Send + Sync>;
+/// A last check of a verified token (FJE `token_verification_loader`); `false` refuses it.
+pub type TokenVerifier = Arc<dyn Fn(&DecodedToken) -> bool + Send + Sync>;
+
+#[derive(Clone, Default)]
+pub(crate) struct Hooks {
+    pub(crate) identity_loader: Option<IdentityLoader>,
+    pub(crate) additional_claims: Option<AdditionalLoader>,
+    pub(crate) additional_headers: Option<AdditionalLoader>,
+    pub(crate) token_verifier: Option<TokenVerifier>,
+}
+
+/// Which token type a route accepts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TypeCheck {
+    /// Access tokens only (the default).
+    Access,
+    /// Refresh tokens only.
+    Refresh,
+    /// Either (FJE `verify_type=False`).
+    Any,
+}
+
+/// What one route requires of a request: FJE's `jwt_required(...)` arguments.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RouteRules {
+    /// Access, refresh or either.
+    pub token_type: TypeCheck,
+    /// Require a fresh token.
+    pub fresh: bool,
+    /// No token at all is fine (the handler sees no identity).
+    pub optional: bool,
+    /// Look only here (in this order) instead of the configured locations.
+    pub locations: Option<&'static [TokenLocation]>,
+    /// Skip the revocation check.
+    pub skip_revocation: bool,
+    /// With `optional`: a present but bad token also counts as anonymous (FJE lacks this).
+    pub invalid_as_anonymous: bool,
+}
+
+impl Default for RouteRules {
+    fn default() -> Self {
+        RouteRules {
+            token_type: TypeCheck::Access,
+            fresh: false,
+            optional: false,
+            locations: None,
+            skip_revocation: false,
+            invalid_as_anonymous: false,
+        }
+    }
+}
+
+/// A request's verified token and where it was found.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Verified {
+    /// Header and claims.
+    pub token: DecodedToken,
+    /// The location it came from.
+    pub location: TokenLocation,
+}
+
+pub(crate) struct Inner {
+    pub(crate) config: JwtConfig,
+    pub(crate) keys: KeySet,
+    pub(crate) decode: DecodeSettings,
+    pub(crate) hooks: Hooks,
+    pub(crate) handlers: ErrorHandlers,
+    pub(crate) revocation: Option<Arc<dyn RevocationCheck>>,
+    pub(crate) buffers_body: bool,
+}
+
+/// The heart of the library: configuration, keys and callbacks. Clone it freely (it is
+/// an `Arc`), install [`JwtManager::layer`] on the router, and protect handlers with the
+/// extractors in [`crate::axum`].
+///
+/// ```
+/// use jwt_extended::JwtManager;
+/// let jwt = JwtManager::builder()
+///     .secret("a-secret-of-at-least-thirty-two-bytes!")
+///     .build()
+///     .expect("valid configuration");
+/// let token = jwt.create_access_token("alice").unwrap();
+/// assert_eq!(jwt.decode_token(&token).unwrap().claims.subject(), Some("alice"));
+/// ```
+#[derive(Clone)]
+pub struct JwtManager {
+    pub(crate) inner: Arc<Inner>,
+}
+
+impl std::fmt::Debug for JwtManager {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("JwtManager")
+            .field("config", &self.inner.config)
+            .field("keys", &self.inner.keys)
+            .finish_non_exhaustive()
+    }
+}
+
+impl JwtManager {
+    /// Starts a configuration with Flask-JWT-Extended's defaults.
+    pub fn builder() -> JwtManagerBuilder {
+        JwtManagerBuilder::default()
+    }
+
+    /// The validated configuration.
+    pub fn config(&self) -> &JwtConfig {
+        &self.inner.config
+    }
+
+    pub(crate) fn keys(&self) -> &KeySet {
+        &self.inner.keys
+    }
+
+    pub(crate) fn hooks(&self) -> &Hooks {
+        &self.inner.hooks
+    }
+
+    pub(crate) fn handlers(&self) -> &ErrorHandlers {
+        &self.inner.handlers
+    }
+
+    pub(crate) fn buffers_body(&self) -> bool {
+        self.inner.buffers_body
+    }
+
+    /// The public verification keys as a JWKS document (`/.well-known/jwks.json`).
+    /// HMAC secrets are never included, so an HMAC-only manager publishes `{"keys": []}`.
+    pub fn jwks(&self) -> &JwkSet {
+        self.inner.keys.jwks()
+    }
+
+    /// Starts an access token for `identity`.
+    pub fn access_token<I: Serialize + ?Sized>(&self, identity: &I) -> TokenBuilder<'_> {
+        TokenBuilder::new(self, TokenType::Access, identity)
+    }
+
+    /// Starts a refresh token for `identity`.
+    pub fn refresh_token<I: Serialize + ?Sized>(&self, identity: &I) -> TokenBuilder<'_> {
+        TokenBuilder::new(self, TokenType::Refresh, identity)
+    }
+
+    /// FJE's `create_access_token(identity)`: a non-fresh access token with the configured
+    /// lifetime.
+    pub fn create_access_token<I: Serialize + ?Sized>(&self, identity: &I) -> Result<String, TokenError> {
+        self.access_token(identity).issue().map(|t| t.token)
+    }
+
+    /// FJE's `create_refresh_token(identity)`.
+    pub fn create_refresh_token<I: Serialize + ?Sized>(&self, identity: &I) -> Result<String, TokenError> {
+        self.refresh_token(identity).issue().map(|t| t.token)
+    }
+
+    /// FJE's `decode_token`: verifies signature and claims (not type, freshness or
+    /// revocation, which depend on the route).
+    pub fn decode_token(&self, token: &str) -> Result<DecodedToken, JwtError> {
+        decode(token, &self.inner.keys, &self.inner.decode, unix_now(), false)
+    }
+
+    /// Like [`Self::decode_token`] but accepts expired tokens (FJE `allow_expired=True`).
+    pub fn decode_token_allow_expired(&self, token: &str) -> Result<DecodedToken, JwtError> {
+        decode(token, &self.inner.keys, &self.inner.decode, unix_now(), true)
+    }
+
+    /// FJE's `verify_jwt_in_request`, framework-neutral: finds, decodes and checks the
+    /// request's token against `rules`. `Ok(None)` means "no token, and that is allowed"
+    /// (optional routes, and OPTIONS requests, which always pass untouched).
+    pub async fn verify_request(&self, parts: &Parts, rules: &RouteRules) -> Result<Option<Verified>, JwtError> {
+        if parts.method == Method::OPTIONS {
+            return Ok(None);
+        }
+        match self.verify_present_token(parts, rules).await {
+            Ok(verified) => Ok(Some(verified)),
+            Err(JwtError::NoToken(_)) if rules.optional => Ok(None),
+            Err(JwtError::Unavailable(e)) => Err(JwtError::Unavailable(e)),
+            Err(JwtError::Internal(e)) => Err(JwtError::Internal(e)),
+            Err(_) if rules.optional && rules.invalid_as_anonymous => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+
+    async fn verify_present_token(&self, parts: &Parts, rules: &RouteRules) -> Result<Verified, JwtError> {
+        let config = &self.inner.config;
+        let locations = rules.locations.unwrap_or(&config.token_locations);
+        let refresh = rules.token_type == TypeCheck::Refresh;
+        let found = find_token(parts, config, locations, refresh)?;
+        let token = decode(&found.token, &self.inner.keys, &self.inner.decode, unix_now(), false)?;
+        if let Some(csrf) = &found.csrf {
+            check_csrf(&token, csrf)?;
+        }
+        let claims = &token.claims;
+        match (rules.token_type, claims.token_type()) {
+            (TypeCheck::Access, TokenType::Refresh) => {
+                return Err(JwtError::WrongType {
+                    expected_refresh: false,
+                    token: Box::new(token),
+                });
+            }
+            (TypeCheck::Refresh, TokenType::Access) => {
+                return Err(JwtError::WrongType {
+                    expected_refresh: true,
+                    token: Box::new(token),
+                });
+            }
+            _ => {}
+        }
+        if rules.fresh && !claims.freshness().is_fresh_at(unix_now()) {
+            return Err(JwtError::NotFresh(Box::new(token)));
+        }
+        if !rules.skip_revocation
+            && let Some(revocation) = &self.inner.revocation
+        {
+            match revocation.is_revoked(&token).await {
+                Ok(false) => {}
+                Ok(true) => return Err(JwtError::Revoked(Box::new(token))),
+                Err(e) => return Err(JwtError::Unavailable(e.0)),
+            }
+        }
+        if let Some(verifier) = &self.inner.hooks.token_verifier
+            && !verifier(&token)
+        {
+            return Err(JwtError::VerificationFailed(Box::new(token)));
+        }
+        Ok(Verified {
+            token,
+            location: found.location,
+        })
+    }
+
+    /// Refresh-token rotation with reuse detection. Marks `refresh` as consumed in `store`;
+    /// on its first use returns a new pair in the same session (access not fresh, the
+    /// refresh token's extra claims carried over). Presenting a consumed token again
+    /// revokes its whole session and answers [`JwtError::Revoked`].
+    ///
+    /// ```
+    /// use jwt_extended::{InMemoryRevocationStore, JwtManager, JwtError};
+    /// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+    /// let store = std::sync::Arc::new(InMemoryRevocationStore::new());
+    /// let jwt = JwtManager::builder().secret("a-secret-of-at-least-thirty-two-bytes!").revocation(store.clone()).build().unwrap();
+    /// let first = jwt.refresh_token("alice").session("s1").issue().unwrap();
+    /// let presented = jwt.decode_token(&first.token).unwrap();
+    /// let pair = jwt.rotate_refresh_token(store.as_ref(), &presented).await.unwrap();
+    /// assert_eq!(pair.refresh.session_id.as_deref(), Some("s1"));
+    /// // A replay of the consumed token revokes the session.
+    /// assert!(matches!(jwt.rotate_refresh_token(store.as_ref(), &presented).await, Err(JwtError::Revoked(_))));
+    /// # });
+    /// ```
+    pub async fn rotate_refresh_token<S: RevocationStore + ?Sized>(
+        &self,
+        store: &S,
+        refresh: &DecodedToken,
+    ) -> Result<TokenPair, JwtError> {
+        self.consume_refresh_token(store, refresh).await?;
+        let claims = &refresh.claims;
+        let reserved = [
+            "fresh",
+            "iat",
+            "jti",
+            "type",
+            "nbf",
+            "csrf",
+            "aud",
+            "iss",
+            "exp",
+            self.config().identity_claim.as_str(),
+        ];
+        let extra: Map<String, Value> = claims
+            .as_map()
+            .iter()
+            .filter(|(k, _)| !reserved.contains(&k.as_str()))
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
+        let fail = |e: TokenError| JwtError::Internal(token_error_text(&e));
+        let access = self.access_token(claims.identity()).claims(&extra).issue().map_err(fail)?;
+        let refresh = self.refresh_token(claims.identity()).claims(&extra).issue().map_err(fail)?;
+        Ok(TokenPair { access, refresh })
+    }
+
+    /// The consuming half of [`Self::rotate_refresh_token`], for servers that build the
+    /// next pair themselves: `Ok(())` on first use; on reuse the session is revoked.
+    pub async fn consume_refresh_token<S: RevocationStore + ?Sized>(&self, store: &S, refresh: &DecodedToken) -> Result<(), JwtError> {
+        let claims = &refresh.claims;
+        let jti = claims.jti().ok_or(JwtError::invalid("Missing claim: jti"))?;
+        let unavailable = |e: crate::revocation::RevocationError| JwtError::Unavailable(e.0);
+        match store.consume_refresh_token(jti, claims.expires_at()).await.map_err(unavailable)? {
+            Consumption::First => Ok(()),
+            Consumption::Reused => {
+                match claims.session_id() {
+                    Some(sid) => store.revoke_session(sid, claims.expires_at()).await.map_err(unavailable)?,
+                    None => store.revoke_token(jti, claims.expires_at()).await.map_err(unavailable)?,
+                }
+                Err(JwtError::Revoked(Box::new(refresh.clone())))
+            }
+        }
+    }
+}
+
+fn token_error_text(e: &TokenError) -> &'static str {
+    match e {
+        TokenError::IdentityNotString => "rotated token identity is not a string",
+        _ => "could not sign the rotated tokens",
+    }
+}
+
+/// A new access token and refresh token.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TokenPair {
+    /// The access token.
+    pub access: IssuedToken,
+    /// The refresh token.
+    pub refresh: IssuedToken,
+}
+
+fn check_csrf(token: &DecodedToken, presented: &Cow<'_, str>) -> Result<(), JwtError> {
+    use subtle::ConstantTimeEq;
+    let Some(expected) = token.claims.csrf() else {
+        return Err(JwtError::invalid("Missing claim: csrf"));
+    };
+    if bool::from(expected.as_bytes().ct_eq(presented.as_bytes())) {
+        Ok(())
+    } else {
+        Err(JwtError::Csrf("CSRF double submit tokens do not match"))
+    }
+}

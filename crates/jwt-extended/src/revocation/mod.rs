@@ -1,0 +1,64 @@
+//! Revocation: of one token (`jti`), of a whole session (`sid`, one login's family of
+//! tokens), and of every token a user was issued up to a cut-off time.
+//!
+//! Flask-JWT-Extended only offers a blocklist hook; here the state is an async trait so it
+//! can live in memory, in a database or in Redis, and refresh-token rotation with reuse
+//! detection is built on it (see [`crate::JwtManager::rotate_refresh_token`]).
+
+mod memory;
+
+pub use memory::InMemoryRevocationStore;
+
+use async_trait::async_trait;
+
+use crate::claims::DecodedToken;
+
+/// A revocation backend could not answer (for example Redis is down). Requests fail
+/// closed with 503: a token whose revocation could not be checked is never accepted.
+#[derive(Debug, Clone, thiserror::Error)]
+#[error("revocation state unavailable: {0}")]
+pub struct RevocationError(pub String);
+
+/// The check run on every protected request (FJE's `token_in_blocklist_loader`).
+#[async_trait]
+pub trait RevocationCheck: Send + Sync + 'static {
+    /// Whether this verified token must be refused.
+    async fn is_revoked(&self, token: &DecodedToken) -> Result<bool, RevocationError>;
+}
+
+/// What happened when a refresh token was presented for rotation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Consumption {
+    /// First use: the caller may issue the next pair.
+    First,
+    /// Already consumed before: a stolen token is being replayed (or a client retried).
+    Reused,
+}
+
+/// A revocation state that can also be written.
+///
+/// Every `expires_at` is the Unix time after which the entry is useless (the blocked
+/// tokens would have expired anyway); stores drop entries after it. `None` keeps the entry.
+#[async_trait]
+pub trait RevocationStore: RevocationCheck {
+    /// Revokes one token by its `jti`.
+    async fn revoke_token(&self, jti: &str, expires_at: Option<i64>) -> Result<(), RevocationError>;
+    /// Revokes every token carrying this `sid`.
+    async fn revoke_session(&self, session_id: &str, expires_at: Option<i64>) -> Result<(), RevocationError>;
+    /// Revokes every token of `identity` issued at or before `cutoff` (Unix seconds).
+    async fn revoke_user_before(&self, identity: &str, cutoff: i64, expires_at: Option<i64>) -> Result<(), RevocationError>;
+    /// Marks a refresh token as used, atomically: of concurrent calls with one `jti`,
+    /// exactly one sees [`Consumption::First`].
+    async fn consume_refresh_token(&self, jti: &str, expires_at: Option<i64>) -> Result<Consumption, RevocationError>;
+}
+
+/// Never revokes anything: the default when no store is configured.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct NoRevocation;
+
+#[async_trait]
+impl RevocationCheck for NoRevocation {
+    async fn is_revoked(&self, _token: &DecodedToken) -> Result<bool, RevocationError> {
+        Ok(false)
+    }
+}
