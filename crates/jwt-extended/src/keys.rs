@@ -9,10 +9,39 @@
 use std::collections::HashMap;
 use std::fmt;
 
+use aws_lc_rs::hmac;
 use jsonwebtoken::jwk::{Jwk, JwkSet, PublicKeyUse};
 use jsonwebtoken::{Algorithm, AlgorithmFamily, DecodingKey, EncodingKey};
 
 use crate::error::ConfigError;
+
+/// An HMAC secret prepared once for each hash (its inner and outer pads), so verifying a
+/// token does not rebuild the key as `jsonwebtoken::crypto::verify` does on every call.
+#[derive(Clone)]
+struct HmacKeys {
+    hs256: hmac::Key,
+    hs384: hmac::Key,
+    hs512: hmac::Key,
+}
+
+impl HmacKeys {
+    fn new(secret: &[u8]) -> Self {
+        HmacKeys {
+            hs256: hmac::Key::new(hmac::HMAC_SHA256, secret),
+            hs384: hmac::Key::new(hmac::HMAC_SHA384, secret),
+            hs512: hmac::Key::new(hmac::HMAC_SHA512, secret),
+        }
+    }
+
+    fn for_alg(&self, alg: Algorithm) -> Option<&hmac::Key> {
+        match alg {
+            Algorithm::HS256 => Some(&self.hs256),
+            Algorithm::HS384 => Some(&self.hs384),
+            Algorithm::HS512 => Some(&self.hs512),
+            _ => None,
+        }
+    }
+}
 
 /// The key that signs new tokens (with its public half, to verify them).
 #[derive(Clone)]
@@ -22,6 +51,7 @@ pub struct SigningKey {
     encoding: EncodingKey,
     decoding: DecodingKey,
     hmac_len: Option<usize>,
+    hmac: Option<HmacKeys>,
 }
 
 impl fmt::Debug for SigningKey {
@@ -51,6 +81,7 @@ impl SigningKey {
             encoding: EncodingKey::from_secret(secret),
             decoding: DecodingKey::from_secret(secret),
             hmac_len: Some(secret.len()),
+            hmac: Some(HmacKeys::new(secret)),
         }
     }
 
@@ -85,6 +116,52 @@ impl SigningKey {
             encoding,
             decoding,
             hmac_len: None,
+            hmac: None,
+        })
+    }
+
+    /// An asymmetric signing key from its private PEM alone; the public half is derived.
+    ///
+    /// ```
+    /// use jwt_extended::{SigningKey, Algorithm};
+    /// # let pem = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/spec/keys/rs256-private.pem"));
+    /// # let Ok(pem) = pem else { return };
+    /// let key = SigningKey::from_private_pem(Algorithm::RS256, &pem).unwrap();
+    /// assert_eq!(key.algorithm(), Algorithm::RS256);
+    /// ```
+    pub fn from_private_pem(alg: Algorithm, private_pem: &[u8]) -> Result<Self, ConfigError> {
+        let bad = |e: jsonwebtoken::errors::Error| ConfigError::InvalidKey(format!("{alg:?}: {e}"));
+        crate::builder::install_crypto_provider();
+        let encoding = match alg.family() {
+            AlgorithmFamily::Rsa => EncodingKey::from_rsa_pem(private_pem).map_err(bad)?,
+            AlgorithmFamily::Ec => EncodingKey::from_ec_pem(private_pem).map_err(bad)?,
+            AlgorithmFamily::Ed => EncodingKey::from_ed_pem(private_pem).map_err(bad)?,
+            AlgorithmFamily::Hmac => {
+                return Err(ConfigError::KeyMismatch {
+                    kid: None,
+                    alg,
+                    reason: "use SigningKey::hmac for HMAC algorithms".into(),
+                });
+            }
+        };
+        let jwk = Jwk::from_encoding_key(&encoding, alg).map_err(bad)?;
+        let decoding = DecodingKey::from_jwk(&jwk).map_err(bad)?;
+        Ok(SigningKey {
+            alg,
+            kid: None,
+            encoding,
+            decoding,
+            hmac_len: None,
+        })
+    }
+
+    /// The public half as a JWK (`None` for HMAC keys, which are never published).
+    pub fn public_jwk(&self) -> Option<Jwk> {
+        public_jwk(&VerificationKey {
+            alg: self.alg,
+            kid: self.kid.clone(),
+            decoding: self.decoding.clone(),
+            hmac_len: self.hmac_len,
         })
     }
 
@@ -117,6 +194,7 @@ pub struct VerificationKey {
     kid: Option<String>,
     decoding: DecodingKey,
     hmac_len: Option<usize>,
+    hmac: Option<HmacKeys>,
 }
 
 impl fmt::Debug for VerificationKey {
@@ -143,6 +221,7 @@ impl VerificationKey {
             kid: None,
             decoding: DecodingKey::from_secret(secret),
             hmac_len: Some(secret.len()),
+            hmac: Some(HmacKeys::new(secret)),
         }
     }
 
@@ -166,6 +245,7 @@ impl VerificationKey {
             kid: None,
             decoding,
             hmac_len: None,
+            hmac: None,
         })
     }
 
@@ -185,8 +265,13 @@ impl VerificationKey {
         self.kid.as_deref()
     }
 
-    pub(crate) fn decoding(&self) -> &DecodingKey {
-        &self.decoding
+    /// Whether `signature` (base64url in the token, `signature_bytes` decoded) signs
+    /// `message` with `alg`. HMAC uses the prepared keys; the rest goes through jsonwebtoken.
+    pub(crate) fn verifies(&self, alg: Algorithm, message: &[u8], signature: &str, signature_bytes: &[u8]) -> bool {
+        match self.hmac.as_ref().and_then(|keys| keys.for_alg(alg)) {
+            Some(key) => hmac::verify(key, message, signature_bytes).is_ok(),
+            None => jsonwebtoken::crypto::verify(signature, message, &self.decoding, alg).unwrap_or(false),
+        }
     }
 }
 
@@ -207,6 +292,7 @@ impl KeySet {
             kid: signing.kid.clone(),
             decoding: signing.decoding.clone(),
             hmac_len: signing.hmac_len,
+            hmac: signing.hmac.clone(),
         };
         let verifiers: Vec<VerificationKey> = std::iter::once(own).chain(extra).collect();
         let mut by_kid = HashMap::new();

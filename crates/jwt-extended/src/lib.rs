@@ -40,6 +40,8 @@ mod cookies;
 mod decode;
 mod encode;
 mod error;
+#[doc(hidden)]
+pub mod fuzzing;
 mod keys;
 mod locations;
 mod manager;
@@ -52,6 +54,7 @@ pub use config::{CookieConfig, InvalidTokenStatus, JwtConfig, Lifetime, SameSite
 pub use encode::{IssuedToken, TokenBuilder};
 pub use error::{ConfigError, JwtError, TokenError};
 pub use jsonwebtoken::Algorithm;
+pub use jsonwebtoken::jwk;
 pub use jsonwebtoken::jwk::JwkSet;
 pub use keys::{SigningKey, VerificationKey};
 pub use locations::BodyTokens;

@@ -1,0 +1,21 @@
+//! `auth-server`: the Flask-JWT-Extended tutorials' application — register, log in,
+//! refresh, log out, protected and admin-only resources, a web page — built on the
+//! `jwt-extended` library, ready to run on an embedded SQLite file.
+
+pub mod auth;
+pub mod clock;
+pub mod error;
+pub mod items;
+pub mod ops;
+pub mod password;
+pub mod revocation;
+pub mod settings;
+pub mod signing;
+pub mod startup;
+pub mod state;
+pub mod store;
+pub mod throttle;
+pub mod users;
+pub mod web;
+
+pub use startup::Application;

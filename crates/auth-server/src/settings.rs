@@ -1,0 +1,251 @@
+//! Every operator setting, from a flag, an `AUTH_*` environment variable or the optional
+//! TOML file (`--config`), in that order of precedence, resolved once into [`Settings`].
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use anyhow::{Context, bail};
+use serde::Deserialize;
+
+/// A value that must never be printed (passwords).
+#[derive(Clone, Default, Deserialize, PartialEq, Eq)]
+#[serde(transparent)]
+pub struct Secret(pub String);
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("\"[redacted]\"")
+    }
+}
+
+impl std::str::FromStr for Secret {
+    type Err = std::convert::Infallible;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Ok(Secret(s.to_string()))
+    }
+}
+
+/// How log lines are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    /// Human-readable, for terminals.
+    Pretty,
+    /// One JSON object per line, for log collectors.
+    Json,
+}
+
+/// The settings as given (flags and environment through clap, or the TOML file): every
+/// field optional so the sources can be layered.
+#[derive(Debug, Clone, Default, Deserialize, clap::Args)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct SettingsArgs {
+    /// Address to listen on.
+    #[arg(long, env = "AUTH_BIND")]
+    pub bind: Option<SocketAddr>,
+    /// Folder for the SQLite file and generated keys.
+    #[arg(long, env = "AUTH_DATA_DIR")]
+    pub data_dir: Option<PathBuf>,
+    /// `sqlite://...` (default: `<data-dir>/auth.db`) or `postgres://...`.
+    #[arg(long, env = "AUTH_DATABASE_URL")]
+    pub database_url: Option<String>,
+    /// `redis://...`: share revocation state and throttling between instances.
+    #[arg(long, env = "AUTH_REDIS_URL")]
+    pub redis_url: Option<String>,
+    /// Access token lifetime (`2s`, `15m`, `1h`, `30d`).
+    #[arg(long, env = "AUTH_ACCESS_TTL")]
+    pub access_ttl: Option<String>,
+    /// Refresh token lifetime.
+    #[arg(long, env = "AUTH_REFRESH_TTL")]
+    pub refresh_ttl: Option<String>,
+    /// Signing algorithm (HS256, HS384, HS512, RS256, ..., ES256, ES384, EdDSA).
+    #[arg(long, env = "AUTH_ALGORITHM")]
+    pub algorithm: Option<String>,
+    /// Signing key file (HMAC secret or private PEM); generated in the data dir for HMAC.
+    #[arg(long, env = "AUTH_SIGNING_KEY_FILE")]
+    pub signing_key_file: Option<PathBuf>,
+    /// Extra verification keys still accepted during a rotation (comma-separated).
+    #[arg(long, env = "AUTH_VERIFICATION_KEY_FILES", value_delimiter = ',')]
+    pub verification_key_files: Option<Vec<PathBuf>>,
+    /// `iss` written into and required of tokens.
+    #[arg(long, env = "AUTH_ISSUER")]
+    pub issuer: Option<String>,
+    /// `aud` written into and required of tokens.
+    #[arg(long, env = "AUTH_AUDIENCE")]
+    pub audience: Option<String>,
+    /// Admin account created (or kept) at start-up.
+    #[arg(long, env = "AUTH_ADMIN_USERNAME")]
+    pub admin_username: Option<String>,
+    /// Password of that admin account.
+    #[arg(long, env = "AUTH_ADMIN_PASSWORD", hide_env_values = true)]
+    pub admin_password: Option<Secret>,
+    /// Mark cookies `Secure` (and send HSTS).
+    #[arg(long, env = "AUTH_COOKIE_SECURE", num_args = 0..=1, default_missing_value = "true")]
+    pub cookie_secure: Option<bool>,
+    /// `pretty` or `json`.
+    #[arg(long, env = "AUTH_LOG_FORMAT")]
+    pub log_format: Option<LogFormat>,
+    /// Largest accepted request body, in bytes.
+    #[arg(long, env = "AUTH_MAX_BODY_BYTES")]
+    pub max_body_bytes: Option<usize>,
+    /// Failed logins allowed per username (and per client IP) within the window.
+    #[arg(long, env = "AUTH_LOGIN_MAX_FAILURES")]
+    pub login_max_failures: Option<u32>,
+    /// The sliding window for counting failed logins (`15m`).
+    #[arg(long, env = "AUTH_LOGIN_WINDOW")]
+    pub login_window: Option<String>,
+}
+
+impl SettingsArgs {
+    /// Fills every unset field of `self` from `lower` (lower precedence).
+    fn or(self, lower: SettingsArgs) -> SettingsArgs {
+        SettingsArgs {
+            bind: self.bind.or(lower.bind),
+            data_dir: self.data_dir.or(lower.data_dir),
+            database_url: self.database_url.or(lower.database_url),
+            redis_url: self.redis_url.or(lower.redis_url),
+            access_ttl: self.access_ttl.or(lower.access_ttl),
+            refresh_ttl: self.refresh_ttl.or(lower.refresh_ttl),
+            algorithm: self.algorithm.or(lower.algorithm),
+            signing_key_file: self.signing_key_file.or(lower.signing_key_file),
+            verification_key_files: self.verification_key_files.or(lower.verification_key_files),
+            issuer: self.issuer.or(lower.issuer),
+            audience: self.audience.or(lower.audience),
+            admin_username: self.admin_username.or(lower.admin_username),
+            admin_password: self.admin_password.or(lower.admin_password),
+            cookie_secure: self.cookie_secure.or(lower.cookie_secure),
+            log_format: self.log_format.or(lower.log_format),
+            max_body_bytes: self.max_body_bytes.or(lower.max_body_bytes),
+            login_max_failures: self.login_max_failures.or(lower.login_max_failures),
+            login_window: self.login_window.or(lower.login_window),
+        }
+    }
+}
+
+/// The resolved settings the server runs with.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub bind: SocketAddr,
+    pub data_dir: PathBuf,
+    pub database_url: String,
+    pub redis_url: Option<String>,
+    pub access_ttl: Duration,
+    pub refresh_ttl: Duration,
+    pub algorithm: jwt_extended::Algorithm,
+    pub signing_key_file: Option<PathBuf>,
+    pub verification_key_files: Vec<PathBuf>,
+    pub issuer: Option<String>,
+    pub audience: Option<String>,
+    pub admin: Option<(String, Secret)>,
+    pub cookie_secure: bool,
+    pub log_format: LogFormat,
+    pub max_body_bytes: usize,
+    pub login_max_failures: u32,
+    pub login_window: Duration,
+}
+
+impl Settings {
+    /// Layers flags/environment over the TOML file (when given) over the defaults.
+    pub fn resolve(args: SettingsArgs, config_file: Option<&Path>) -> anyhow::Result<Settings> {
+        let file = match config_file {
+            Some(path) => {
+                let text = std::fs::read_to_string(path).with_context(|| format!("reading config file {}", path.display()))?;
+                toml::from_str::<SettingsArgs>(&text).with_context(|| format!("parsing config file {}", path.display()))?
+            }
+            None => SettingsArgs::default(),
+        };
+        let a = args.or(file);
+        let data_dir = a.data_dir.unwrap_or_else(|| PathBuf::from("./data"));
+        let database_url = a
+            .database_url
+            .unwrap_or_else(|| format!("sqlite://{}", data_dir.join("auth.db").display()));
+        let algorithm = a.algorithm.as_deref().unwrap_or("HS256");
+        let algorithm: jwt_extended::Algorithm = algorithm.parse().map_err(|_| anyhow::anyhow!("unknown algorithm {algorithm:?}"))?;
+        let admin = match (a.admin_username, a.admin_password) {
+            (Some(user), Some(password)) => Some((user, password)),
+            (None, None) => None,
+            _ => bail!("AUTH_ADMIN_USERNAME and AUTH_ADMIN_PASSWORD must be given together"),
+        };
+        Ok(Settings {
+            bind: a.bind.unwrap_or_else(|| SocketAddr::from(([127, 0, 0, 1], 8080))),
+            data_dir,
+            database_url,
+            redis_url: a.redis_url,
+            access_ttl: parse_duration(a.access_ttl.as_deref().unwrap_or("15m")).context("access-ttl")?,
+            refresh_ttl: parse_duration(a.refresh_ttl.as_deref().unwrap_or("30d")).context("refresh-ttl")?,
+            algorithm,
+            signing_key_file: a.signing_key_file,
+            verification_key_files: a.verification_key_files.unwrap_or_default(),
+            issuer: a.issuer,
+            audience: a.audience,
+            admin,
+            cookie_secure: a.cookie_secure.unwrap_or(false),
+            log_format: a.log_format.unwrap_or(LogFormat::Pretty),
+            max_body_bytes: a.max_body_bytes.unwrap_or(64 * 1024),
+            login_max_failures: a.login_max_failures.unwrap_or(5),
+            login_window: parse_duration(a.login_window.as_deref().unwrap_or("15m")).context("login-window")?,
+        })
+    }
+}
+
+/// Parses `2s`, `15m`, `1h`, `30d`, `1w` or a bare number of seconds. Zero is refused.
+pub fn parse_duration(text: &str) -> anyhow::Result<Duration> {
+    let text = text.trim();
+    let split = text.find(|c: char| !c.is_ascii_digit()).unwrap_or(text.len());
+    let (digits, unit) = text.split_at(split);
+    let n: u64 = digits
+        .parse()
+        .with_context(|| format!("{text:?} is not a duration like 2s, 15m, 30d"))?;
+    let seconds = match unit.trim() {
+        "" | "s" => n,
+        "m" => n * 60,
+        "h" => n * 3600,
+        "d" => n * 86_400,
+        "w" => n * 604_800,
+        other => bail!("unknown duration unit {other:?} in {text:?} (use s, m, h, d or w)"),
+    };
+    if seconds == 0 {
+        bail!("a duration of zero is not allowed");
+    }
+    Ok(Duration::from_secs(seconds))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn humane_durations() {
+        assert_eq!(parse_duration("2s").unwrap(), Duration::from_secs(2));
+        assert_eq!(parse_duration("15m").unwrap(), Duration::from_secs(900));
+        assert_eq!(parse_duration("30d").unwrap(), Duration::from_secs(2_592_000));
+        assert_eq!(parse_duration("90").unwrap(), Duration::from_secs(90));
+        assert!(parse_duration("0s").is_err());
+        assert!(parse_duration("5y").is_err());
+        assert!(parse_duration("m").is_err());
+    }
+
+    #[test]
+    fn flags_beat_file_beat_defaults() {
+        let flags = SettingsArgs {
+            access_ttl: Some("1m".into()),
+            ..Default::default()
+        };
+        let file = SettingsArgs {
+            access_ttl: Some("2m".into()),
+            refresh_ttl: Some("2d".into()),
+            ..Default::default()
+        };
+        let merged = flags.or(file);
+        assert_eq!(merged.access_ttl.as_deref(), Some("1m"));
+        assert_eq!(merged.refresh_ttl.as_deref(), Some("2d"));
+        assert_eq!(merged.bind, None);
+    }
+
+    #[test]
+    fn secrets_are_redacted_in_debug() {
+        let s = Secret("hunter2".into());
+        assert!(!format!("{s:?}").contains("hunter2"));
+    }
+}
