@@ -14,6 +14,7 @@ use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use jsonwebtoken::Algorithm;
 use serde::de::{self, Deserialize, Deserializer, MapAccess, Visitor};
+use serde_json::map::Entry;
 use serde_json::{Map, Value};
 
 use crate::claims::{Claims, DecodedToken, IdentityKey};
@@ -50,7 +51,7 @@ pub(crate) fn decode(
     let header = json_object(&header_bytes, "header")?;
     let payload_bytes = b64_segment(payload_segment, "Invalid payload padding")?;
     let signature = strip_padding(crypto_segment);
-    b64_segment(crypto_segment, "Invalid crypto padding")?;
+    let signature_bytes = b64_segment(crypto_segment, "Invalid crypto padding")?;
     validate_header(&header)?;
     let payload = json_object(&payload_bytes, "payload")?;
 
@@ -63,7 +64,7 @@ pub(crate) fn decode(
     let kid = header.get("kid").and_then(Value::as_str);
     let verified = keys
         .candidates(kid, alg)
-        .any(|key| jsonwebtoken::crypto::verify(signature, signing_input.as_bytes(), key.decoding(), alg).unwrap_or(false));
+        .any(|key| key.verifies(alg, signing_input.as_bytes(), signature, &signature_bytes));
     if !verified {
         return Err(JwtError::invalid("Signature verification failed"));
     }
@@ -103,7 +104,7 @@ fn strip_padding(segment: &str) -> &str {
 fn b64_segment(segment: &str, error: &'static str) -> Result<Vec<u8>, JwtError> {
     let stripped = strip_padding(segment);
     let padding = segment.len() - stripped.len();
-    if padding > 2 || (padding > 0 && segment.len() % 4 != 0) {
+    if padding > 2 || (padding > 0 && !segment.len().is_multiple_of(4)) {
         return Err(JwtError::invalid(error));
     }
     URL_SAFE_NO_PAD.decode(stripped).map_err(|_| JwtError::invalid(error))
@@ -132,12 +133,11 @@ fn validate_header(header: &Map<String, Value>) -> Result<(), JwtError> {
             .as_array()
             .filter(|l| !l.is_empty())
             .ok_or(JwtError::invalid("Invalid 'crit' header: must be a non-empty list"))?;
-        for ext in list {
-            let ext = ext
-                .as_str()
-                .ok_or(JwtError::invalid("Invalid 'crit' header: values must be strings"))?;
-            return Err(JwtError::InvalidToken(Cow::Owned(format!("Unsupported critical extension: {ext}"))));
-        }
+        // The list is non-empty, so its first entry decides (PyJWT checks them in order).
+        let ext = list[0]
+            .as_str()
+            .ok_or(JwtError::invalid("Invalid 'crit' header: values must be strings"))?;
+        return Err(JwtError::InvalidToken(Cow::Owned(format!("Unsupported critical extension: {ext}"))));
     }
     if header.get("b64") == Some(&Value::Bool(false)) {
         return Err(JwtError::invalid(
@@ -230,11 +230,14 @@ impl<'de> Deserialize<'de> for StrictObject {
             fn visit_map<A: MapAccess<'de>>(self, mut access: A) -> Result<StrictObject, A::Error> {
                 let mut map = Map::new();
                 while let Some(key) = access.next_key::<String>()? {
-                    if map.contains_key(&key) {
-                        return Err(de::Error::custom(format_args!("duplicate key {key:?}")));
+                    match map.entry(key) {
+                        Entry::Occupied(entry) => {
+                            return Err(de::Error::custom(format_args!("duplicate key {:?}", entry.key())));
+                        }
+                        Entry::Vacant(entry) => {
+                            entry.insert(access.next_value()?);
+                        }
                     }
-                    let value: Value = access.next_value()?;
-                    map.insert(key, value);
                 }
                 Ok(StrictObject(map))
             }

@@ -152,6 +152,7 @@ impl SigningKey {
             encoding,
             decoding,
             hmac_len: None,
+            hmac: None,
         })
     }
 
@@ -162,6 +163,7 @@ impl SigningKey {
             kid: self.kid.clone(),
             decoding: self.decoding.clone(),
             hmac_len: self.hmac_len,
+            hmac: None,
         })
     }
 

@@ -1,7 +1,6 @@
 //! [`JwtManager`]: the configuration, the keys and the application's callbacks in one
 //! cheaply cloned value, and the verification of a request in FJE's order.
 
-use std::borrow::Cow;
 use std::sync::Arc;
 use std::time::{SystemTime, UNIX_EPOCH};
 
@@ -216,7 +215,17 @@ impl JwtManager {
         let locations = rules.locations.unwrap_or(&config.token_locations);
         let refresh = rules.token_type == TypeCheck::Refresh;
         let found = find_token(parts, config, locations, refresh)?;
-        let token = decode(&found.token, &self.inner.keys, &self.inner.decode, unix_now(), false)?;
+        // FJE decodes an expired token a second time (for the expired callback) and that
+        // second decode compares the CSRF value too, so a CSRF mismatch wins over expiry.
+        let token = match decode(&found.token, &self.inner.keys, &self.inner.decode, unix_now(), false) {
+            Err(JwtError::Expired(expired)) => {
+                if let Some(csrf) = &found.csrf {
+                    check_csrf(&expired, csrf)?;
+                }
+                return Err(JwtError::Expired(expired));
+            }
+            decoded => decoded?,
+        };
         if let Some(csrf) = &found.csrf {
             check_csrf(&token, csrf)?;
         }
@@ -312,6 +321,13 @@ impl JwtManager {
     /// next pair themselves: `Ok(())` on first use; on reuse the session is revoked.
     pub async fn consume_refresh_token<S: RevocationStore + ?Sized>(&self, store: &S, refresh: &DecodedToken) -> Result<(), JwtError> {
         let claims = &refresh.claims;
+        // An access token must never be exchanged for a (long-lived) refresh token.
+        if claims.token_type() != TokenType::Refresh {
+            return Err(JwtError::WrongType {
+                expected_refresh: true,
+                token: Box::new(refresh.clone()),
+            });
+        }
         let jti = claims.jti().ok_or(JwtError::invalid("Missing claim: jti"))?;
         let unavailable = |e: crate::revocation::RevocationError| JwtError::Unavailable(e.0);
         match store.consume_refresh_token(jti, claims.expires_at()).await.map_err(unavailable)? {
@@ -343,7 +359,7 @@ pub struct TokenPair {
     pub refresh: IssuedToken,
 }
 
-fn check_csrf(token: &DecodedToken, presented: &Cow<'_, str>) -> Result<(), JwtError> {
+fn check_csrf(token: &DecodedToken, presented: &str) -> Result<(), JwtError> {
     use subtle::ConstantTimeEq;
     let Some(expected) = token.claims.csrf() else {
         return Err(JwtError::invalid("Missing claim: csrf"));

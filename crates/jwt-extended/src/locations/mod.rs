@@ -3,8 +3,8 @@
 //! location that holds a token decides, even when that token turns out to be bad.
 
 mod body;
-mod cookie;
-mod header;
+pub(crate) mod cookie;
+pub(crate) mod header;
 mod query;
 
 pub use body::BodyTokens;

@@ -1,0 +1,28 @@
+//! The library's HTTP-level integration tests, as one test binary (one link instead of
+//! one per file): Flask-JWT-Extended's own test-suite behaviours, request by request,
+//! through an axum router and `tower::ServiceExt::oneshot`, plus what FJE lacks.
+//!
+//! Run with `cargo test -p jwt-extended --test http`.
+
+mod support;
+
+mod claims;
+mod config;
+mod cookies;
+mod csrf;
+mod custom_verification;
+mod errors;
+mod fresh;
+mod headers;
+mod hostile;
+mod json_body;
+mod keys;
+mod locations;
+mod optional;
+mod options_passthrough;
+mod props;
+mod query_string;
+mod revocation;
+mod rotation;
+mod token_types;
+mod user_lookup;
