@@ -12,7 +12,7 @@ use crate::axum::ErrorHandlers;
 use crate::claims::{DecodedToken, IdentityKey};
 use crate::config::{CookieConfig, InvalidTokenStatus, JwtConfig, Lifetime, SameSite, TokenLocation};
 use crate::decode::DecodeSettings;
-use crate::error::ConfigError;
+use crate::error::{ConfigError, JwtError};
 use crate::keys::{KeySet, SigningKey, VerificationKey};
 use crate::manager::{Hooks, Inner, JwtManager};
 use crate::revocation::RevocationCheck;
@@ -325,6 +325,25 @@ impl JwtManagerBuilder {
     /// A backing service was unavailable (not in FJE). Gets the logged cause.
     pub fn on_unavailable(mut self, f: impl Fn(&str) -> Response + Send + Sync + 'static) -> Self {
         self.handlers.unavailable = Some(Arc::new(f));
+        self
+    }
+
+    /// One handler for every situation that has no specific `on_*` handler: the place to
+    /// give all token errors one house style (an `error` code field, say).
+    ///
+    /// ```
+    /// use axum::{Json, response::IntoResponse};
+    /// use jwt_extended::{JwtManager, JwtError};
+    /// let jwt = JwtManager::builder()
+    ///     .secret("a-secret-of-at-least-thirty-two-bytes!")
+    ///     .on_error(|e: &JwtError| (http::StatusCode::UNAUTHORIZED, Json(serde_json::json!({"msg": e.message(), "error": e.code()}))).into_response())
+    ///     .build()
+    ///     .unwrap();
+    /// let response = jwt.error_response(&JwtError::NoToken("Missing Authorization Header".into()));
+    /// assert_eq!(response.status(), 401);
+    /// ```
+    pub fn on_error(mut self, f: impl Fn(&JwtError) -> Response + Send + Sync + 'static) -> Self {
+        self.handlers.any = Some(Arc::new(f));
         self
     }
 

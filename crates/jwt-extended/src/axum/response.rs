@@ -16,6 +16,7 @@ use crate::manager::JwtManager;
 
 type MessageHandler = Arc<dyn Fn(&str) -> Response + Send + Sync>;
 type TokenHandler = Arc<dyn Fn(&DecodedToken) -> Response + Send + Sync>;
+type ErrorHandler = Arc<dyn Fn(&JwtError) -> Response + Send + Sync>;
 
 /// The application's replacements for the default error responses, one per situation
 /// (set through the `on_*` methods of [`crate::JwtManagerBuilder`]).
@@ -29,6 +30,7 @@ pub struct ErrorHandlers {
     pub(crate) verification_failed: Option<TokenHandler>,
     pub(crate) user_lookup_error: Option<TokenHandler>,
     pub(crate) unavailable: Option<MessageHandler>,
+    pub(crate) any: Option<ErrorHandler>,
 }
 
 /// The rejection of every extractor of this crate: a [`JwtError`] answered the way the
@@ -111,7 +113,9 @@ impl JwtManager {
                 None
             }
         };
-        custom.unwrap_or_else(|| default_response(error, &self.config().error_message_key, self.config().invalid_token_status))
+        custom
+            .or_else(|| h.any.as_ref().map(|f| f(error)))
+            .unwrap_or_else(|| default_response(error, &self.config().error_message_key, self.config().invalid_token_status))
     }
 }
 

@@ -126,6 +126,25 @@ async fn handlers_only_replace_their_own_situation() {
 }
 
 #[tokio::test]
+async fn the_catch_all_handler_covers_what_specific_handlers_leave() {
+    let jwt = builder()
+        .on_error(|e| text(498, format!("{}|{}", e.code(), e.message())))
+        .on_expired(|_| text(499, "expired".into()))
+        .build()
+        .unwrap();
+    let app = app(&jwt);
+    let reply = get("/protected").send(&app).await;
+    assert_eq!(reply.status.as_u16(), 498);
+    assert_eq!(&reply.body[..], b"authorization_required|Missing Authorization Header");
+    let token = jwt.create_access_token("alice").unwrap();
+    let reply = fetch(&app, "/protected", &format!("{token}x")).await;
+    assert_eq!(&reply.body[..], b"invalid_token|Signature verification failed");
+    let expired = jwt.access_token("alice").claim("exp", now() - 10).issue().unwrap().token;
+    let reply = fetch(&app, "/protected", &expired).await;
+    assert_eq!((reply.status.as_u16(), &reply.body[..]), (499, &b"expired"[..]));
+}
+
+#[tokio::test]
 async fn error_response_and_codes_are_usable_directly() {
     let jwt = manager();
     let error = jwt.decode_token("a.b").unwrap_err();
