@@ -17,7 +17,7 @@ pub enum ApiError {
     #[error("{msg}")]
     Validation {
         msg: String,
-        errors: BTreeMap<&'static str, Vec<String>>,
+        errors: BTreeMap<String, Vec<String>>,
     },
     /// 400 for malformed input.
     #[error("{0}")]
@@ -34,6 +34,12 @@ pub enum ApiError {
     /// 409.
     #[error("{0}")]
     Conflict(&'static str),
+    /// 413: the body exceeds the configured limit.
+    #[error("Request body too large")]
+    PayloadTooLarge,
+    /// 415: a body in a format the route does not read.
+    #[error("{0}")]
+    UnsupportedMediaType(&'static str),
     /// 429 with the seconds to wait.
     #[error("Too many failed login attempts, try again later")]
     RateLimited { retry_after: u64 },
@@ -51,12 +57,49 @@ pub enum ApiError {
 
 impl ApiError {
     /// A validation failure of one field.
-    pub fn field(field: &'static str, message: impl Into<String>) -> Self {
-        let message = message.into();
-        ApiError::Validation {
-            msg: format!("{field}: {message}"),
-            errors: BTreeMap::from([(field, vec![message])]),
-        }
+    pub fn field(field: impl Into<String>, message: impl Into<String>) -> Self {
+        Self::fields(BTreeMap::from([(field.into(), vec![message.into()])]))
+    }
+
+    /// A validation failure of several fields; `msg` names the first failure.
+    pub fn fields(errors: BTreeMap<String, Vec<String>>) -> Self {
+        let msg = errors
+            .iter()
+            .find_map(|(field, messages)| messages.first().map(|m| format!("{field}: {m}")))
+            .unwrap_or_else(|| "Invalid request".to_string());
+        ApiError::Validation { msg, errors }
+    }
+
+    /// 401 with the code that names why.
+    pub fn unauthorized(msg: &'static str, code: &'static str) -> Self {
+        ApiError::Unauthorized { msg, code }
+    }
+}
+
+/// The JSON body of every error response (documented once for the OpenAPI document).
+#[derive(Debug, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+pub struct ErrorBody {
+    /// A human-readable message (the Flask-JWT-Extended text for token errors).
+    #[schema(example = "Token has expired")]
+    pub msg: String,
+    /// A stable machine-readable code (`token_expired`, `invalid_credentials`, ...).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(example = "token_expired")]
+    pub error: Option<String>,
+    /// Per-field messages, on validation failures.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub errors: Option<BTreeMap<String, Vec<String>>>,
+}
+
+impl From<jwt_extended::RevocationError> for ApiError {
+    fn from(e: jwt_extended::RevocationError) -> Self {
+        ApiError::Unavailable(e.0)
+    }
+}
+
+impl From<jwt_extended::TokenError> for ApiError {
+    fn from(e: jwt_extended::TokenError) -> Self {
+        ApiError::Internal(format!("issuing a token: {e}"))
     }
 }
 
@@ -88,6 +131,14 @@ impl IntoResponse for ApiError {
             ApiError::Forbidden(msg) => (StatusCode::FORBIDDEN, json!({ "msg": msg, "error": "forbidden" })),
             ApiError::NotFound(msg) => (StatusCode::NOT_FOUND, json!({ "msg": msg, "error": "not_found" })),
             ApiError::Conflict(msg) => (StatusCode::CONFLICT, json!({ "msg": msg, "error": "conflict" })),
+            ApiError::PayloadTooLarge => (
+                StatusCode::PAYLOAD_TOO_LARGE,
+                json!({ "msg": self.to_string(), "error": "payload_too_large" }),
+            ),
+            ApiError::UnsupportedMediaType(msg) => (
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                json!({ "msg": msg, "error": "unsupported_media_type" }),
+            ),
             ApiError::RateLimited { .. } => (
                 StatusCode::TOO_MANY_REQUESTS,
                 json!({ "msg": self.to_string(), "error": "rate_limited" }),
@@ -111,9 +162,10 @@ impl IntoResponse for ApiError {
         let mut response = (status, Json(body)).into_response();
         match &self {
             ApiError::Unauthorized { .. } => {
+                // No token was presented (a password was): RFC 6750 §3.1 challenge without a code.
                 response
                     .headers_mut()
-                    .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer error=\"invalid_token\""));
+                    .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
             }
             ApiError::RateLimited { retry_after } => {
                 response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(*retry_after));

@@ -1,13 +1,17 @@
 //! `auth-server`: the Flask-JWT-Extended tutorials' application — register, log in,
 //! refresh, log out, protected and admin-only resources, a web page — built on the
-//! `jwt-extended` library, ready to run on an embedded SQLite file.
+//! `jwt-extended` library, ready to run on an embedded SQLite file, or as several
+//! instances sharing PostgreSQL and Redis.
 
 pub mod auth;
+pub mod cli;
 pub mod clock;
 pub mod error;
+pub mod extract;
 pub mod items;
 pub mod ops;
 pub mod password;
+pub mod redis_client;
 pub mod revocation;
 pub mod settings;
 pub mod signing;

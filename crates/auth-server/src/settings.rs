@@ -42,59 +42,65 @@ pub enum LogFormat {
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct SettingsArgs {
     /// Address to listen on.
-    #[arg(long, env = "AUTH_BIND")]
+    #[arg(long, global = true, env = "AUTH_BIND")]
     pub bind: Option<SocketAddr>,
     /// Folder for the SQLite file and generated keys.
-    #[arg(long, env = "AUTH_DATA_DIR")]
+    #[arg(long, global = true, env = "AUTH_DATA_DIR")]
     pub data_dir: Option<PathBuf>,
     /// `sqlite://...` (default: `<data-dir>/auth.db`) or `postgres://...`.
-    #[arg(long, env = "AUTH_DATABASE_URL")]
+    #[arg(long, global = true, env = "AUTH_DATABASE_URL")]
     pub database_url: Option<String>,
     /// `redis://...`: share revocation state and throttling between instances.
-    #[arg(long, env = "AUTH_REDIS_URL")]
+    #[arg(long, global = true, env = "AUTH_REDIS_URL")]
     pub redis_url: Option<String>,
+    /// Prefix of every Redis key (`auth:`), to share one Redis between deployments.
+    #[arg(long, global = true, env = "AUTH_REDIS_KEY_PREFIX")]
+    pub redis_key_prefix: Option<String>,
     /// Access token lifetime (`2s`, `15m`, `1h`, `30d`).
-    #[arg(long, env = "AUTH_ACCESS_TTL")]
+    #[arg(long, global = true, env = "AUTH_ACCESS_TTL")]
     pub access_ttl: Option<String>,
     /// Refresh token lifetime.
-    #[arg(long, env = "AUTH_REFRESH_TTL")]
+    #[arg(long, global = true, env = "AUTH_REFRESH_TTL")]
     pub refresh_ttl: Option<String>,
     /// Signing algorithm (HS256, HS384, HS512, RS256, ..., ES256, ES384, EdDSA).
-    #[arg(long, env = "AUTH_ALGORITHM")]
+    #[arg(long, global = true, env = "AUTH_ALGORITHM")]
     pub algorithm: Option<String>,
     /// Signing key file (HMAC secret or private PEM); generated in the data dir for HMAC.
-    #[arg(long, env = "AUTH_SIGNING_KEY_FILE")]
+    #[arg(long, global = true, env = "AUTH_SIGNING_KEY_FILE")]
     pub signing_key_file: Option<PathBuf>,
     /// Extra verification keys still accepted during a rotation (comma-separated).
-    #[arg(long, env = "AUTH_VERIFICATION_KEY_FILES", value_delimiter = ',')]
+    #[arg(long, global = true, env = "AUTH_VERIFICATION_KEY_FILES", value_delimiter = ',')]
     pub verification_key_files: Option<Vec<PathBuf>>,
     /// `iss` written into and required of tokens.
-    #[arg(long, env = "AUTH_ISSUER")]
+    #[arg(long, global = true, env = "AUTH_ISSUER")]
     pub issuer: Option<String>,
     /// `aud` written into and required of tokens.
-    #[arg(long, env = "AUTH_AUDIENCE")]
+    #[arg(long, global = true, env = "AUTH_AUDIENCE")]
     pub audience: Option<String>,
     /// Admin account created (or kept) at start-up.
-    #[arg(long, env = "AUTH_ADMIN_USERNAME")]
+    #[arg(long, global = true, env = "AUTH_ADMIN_USERNAME")]
     pub admin_username: Option<String>,
     /// Password of that admin account.
-    #[arg(long, env = "AUTH_ADMIN_PASSWORD", hide_env_values = true)]
+    #[arg(long, global = true, env = "AUTH_ADMIN_PASSWORD", hide_env_values = true)]
     pub admin_password: Option<Secret>,
     /// Mark cookies `Secure` (and send HSTS).
-    #[arg(long, env = "AUTH_COOKIE_SECURE", num_args = 0..=1, default_missing_value = "true")]
+    #[arg(long, global = true, env = "AUTH_COOKIE_SECURE", num_args = 0..=1, default_missing_value = "true")]
     pub cookie_secure: Option<bool>,
     /// `pretty` or `json`.
-    #[arg(long, env = "AUTH_LOG_FORMAT")]
+    #[arg(long, global = true, env = "AUTH_LOG_FORMAT")]
     pub log_format: Option<LogFormat>,
     /// Largest accepted request body, in bytes.
-    #[arg(long, env = "AUTH_MAX_BODY_BYTES")]
+    #[arg(long, global = true, env = "AUTH_MAX_BODY_BYTES")]
     pub max_body_bytes: Option<usize>,
     /// Failed logins allowed per username (and per client IP) within the window.
-    #[arg(long, env = "AUTH_LOGIN_MAX_FAILURES")]
+    #[arg(long, global = true, env = "AUTH_LOGIN_MAX_FAILURES")]
     pub login_max_failures: Option<u32>,
     /// The sliding window for counting failed logins (`15m`).
-    #[arg(long, env = "AUTH_LOGIN_WINDOW")]
+    #[arg(long, global = true, env = "AUTH_LOGIN_WINDOW")]
     pub login_window: Option<String>,
+    /// Longest time a request may take before it is answered 503 (`30s`).
+    #[arg(long, global = true, env = "AUTH_REQUEST_TIMEOUT")]
+    pub request_timeout: Option<String>,
 }
 
 impl SettingsArgs {
@@ -105,6 +111,7 @@ impl SettingsArgs {
             data_dir: self.data_dir.or(lower.data_dir),
             database_url: self.database_url.or(lower.database_url),
             redis_url: self.redis_url.or(lower.redis_url),
+            redis_key_prefix: self.redis_key_prefix.or(lower.redis_key_prefix),
             access_ttl: self.access_ttl.or(lower.access_ttl),
             refresh_ttl: self.refresh_ttl.or(lower.refresh_ttl),
             algorithm: self.algorithm.or(lower.algorithm),
@@ -119,17 +126,25 @@ impl SettingsArgs {
             max_body_bytes: self.max_body_bytes.or(lower.max_body_bytes),
             login_max_failures: self.login_max_failures.or(lower.login_max_failures),
             login_window: self.login_window.or(lower.login_window),
+            request_timeout: self.request_timeout.or(lower.request_timeout),
         }
     }
 }
 
-/// The resolved settings the server runs with.
-#[derive(Debug, Clone)]
+/// The resolved settings the server runs with. `Debug` hides the admin password and any
+/// password inside the database or Redis URL.
+#[derive(Clone)]
 pub struct Settings {
     pub bind: SocketAddr,
     pub data_dir: PathBuf,
+    /// `sqlite://FILE` (the default, in the data dir) or `postgres://user:pass@host/db`
+    /// (several instances sharing one database).
     pub database_url: String,
+    /// `redis://...` (`rediss://` for TLS): revocations and login throttling shared by
+    /// every instance; `None` keeps them in process memory.
     pub redis_url: Option<String>,
+    /// Prefix of every Redis key.
+    pub redis_key_prefix: String,
     pub access_ttl: Duration,
     pub refresh_ttl: Duration,
     pub algorithm: jwt_extended::Algorithm,
@@ -143,6 +158,48 @@ pub struct Settings {
     pub max_body_bytes: usize,
     pub login_max_failures: u32,
     pub login_window: Duration,
+    pub request_timeout: Duration,
+}
+
+impl std::fmt::Debug for Settings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Settings")
+            .field("bind", &self.bind)
+            .field("data_dir", &self.data_dir)
+            .field("database_url", &redact_url(&self.database_url))
+            .field("redis_url", &self.redis_url.as_deref().map(redact_url))
+            .field("redis_key_prefix", &self.redis_key_prefix)
+            .field("access_ttl", &self.access_ttl)
+            .field("refresh_ttl", &self.refresh_ttl)
+            .field("algorithm", &self.algorithm)
+            .field("signing_key_file", &self.signing_key_file)
+            .field("verification_key_files", &self.verification_key_files)
+            .field("issuer", &self.issuer)
+            .field("audience", &self.audience)
+            .field("admin", &self.admin)
+            .field("cookie_secure", &self.cookie_secure)
+            .field("log_format", &self.log_format)
+            .field("max_body_bytes", &self.max_body_bytes)
+            .field("login_max_failures", &self.login_max_failures)
+            .field("login_window", &self.login_window)
+            .field("request_timeout", &self.request_timeout)
+            .finish()
+    }
+}
+
+/// `scheme://user:password@host/...` with the password replaced, for logs.
+pub fn redact_url(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_string();
+    };
+    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let Some(at) = rest[..authority_end].rfind('@') else {
+        return url.to_string();
+    };
+    match rest[..at].split_once(':') {
+        Some((user, _password)) => format!("{scheme}://{user}:[redacted]@{}", &rest[at + 1..]),
+        None => url.to_string(),
+    }
 }
 
 impl Settings {
@@ -172,6 +229,7 @@ impl Settings {
             data_dir,
             database_url,
             redis_url: a.redis_url,
+            redis_key_prefix: a.redis_key_prefix.unwrap_or_else(|| "auth:".to_string()),
             access_ttl: parse_duration(a.access_ttl.as_deref().unwrap_or("15m")).context("access-ttl")?,
             refresh_ttl: parse_duration(a.refresh_ttl.as_deref().unwrap_or("30d")).context("refresh-ttl")?,
             algorithm,
@@ -185,6 +243,7 @@ impl Settings {
             max_body_bytes: a.max_body_bytes.unwrap_or(64 * 1024),
             login_max_failures: a.login_max_failures.unwrap_or(5),
             login_window: parse_duration(a.login_window.as_deref().unwrap_or("15m")).context("login-window")?,
+            request_timeout: parse_duration(a.request_timeout.as_deref().unwrap_or("30s")).context("request-timeout")?,
         })
     }
 }
@@ -247,5 +306,38 @@ mod tests {
     fn secrets_are_redacted_in_debug() {
         let s = Secret("hunter2".into());
         assert!(!format!("{s:?}").contains("hunter2"));
+    }
+
+    #[test]
+    fn settings_debug_hides_every_password() {
+        let args = SettingsArgs {
+            admin_username: Some("root".into()),
+            admin_password: Some(Secret("admin-pass-123".into())),
+            database_url: Some("postgres://app:db-pass-456@db.internal:5432/auth".into()),
+            redis_url: Some("redis://:redis-pass-789@cache:6379/0".into()),
+            ..Default::default()
+        };
+        let printed = format!("{:?}", Settings::resolve(args, None).unwrap());
+        for secret in ["admin-pass-123", "db-pass-456", "redis-pass-789"] {
+            assert!(!printed.contains(secret), "{secret} leaked in {printed}");
+        }
+        assert!(printed.contains("db.internal:5432/auth"), "{printed}");
+        assert!(printed.contains("root"), "{printed}");
+    }
+
+    #[test]
+    fn urls_without_passwords_are_unchanged() {
+        assert_eq!(redact_url("sqlite://./data/auth.db"), "sqlite://./data/auth.db");
+        assert_eq!(redact_url("redis://cache:6379"), "redis://cache:6379");
+        assert_eq!(redact_url("postgres://u:p@h/db?x=@"), "postgres://u:[redacted]@h/db?x=@");
+    }
+
+    #[test]
+    fn toml_keys_are_kebab_case_and_checked() {
+        let parsed: SettingsArgs = toml::from_str("bind = \"0.0.0.0:9000\"\naccess-ttl = \"5m\"\nrequest-timeout = \"10s\"").unwrap();
+        assert_eq!(parsed.bind, Some("0.0.0.0:9000".parse().unwrap()));
+        assert_eq!(parsed.access_ttl.as_deref(), Some("5m"));
+        assert_eq!(parsed.request_timeout.as_deref(), Some("10s"));
+        assert!(toml::from_str::<SettingsArgs>("no-such-key = 1").is_err());
     }
 }

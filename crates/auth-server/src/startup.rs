@@ -11,10 +11,11 @@ use axum::Router;
 use tokio::net::TcpListener;
 
 use crate::password::PasswordHasher;
-use crate::revocation::PersistentRevocations;
+use crate::redis_client::RedisClient;
 use crate::settings::Settings;
 use crate::state::AppState;
 use crate::store::DynStore;
+use crate::store::postgres::PostgresStore;
 use crate::store::sqlite::SqliteStore;
 use crate::throttle::LoginThrottle;
 
@@ -28,22 +29,7 @@ pub struct Application {
 impl Application {
     /// Opens the store, loads keys and revocations, creates the start-up admin and binds.
     pub async fn build(settings: Settings) -> anyhow::Result<Self> {
-        jwt_extended::install_crypto_provider();
-        std::fs::create_dir_all(&settings.data_dir).with_context(|| format!("creating data directory {}", settings.data_dir.display()))?;
-        let store = connect_store(&settings.database_url).await?;
-        let revocations = Arc::new(PersistentRevocations::load(store.clone()).await.context("loading revocations")?);
-        let jwt = crate::auth::build_jwt_manager(&settings, revocations.clone())?;
-        let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
-        let hasher = PasswordHasher::new(cores);
-        let throttle = Arc::new(LoginThrottle::new(settings.login_max_failures, settings.login_window));
-        let state = AppState {
-            settings: Arc::new(settings),
-            store,
-            jwt,
-            revocations,
-            hasher,
-            throttle,
-        };
+        let state = build_state(settings).await?;
         crate::users::ensure_admin(&state).await?;
         let listener = TcpListener::bind(state.settings.bind)
             .await
@@ -64,9 +50,48 @@ impl Application {
 
     /// Serves until Ctrl-C or SIGTERM; in-flight requests finish first.
     pub async fn run_until_stopped(self) -> anyhow::Result<()> {
-        spawn_pruner(self.state.clone());
-        run(self.listener, self.router, shutdown_signal()).await
+        self.run_until(shutdown_signal()).await
     }
+
+    /// Serves until `shutdown` completes (tests use a channel); in-flight requests finish.
+    pub async fn run_until(self, shutdown: impl Future<Output = ()> + Send + 'static) -> anyhow::Result<()> {
+        let pruner = spawn_pruner(self.state.clone());
+        let result = run(self.listener, self.router, shutdown).await;
+        pruner.abort();
+        result
+    }
+}
+
+/// Everything the handlers share, without binding a port: the store (migrated), the
+/// revocation state, the token manager and the password hasher. The CLI commands use it.
+pub async fn build_state(settings: Settings) -> anyhow::Result<AppState> {
+    jwt_extended::install_crypto_provider();
+    std::fs::create_dir_all(&settings.data_dir).with_context(|| format!("creating data directory {}", settings.data_dir.display()))?;
+    let store = connect_store(&settings.database_url).await?;
+    let redis = match &settings.redis_url {
+        Some(url) => Some(RedisClient::new(url, &settings.redis_key_prefix).context("configuring Redis")?),
+        None => None,
+    };
+    let revocations = crate::revocation::connect(store.clone(), redis.clone())
+        .await
+        .context("loading revocations")?;
+    let jwt = crate::auth::build_jwt_manager(&settings, revocations.clone())?;
+    let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+    let hasher = PasswordHasher::new(cores);
+    let throttle = Arc::new(LoginThrottle::new(
+        settings.login_max_failures,
+        settings.login_window,
+        redis.clone(),
+    ));
+    Ok(AppState {
+        settings: Arc::new(settings),
+        store,
+        jwt,
+        revocations,
+        hasher,
+        throttle,
+        redis,
+    })
 }
 
 /// Serves `router` on `listener` until `shutdown` completes.
@@ -77,28 +102,70 @@ pub async fn run(listener: TcpListener, router: Router, shutdown: impl Future<Ou
     Ok(())
 }
 
-/// Every route, with the token layer and the HTTP middleware.
+/// Every route, with the token layer and the HTTP middleware. Auth is enforced per route
+/// by the extractors, so unknown routes are 404 and wrong methods 405, never 401.
 pub fn router(state: AppState) -> Router {
-    Router::new()
+    let settings = state.settings.clone();
+    let routes = Router::new()
         .merge(crate::auth::router())
         .merge(crate::users::router())
         .merge(crate::items::router())
         .merge(crate::ops::router())
         .merge(crate::web::router())
+        .method_not_allowed_fallback(crate::ops::method_not_allowed)
         .fallback(crate::ops::not_found)
         .layer(state.jwt.layer())
-        .with_state(state)
+        .with_state(state);
+    with_middleware(routes, &settings)
 }
 
+/// The HTTP middleware around `routes`, outermost first: request id, credential headers
+/// marked sensitive, request logging, `Set-Cookie` marked sensitive, metrics, the request
+/// deadline and the body limit.
+pub fn with_middleware(routes: Router, settings: &Settings) -> Router {
+    use axum::middleware::{from_fn, from_fn_with_state};
+    use http::header::{AUTHORIZATION, COOKIE, PROXY_AUTHORIZATION, SET_COOKIE};
+    use tower_http::sensitive_headers::{SetSensitiveRequestHeadersLayer, SetSensitiveResponseHeadersLayer};
+
+    use crate::ops::{limits, metrics, request_id};
+
+    metrics::handle();
+    let csrf = http::HeaderName::from_static("x-csrf-token");
+    routes
+        .layer(axum::extract::DefaultBodyLimit::max(settings.max_body_bytes))
+        .layer(from_fn_with_state(settings.max_body_bytes, limits::body_limit))
+        .layer(from_fn_with_state(settings.request_timeout, limits::timeout))
+        .layer(from_fn(metrics::track))
+        .layer(SetSensitiveResponseHeadersLayer::new([SET_COOKIE]))
+        .layer(request_id::trace_layer())
+        .layer(SetSensitiveRequestHeadersLayer::new([
+            AUTHORIZATION,
+            PROXY_AUTHORIZATION,
+            COOKIE,
+            csrf,
+        ]))
+        .layer(from_fn(request_id::request_id))
+}
+
+/// The store for `url`: `sqlite:` (embedded file) or `postgres://` / `postgresql://`.
 async fn connect_store(url: &str) -> anyhow::Result<DynStore> {
+    let shown = crate::settings::redact_url(url);
     if url.starts_with("sqlite:") {
-        Ok(Arc::new(SqliteStore::connect(url).await.with_context(|| format!("opening {url}"))?))
+        Ok(Arc::new(
+            SqliteStore::connect(url).await.with_context(|| format!("opening {shown}"))?,
+        ))
+    } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        Ok(Arc::new(
+            PostgresStore::connect(url)
+                .await
+                .with_context(|| format!("connecting to {shown}"))?,
+        ))
     } else {
-        anyhow::bail!("unsupported database URL {url:?} (expected sqlite://...)")
+        anyhow::bail!("unsupported database URL {shown:?} (expected sqlite://... or postgres://...)")
     }
 }
 
-fn spawn_pruner(state: AppState) {
+fn spawn_pruner(state: AppState) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
         let mut ticker = tokio::time::interval(Duration::from_secs(60));
         loop {
@@ -107,7 +174,7 @@ fn spawn_pruner(state: AppState) {
                 tracing::warn!(error = %e, "pruning expired revocations failed");
             }
         }
-    });
+    })
 }
 
 async fn shutdown_signal() {

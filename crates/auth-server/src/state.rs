@@ -1,12 +1,13 @@
-//! What every handler can reach: the store, the token manager, the revocation state and
-//! the password hasher, cheaply cloned per request.
+//! What every handler can reach: the store, the token manager, the revocation state, the
+//! password hasher, the login throttle and Redis (when configured), cheaply cloned per request.
 
 use std::sync::Arc;
 
 use jwt_extended::JwtManager;
 
 use crate::password::PasswordHasher;
-use crate::revocation::PersistentRevocations;
+use crate::redis_client::RedisClient;
+use crate::revocation::DynRevocations;
 use crate::settings::Settings;
 use crate::store::DynStore;
 use crate::throttle::LoginThrottle;
@@ -17,7 +18,9 @@ pub struct AppState {
     pub settings: Arc<Settings>,
     pub store: DynStore,
     pub jwt: JwtManager,
-    pub revocations: Arc<PersistentRevocations>,
+    pub revocations: DynRevocations,
     pub hasher: PasswordHasher,
     pub throttle: Arc<LoginThrottle>,
+    /// The shared Redis, when `AUTH_REDIS_URL` is set.
+    pub redis: Option<RedisClient>,
 }

@@ -267,6 +267,12 @@ impl VerificationKey {
         self.kid.as_deref()
     }
 
+    /// The public key as a JWK (`None` for HMAC secrets), e.g. to name it by its
+    /// RFC 7638 thumbprint like the signing key it used to be.
+    pub fn public_jwk(&self) -> Option<Jwk> {
+        public_jwk(self)
+    }
+
     /// Whether `signature` (base64url in the token, `signature_bytes` decoded) signs
     /// `message` with `alg`. HMAC uses the prepared keys; the rest goes through jsonwebtoken.
     pub(crate) fn verifies(&self, alg: Algorithm, message: &[u8], signature: &str, signature_bytes: &[u8]) -> bool {

@@ -1,22 +1,36 @@
 //! Authentication endpoints (`/api/v1/auth/...`, `/.well-known/jwks.json`) and the
 //! token manager they share with every protected route.
 
-use std::sync::Arc;
+pub mod caller;
+mod errors;
+pub mod login;
+pub mod logout;
+pub mod password;
+pub mod refresh;
+pub mod register;
+pub mod response;
+pub mod revoke;
+pub mod sessions;
+pub mod tokens;
 
 use axum::Json;
 use axum::Router;
 use axum::extract::State;
-use axum::response::{IntoResponse, Response};
-use axum::routing::get;
-use jwt_extended::{InvalidTokenStatus, JwtError, JwtManager};
+use axum::routing::{delete, get, post, put};
+use jwt_extended::{InvalidTokenStatus, JwtManager};
+use utoipa::OpenApi;
+use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
 
-use crate::revocation::PersistentRevocations;
+pub use errors::token_error_response;
+
+use crate::revocation::DynRevocations;
 use crate::settings::Settings;
 use crate::state::AppState;
 
 /// The library manager configured from the settings: headers, cookies (with CSRF) and the
-/// JSON body (for refresh tokens) as token locations, the revocation state on every route.
-pub fn build_jwt_manager(settings: &Settings, revocations: Arc<PersistentRevocations>) -> anyhow::Result<JwtManager> {
+/// JSON body (for refresh tokens) as token locations, the revocation state on every route,
+/// and error bodies with `msg` and an `error` code.
+pub fn build_jwt_manager(settings: &Settings, revocations: DynRevocations) -> anyhow::Result<JwtManager> {
     let (signing, verification) = crate::signing::load_keys(settings)?;
     let mut builder = JwtManager::builder()
         .signing_key(signing)
@@ -36,27 +50,88 @@ pub fn build_jwt_manager(settings: &Settings, revocations: Arc<PersistentRevocat
     if let Some(audience) = &settings.audience {
         builder = builder.encode_audience([audience.clone()]).decode_audience([audience.clone()]);
     }
-    Ok(builder.build()?)
-}
-
-/// A token error found inside a handler, answered like the extractors answer.
-pub fn token_error_response(error: &JwtError) -> Response {
-    let status = jwt_extended::axum::default_status(error, InvalidTokenStatus::Unauthorized);
-    let mut response = (status, Json(serde_json::json!({ "msg": error.message(), "error": error.code() }))).into_response();
-    if status == http::StatusCode::UNAUTHORIZED {
-        response.headers_mut().insert(
-            http::header::WWW_AUTHENTICATE,
-            http::HeaderValue::from_static("Bearer error=\"invalid_token\""),
-        );
-    }
-    response
+    Ok(errors::with_error_bodies(builder).build()?)
 }
 
 /// The auth routes.
 pub fn router() -> Router<AppState> {
-    Router::new().route("/.well-known/jwks.json", get(jwks))
+    Router::new()
+        .route("/.well-known/jwks.json", get(jwks))
+        .route("/api/v1/auth/register", post(register::register))
+        .route("/api/v1/auth/login", post(login::login))
+        .route("/api/v1/auth/fresh-login", post(login::fresh_login))
+        .route("/api/v1/auth/refresh", post(refresh::refresh))
+        .route("/api/v1/auth/logout", post(logout::logout))
+        .route("/api/v1/auth/logout/access", post(logout::logout_access))
+        .route("/api/v1/auth/logout/refresh", post(logout::logout_refresh))
+        .route("/api/v1/auth/logout-all", post(logout::logout_all))
+        .route("/api/v1/auth/sessions", get(sessions::list_sessions))
+        .route("/api/v1/auth/sessions/{id}", delete(sessions::delete_session))
+        .route("/api/v1/auth/password", put(password::change_password))
 }
 
+/// The public verification keys (`{"keys": []}` with HMAC).
+#[utoipa::path(
+    get,
+    path = "/.well-known/jwks.json",
+    tag = "auth",
+    responses((status = 200, description = "JSON Web Key Set", content_type = "application/json", body = Object)),
+    security(())
+)]
 async fn jwks(State(state): State<AppState>) -> Json<jwt_extended::JwkSet> {
     Json(state.jwt.jwks().clone())
+}
+
+/// Adds the `bearer` security scheme the handlers refer to.
+struct BearerScheme;
+
+impl utoipa::Modify for BearerScheme {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        let mut http = Http::new(HttpAuthScheme::Bearer);
+        http.bearer_format = Some("JWT".into());
+        components.add_security_scheme("bearer", SecurityScheme::Http(http));
+    }
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    paths(
+        jwks,
+        register::register,
+        login::login,
+        login::fresh_login,
+        refresh::refresh,
+        logout::logout,
+        logout::logout_access,
+        logout::logout_refresh,
+        logout::logout_all,
+        sessions::list_sessions,
+        sessions::delete_session,
+        password::change_password,
+    ),
+    components(schemas(
+        crate::error::ErrorBody,
+        register::RegisterRequest,
+        login::LoginRequest,
+        login::FreshLoginRequest,
+        response::Transport,
+        response::TokenPairResponse,
+        response::CookieTokensResponse,
+        response::AccessTokenResponse,
+        logout::MessageResponse,
+        logout::LogoutAllResponse,
+        sessions::SessionView,
+        sessions::SessionList,
+        password::ChangePasswordRequest,
+        password::ChangePasswordResponse,
+    )),
+    modifiers(&BearerScheme),
+    tags((name = "auth", description = "Register, log in, refresh, log out, sessions, password"))
+)]
+struct AuthApi;
+
+/// The OpenAPI document of the auth routes (merged into `/openapi.json`).
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    AuthApi::openapi()
 }

@@ -1,27 +1,31 @@
-//! Operations: health and readiness probes, metrics, the OpenAPI document and docs, and
-//! the logging set-up.
+//! Operations: health and readiness probes, metrics, the OpenAPI document and its docs
+//! page, request ids and logging, and the JSON answers for unknown routes and methods.
 
+pub mod docs;
+pub mod health;
+pub mod limits;
+pub mod logging;
+pub mod metrics;
+pub mod openapi;
+pub mod request_id;
+
+use axum::Json;
 use axum::Router;
-use axum::extract::State;
-use axum::routing::get;
+use axum::response::{IntoResponse, Response};
 use http::StatusCode;
 
-use crate::error::ApiError;
-use crate::settings::LogFormat;
+use crate::error::{ApiError, ErrorBody};
 use crate::state::AppState;
 
-/// The operations routes.
+pub use logging::init_tracing;
+
+/// The operations routes: probes, `/metrics`, `/openapi.json` and `/docs`.
 pub fn router() -> Router<AppState> {
-    Router::new().route("/healthz", get(healthz)).route("/readyz", get(readyz))
-}
-
-async fn healthz() -> StatusCode {
-    StatusCode::OK
-}
-
-async fn readyz(State(state): State<AppState>) -> Result<StatusCode, ApiError> {
-    state.store.ping().await?;
-    Ok(StatusCode::OK)
+    Router::new()
+        .merge(health::router())
+        .merge(metrics::router())
+        .merge(openapi::router())
+        .merge(docs::router())
 }
 
 /// Unknown routes: 404 with a JSON body (never 401: auth is layered per route).
@@ -29,12 +33,17 @@ pub async fn not_found() -> ApiError {
     ApiError::NotFound("Not found")
 }
 
-/// Installs the global tracing subscriber (`RUST_LOG` filters, default `info`).
-pub fn init_tracing(format: LogFormat) {
-    let filter = tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into());
-    let builder = tracing_subscriber::fmt().with_env_filter(filter);
-    let _ = match format {
-        LogFormat::Json => builder.json().try_init(),
-        LogFormat::Pretty => builder.try_init(),
+/// A known path with a method it does not serve: 405 with a JSON body (axum adds `Allow`).
+pub async fn method_not_allowed() -> Response {
+    error_response(StatusCode::METHOD_NOT_ALLOWED, "Method not allowed", "method_not_allowed")
+}
+
+/// A JSON error body for the answers produced by the middleware itself.
+pub(crate) fn error_response(status: StatusCode, msg: &str, code: &str) -> Response {
+    let body = ErrorBody {
+        msg: msg.to_string(),
+        error: Some(code.to_string()),
+        errors: None,
     };
+    (status, Json(body)).into_response()
 }

@@ -3,7 +3,12 @@
 //! `Ok` has made its write durable (committed) before returning.
 
 mod model;
+pub mod postgres;
+mod rows;
+mod sql;
 pub mod sqlite;
+#[cfg(test)]
+mod tests;
 
 pub use model::{Item, NewItem, NewSession, NewUser, RevocationKind, RevocationRecord, Role, RotateOutcome, Session, User, UserUpdate};
 
@@ -25,6 +30,15 @@ pub enum StoreError {
 impl From<sqlx::Error> for StoreError {
     fn from(e: sqlx::Error) -> Self {
         StoreError::Unavailable(e.to_string())
+    }
+}
+
+/// A unique-constraint violation as [`StoreError::Conflict`] about `what`; any other error
+/// as unavailable.
+fn conflict_on_unique(e: sqlx::Error, what: &'static str) -> StoreError {
+    match &e {
+        sqlx::Error::Database(db) if db.is_unique_violation() => StoreError::Conflict(what),
+        _ => e.into(),
     }
 }
 

@@ -145,7 +145,7 @@ pub struct RevocationRecord {
 }
 
 /// A demo item (the tutorials' `/item` resource).
-#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Item {
     pub name: String,
     pub price: f64,

@@ -1,22 +1,21 @@
-//! Login throttling: failed attempts counted per username and per client IP in a sliding
-//! window; past the limit, logins answer 429 with `Retry-After`, whether or not the user
-//! exists. A success clears the username's count.
+//! Login throttling counters in process memory (one instance, or instances without
+//! Redis, each counting on its own).
 
 use std::collections::{HashMap, VecDeque};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 /// In-process failure counters.
-pub struct LoginThrottle {
+pub struct MemoryThrottle {
     max_failures: u32,
     window: Duration,
     failures: Mutex<HashMap<String, VecDeque<Instant>>>,
 }
 
-impl LoginThrottle {
+impl MemoryThrottle {
     /// Allows `max_failures` failures per key within `window`.
     pub fn new(max_failures: u32, window: Duration) -> Self {
-        LoginThrottle {
+        MemoryThrottle {
             max_failures,
             window,
             failures: Mutex::new(HashMap::new()),
@@ -68,7 +67,7 @@ mod tests {
 
     #[test]
     fn blocks_after_the_limit_and_resets_on_success() {
-        let t = LoginThrottle::new(2, Duration::from_secs(60));
+        let t = MemoryThrottle::new(2, Duration::from_secs(60));
         let keys = vec!["user:alice".to_string(), "ip:1.2.3.4".to_string()];
         assert_eq!(t.retry_after(&keys), None);
         t.record_failure(&keys);

@@ -1,0 +1,84 @@
+//! Who is calling: the claims of a verified token the handlers decide on (user id from
+//! `sub`, admin flag, session, freshness), read once instead of in every handler.
+
+use jwt_extended::axum::{Jwt, Policy};
+use jwt_extended::{DecodedToken, JwtError, TokenLocation};
+
+use crate::error::ApiError;
+
+/// The caller named by a verified token.
+#[derive(Debug, Clone)]
+pub struct Caller {
+    /// The user id (`sub`).
+    pub id: i64,
+    /// The `username` claim.
+    pub username: String,
+    /// The `is_admin` claim (or `role` = `admin`).
+    pub is_admin: bool,
+    /// The session (`sid`).
+    pub session_id: Option<String>,
+    /// Where the token came from (cookie responses are answered with cookies).
+    pub location: TokenLocation,
+    /// The whole token, for token errors about it.
+    pub token: DecodedToken,
+}
+
+impl Caller {
+    /// Reads the caller from a token the extractor already verified.
+    pub fn of<P: Policy>(jwt: Jwt<P>) -> Result<Self, ApiError> {
+        let location = jwt.location();
+        let token = jwt.into_token();
+        let claims = &token.claims;
+        let id = claims
+            .subject()
+            .and_then(|s| s.parse::<i64>().ok())
+            .ok_or(ApiError::unauthorized("Invalid token subject", "invalid_token"))?;
+        let is_admin = claims.get_as::<bool>("is_admin") == Some(true) || claims.str_claim("role") == Some("admin");
+        Ok(Caller {
+            id,
+            username: claims.str_claim("username").unwrap_or_default().to_string(),
+            is_admin,
+            session_id: claims.session_id().map(str::to_string),
+            location,
+            token,
+        })
+    }
+
+    /// 403 `Admin privilege required` unless the token carries the admin claim.
+    pub fn require_admin(&self) -> Result<(), ApiError> {
+        if self.is_admin {
+            Ok(())
+        } else {
+            Err(ApiError::Forbidden("Admin privilege required"))
+        }
+    }
+
+    /// Whether the token is fresh now.
+    pub fn is_fresh(&self) -> bool {
+        self.token.claims.freshness().is_fresh_at(crate::clock::now() as f64)
+    }
+
+    /// 401 `Fresh token required` unless the token is fresh.
+    pub fn require_fresh(&self) -> Result<(), ApiError> {
+        if self.is_fresh() {
+            Ok(())
+        } else {
+            Err(ApiError::Token(JwtError::NotFresh(Box::new(self.token.clone()))))
+        }
+    }
+
+    /// 401 `Token has been revoked`, about this token.
+    pub fn revoked(&self) -> ApiError {
+        revoked(&self.token)
+    }
+
+    /// Whether the token came from a cookie.
+    pub fn uses_cookies(&self) -> bool {
+        self.location == TokenLocation::Cookies
+    }
+}
+
+/// 401 `Token has been revoked` about `token`.
+pub fn revoked(token: &DecodedToken) -> ApiError {
+    ApiError::Token(JwtError::Revoked(Box::new(token.clone())))
+}

@@ -1,0 +1,62 @@
+//! Token error responses: Flask-JWT-Extended's exact messages under `msg`, plus a stable
+//! `error` code, and RFC 6750 `WWW-Authenticate` challenges on 401s. Installed as the
+//! manager's `on_*` handlers so extractor rejections and handler errors look the same.
+
+use axum::Json;
+use axum::response::{IntoResponse, Response};
+use http::{HeaderValue, StatusCode, header};
+use jwt_extended::{InvalidTokenStatus, JwtError, JwtManagerBuilder};
+
+/// The response for a token error.
+pub fn token_error_response(error: &JwtError) -> Response {
+    let status = jwt_extended::axum::default_status(error, InvalidTokenStatus::Unauthorized);
+    // RFC 6750 §3.1: no error code when the request carried no credentials.
+    let challenge = match error {
+        JwtError::NoToken(_) => "Bearer",
+        _ => "Bearer error=\"invalid_token\"",
+    };
+    respond(status, &contract_message(error), error.code(), challenge)
+}
+
+fn respond(status: StatusCode, msg: &str, code: &str, challenge: &'static str) -> Response {
+    let mut response = (status, Json(serde_json::json!({ "msg": msg, "error": code }))).into_response();
+    if status == StatusCode::UNAUTHORIZED {
+        response
+            .headers_mut()
+            .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static(challenge));
+    }
+    response
+}
+
+/// The API contract names one message for "no token": with several token locations the
+/// library would list each location's reason, so the server answers the contract's text.
+fn contract_message(error: &JwtError) -> std::borrow::Cow<'_, str> {
+    match error {
+        JwtError::NoToken(msg) if msg.starts_with("Missing JWT in ") => "Missing Authorization Header".into(),
+        other => other.message().into(),
+    }
+}
+
+/// Installs [`token_error_response`] for every token error of the manager being built.
+pub fn with_error_bodies(builder: JwtManagerBuilder) -> JwtManagerBuilder {
+    builder.on_error(token_error_response)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn missing_tokens_get_the_contract_message_and_a_bare_challenge() {
+        let r = token_error_response(&JwtError::NoToken("Missing JWT in headers, cookies or json (a; b; c)".into()));
+        assert_eq!(r.headers()[header::WWW_AUTHENTICATE], "Bearer");
+        assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
+        assert_eq!(
+            contract_message(&JwtError::NoToken("Missing JWT in headers or json (a; b)".into())),
+            "Missing Authorization Header"
+        );
+        assert_eq!(contract_message(&JwtError::Csrf("Missing CSRF token")), "Missing CSRF token");
+        let r = token_error_response(&JwtError::Csrf("Missing CSRF token"));
+        assert_eq!(r.headers()[header::WWW_AUTHENTICATE], "Bearer error=\"invalid_token\"");
+    }
+}

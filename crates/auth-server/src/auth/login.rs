@@ -1,0 +1,164 @@
+//! `POST /api/v1/auth/login` (JSON or HTML form) and `POST /api/v1/auth/fresh-login`,
+//! and the throttled password check they share with the password change.
+
+use axum::Json;
+use axum::extract::State;
+use axum::response::{IntoResponse, Response};
+use http::{HeaderMap, StatusCode};
+use jwt_extended::axum::Jwt;
+use serde::Deserialize;
+
+use super::caller::Caller;
+use super::response::{AccessTokenResponse, CookieTokensResponse, TokenPairResponse, TransportQuery, pair_response};
+use super::tokens::{ClientInfo, access_token, start_session};
+use crate::error::{ApiError, ErrorBody};
+use crate::extract::{ApiJson, ApiQuery, JsonOrForm};
+use crate::state::AppState;
+use crate::store::User;
+use crate::users::UserView;
+use crate::users::validate::PASSWORD_LEN;
+
+/// Credentials.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+pub struct LoginRequest {
+    #[schema(example = "alice")]
+    pub username: String,
+    #[schema(example = "correct horse battery staple", format = Password)]
+    pub password: String,
+}
+
+/// The password again, to make the session's access token fresh.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+pub struct FreshLoginRequest {
+    #[schema(format = Password)]
+    pub password: String,
+}
+
+fn bad_credentials() -> ApiError {
+    ApiError::unauthorized("Bad username or password", "invalid_credentials")
+}
+
+/// The throttle keys of a login attempt: the username and the client address.
+pub fn throttle_keys(username: &str, client: &ClientInfo) -> [String; 2] {
+    [
+        format!("user:{}", username.to_lowercase()),
+        format!("ip:{}", client.ip.as_deref().unwrap_or("unknown")),
+    ]
+}
+
+/// Checks `password` against `user` (against a dummy hash when there is no user, so both
+/// failures cost the same), counting failures in the throttle and refusing with 429 once
+/// a key is over its limit. `None` when the password does not match.
+pub async fn check_password(state: &AppState, keys: &[String], user: Option<User>, password: String) -> Result<Option<User>, ApiError> {
+    if let Some(retry_after) = state.throttle.retry_after(keys).await? {
+        metrics::counter!("auth_logins_total", "outcome" => "throttled").increment(1);
+        return Err(ApiError::RateLimited { retry_after });
+    }
+    // Passwords longer than any valid one cannot match; still spend the same work.
+    let too_long = password.chars().count() > PASSWORD_LEN.1;
+    let hash = user.as_ref().filter(|_| !too_long).map(|u| u.password_hash.clone());
+    let matches = state.hasher.verify(password, hash).await?;
+    match user.filter(|_| matches) {
+        Some(user) => {
+            state.throttle.reset(&keys[0]).await?;
+            metrics::counter!("auth_logins_total", "outcome" => "ok").increment(1);
+            Ok(Some(user))
+        }
+        None => {
+            state.throttle.record_failure(keys).await?;
+            metrics::counter!("auth_logins_total", "outcome" => "failed").increment(1);
+            Ok(None)
+        }
+    }
+}
+
+/// Logs in with a username and password: a new session and a fresh token pair.
+#[utoipa::path(
+    post,
+    path = "/api/v1/auth/login",
+    tag = "auth",
+    params(TransportQuery),
+    request_body(content(
+        (LoginRequest = "application/json"),
+        (LoginRequest = "application/x-www-form-urlencoded"),
+    )),
+    responses(
+        (status = 200, description = "Logged in; with `?transport=cookie` the body is a CookieTokensResponse", body = TokenPairResponse),
+        (status = 400, description = "Malformed body", body = ErrorBody),
+        (status = 401, description = "Bad username or password", body = ErrorBody),
+        (status = 415, description = "Neither JSON nor a form", body = ErrorBody),
+        (status = 429, description = "Too many failed attempts (see Retry-After)", body = ErrorBody),
+    ),
+    security(())
+)]
+pub async fn login(
+    State(state): State<AppState>,
+    client: ClientInfo,
+    ApiQuery(query): ApiQuery<TransportQuery>,
+    JsonOrForm(body): JsonOrForm<LoginRequest>,
+) -> Result<Response, ApiError> {
+    if body.username.is_empty() {
+        return Err(ApiError::field("username", "is required"));
+    }
+    let keys = throttle_keys(&body.username, &client);
+    let user = state.store.user_by_username(&body.username).await?;
+    let user = check_password(&state, &keys, user, body.password)
+        .await?
+        .ok_or_else(bad_credentials)?;
+    let pair = start_session(&state, &user, &client).await?;
+    Ok(pair_response(
+        &state,
+        StatusCode::OK,
+        pair,
+        Some(UserView::from(&user)),
+        query.cookies(false),
+    ))
+}
+
+/// Re-enters the password: a fresh access token in the same session.
+#[utoipa::path(
+    post,
+    path = "/api/v1/auth/fresh-login",
+    tag = "auth",
+    params(TransportQuery),
+    request_body = FreshLoginRequest,
+    responses(
+        (status = 200, description = "A fresh access token; with cookie transport a CookieTokensResponse", body = AccessTokenResponse),
+        (status = 401, description = "Bad password, or a missing/invalid token", body = ErrorBody),
+        (status = 429, description = "Too many failed attempts", body = ErrorBody),
+    ),
+    security(("bearer" = []))
+)]
+pub async fn fresh_login(
+    State(state): State<AppState>,
+    client: ClientInfo,
+    ApiQuery(query): ApiQuery<TransportQuery>,
+    jwt: Jwt,
+    ApiJson(body): ApiJson<FreshLoginRequest>,
+) -> Result<Response, ApiError> {
+    let caller = Caller::of(jwt)?;
+    let sid = caller.session_id.clone().ok_or_else(|| caller.revoked())?;
+    let user = state.store.user_by_id(caller.id).await?;
+    let keys = throttle_keys(&caller.username, &client);
+    let user = check_password(&state, &keys, user, body.password)
+        .await?
+        .ok_or_else(bad_credentials)?;
+    let access = access_token(&state, &user, &sid, true)?;
+    let expires_in = access.expires_in().unwrap_or_default();
+    if query.cookies(caller.uses_cookies()) {
+        let mut headers = HeaderMap::new();
+        state.jwt.set_access_cookies(&mut headers, &access.token);
+        let body = CookieTokensResponse {
+            user: None,
+            expires_in,
+            csrf_access_token: access.csrf.unwrap_or_default(),
+            csrf_refresh_token: None,
+        };
+        return Ok((headers, Json(body)).into_response());
+    }
+    Ok(Json(AccessTokenResponse {
+        access_token: access.token,
+        expires_in,
+    })
+    .into_response())
+}

@@ -1,0 +1,71 @@
+//! `PUT /api/v1/auth/password`: a new password, with a fresh token and the current
+//! password; every other session of the user is revoked.
+
+use axum::Json;
+use axum::extract::State;
+use jwt_extended::axum::{Fresh, Jwt};
+use serde::{Deserialize, Serialize};
+
+use super::caller::Caller;
+use super::login::{check_password, throttle_keys};
+use super::revoke::end_user_sessions;
+use super::tokens::ClientInfo;
+use crate::error::{ApiError, ErrorBody};
+use crate::extract::ApiJson;
+use crate::state::AppState;
+use crate::users::validate;
+
+/// The current and the new password.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+pub struct ChangePasswordRequest {
+    #[schema(format = Password)]
+    pub current_password: String,
+    /// 8–1024 characters.
+    #[schema(format = Password)]
+    pub new_password: String,
+}
+
+/// `{msg, revoked_sessions}`.
+#[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct ChangePasswordResponse {
+    #[schema(example = "Password changed")]
+    pub msg: String,
+    /// How many other sessions were revoked.
+    pub revoked_sessions: usize,
+}
+
+/// Changes the caller's password and revokes every other session.
+#[utoipa::path(
+    put,
+    path = "/api/v1/auth/password",
+    tag = "auth",
+    request_body = ChangePasswordRequest,
+    responses(
+        (status = 200, description = "Changed", body = ChangePasswordResponse),
+        (status = 400, description = "Wrong current password or invalid new one", body = ErrorBody),
+        (status = 401, description = "Missing, invalid, revoked or non-fresh token", body = ErrorBody),
+        (status = 429, description = "Too many wrong passwords", body = ErrorBody),
+    ),
+    security(("bearer" = []))
+)]
+pub async fn change_password(
+    State(state): State<AppState>,
+    client: ClientInfo,
+    jwt: Jwt<Fresh>,
+    ApiJson(body): ApiJson<ChangePasswordRequest>,
+) -> Result<Json<ChangePasswordResponse>, ApiError> {
+    let caller = Caller::of(jwt)?;
+    validate::password(&body.new_password).map_err(|m| ApiError::field("new_password", m))?;
+    let user = state.store.user_by_id(caller.id).await?.ok_or_else(|| caller.revoked())?;
+    let keys = throttle_keys(&user.username, &client);
+    let user = check_password(&state, &keys, Some(user), body.current_password)
+        .await?
+        .ok_or_else(|| ApiError::field("current_password", "is incorrect"))?;
+    let hash = state.hasher.hash(body.new_password).await?;
+    state.store.set_password_hash(user.id, &hash).await?;
+    let revoked_sessions = end_user_sessions(&state, user.id, caller.session_id.as_deref()).await?;
+    Ok(Json(ChangePasswordResponse {
+        msg: "Password changed".into(),
+        revoked_sessions,
+    }))
+}

@@ -1,0 +1,92 @@
+//! `POST /api/v1/auth/register`: a new account and its first session.
+
+use axum::extract::State;
+use axum::response::Response;
+use http::StatusCode;
+use serde::Deserialize;
+
+use super::response::{TokenPairResponse, TransportQuery, pair_response};
+use super::tokens::{ClientInfo, start_session};
+use crate::error::{ApiError, ErrorBody};
+use crate::extract::{ApiJson, ApiQuery};
+use crate::state::AppState;
+use crate::store::{NewUser, Role};
+use crate::users::UserView;
+use crate::users::validate::{self, FieldErrors};
+
+/// A new account.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+pub struct RegisterRequest {
+    /// 3–64 characters of letters, digits, `_ . - @`.
+    #[schema(example = "alice")]
+    pub username: String,
+    /// 8–1024 characters.
+    #[schema(example = "correct horse battery staple", format = Password)]
+    pub password: String,
+    #[serde(default)]
+    #[schema(example = "alice@example.com")]
+    pub email: Option<String>,
+    #[serde(default)]
+    pub mobile: Option<String>,
+    #[serde(default)]
+    pub age: Option<i64>,
+    /// `YYYY-MM-DD`.
+    #[serde(default)]
+    pub birth: Option<String>,
+}
+
+/// Creates an account and logs it in (a fresh token pair).
+#[utoipa::path(
+    post,
+    path = "/api/v1/auth/register",
+    tag = "auth",
+    params(TransportQuery),
+    request_body = RegisterRequest,
+    responses(
+        (status = 201, description = "Registered; with `?transport=cookie` the body is a CookieTokensResponse", body = TokenPairResponse),
+        (status = 400, description = "Invalid field", body = ErrorBody),
+        (status = 409, description = "Username already taken", body = ErrorBody),
+        (status = 413, description = "Body too large", body = ErrorBody),
+        (status = 415, description = "Not JSON", body = ErrorBody),
+    ),
+    security(())
+)]
+pub async fn register(
+    State(state): State<AppState>,
+    client: ClientInfo,
+    ApiQuery(query): ApiQuery<TransportQuery>,
+    ApiJson(body): ApiJson<RegisterRequest>,
+) -> Result<Response, ApiError> {
+    let mut errors = FieldErrors::default();
+    errors.check("username", validate::username(&body.username));
+    errors.check("password", validate::password(&body.password));
+    validate::profile(
+        &mut errors,
+        body.email.as_deref(),
+        body.mobile.as_deref(),
+        body.age,
+        body.birth.as_deref(),
+    );
+    errors.finish()?;
+    if state.store.user_by_username(&body.username).await?.is_some() {
+        return Err(ApiError::Conflict("Username already taken"));
+    }
+    let password_hash = state.hasher.hash(body.password).await?;
+    let user = state
+        .store
+        .create_user(NewUser {
+            username: body.username,
+            password_hash,
+            role: Role::User,
+            email: body.email,
+            mobile: body.mobile,
+            age: body.age,
+            birth: body.birth,
+            now: crate::clock::now(),
+        })
+        .await?;
+    metrics::counter!("auth_registrations_total").increment(1);
+    let pair = start_session(&state, &user, &client).await?;
+    let view = UserView::from(&user);
+    Ok(pair_response(&state, StatusCode::CREATED, pair, Some(view), query.cookies(false)))
+}

@@ -1,0 +1,43 @@
+//! Ending sessions: the revocation record is written first (database, then memory, by
+//! `state.revocations`) so the session's tokens stop at once, then the session row is
+//! marked revoked so it is no longer listed or refreshable.
+
+use std::collections::HashSet;
+
+use crate::error::ApiError;
+use crate::state::AppState;
+
+/// The Unix time after which no token issued now can still be valid: how long a
+/// revocation must be kept.
+pub fn horizon(state: &AppState) -> i64 {
+    let longest = state.settings.access_ttl.max(state.settings.refresh_ttl);
+    crate::clock::now().saturating_add(i64::try_from(longest.as_secs()).unwrap_or(i64::MAX))
+}
+
+/// Revokes one session (every token carrying its `sid`). `false` when the row was
+/// unknown or already revoked (the tokens are blocked either way).
+pub async fn end_session(state: &AppState, session_id: &str) -> Result<bool, ApiError> {
+    state.revocations.revoke_session(session_id, Some(horizon(state))).await?;
+    Ok(state.store.revoke_session(session_id, crate::clock::now()).await?)
+}
+
+/// Revokes every active session of `user_id` except `keep`; returns how many.
+pub async fn end_user_sessions(state: &AppState, user_id: i64, keep: Option<&str>) -> Result<usize, ApiError> {
+    let now = crate::clock::now();
+    let until = Some(horizon(state));
+    let mut done = HashSet::new();
+    for session in state.store.active_sessions(user_id, now).await? {
+        if keep != Some(session.id.as_str()) {
+            state.revocations.revoke_session(&session.id, until).await?;
+            done.insert(session.id);
+        }
+    }
+    // Sessions created meanwhile are revoked by the row update; block their tokens too.
+    for session in state.store.revoke_user_sessions(user_id, keep, now).await? {
+        if !done.contains(&session.id) {
+            state.revocations.revoke_session(&session.id, until).await?;
+            done.insert(session.id);
+        }
+    }
+    Ok(done.len())
+}

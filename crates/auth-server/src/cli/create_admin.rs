@@ -1,0 +1,72 @@
+//! `auth-server create-admin --username NAME`: creates the first admin (or promotes an
+//! existing user and sets its password) in the configured database. The password comes
+//! from stdin when stdin is not a terminal (scripts), else from a prompt without echo.
+//! It is never logged or printed.
+
+use std::io::{BufRead, IsTerminal};
+
+use anyhow::{Context, bail};
+
+use crate::settings::{Secret, Settings};
+
+/// `create-admin` options.
+#[derive(Debug, clap::Args)]
+pub struct CreateAdminArgs {
+    /// The admin's username.
+    #[arg(long)]
+    pub username: String,
+}
+
+/// Creates or promotes the admin.
+pub async fn run(mut settings: Settings, args: &CreateAdminArgs) -> anyhow::Result<()> {
+    if let Err(msg) = crate::users::validate::username(&args.username) {
+        bail!("username: {msg}");
+    }
+    let password = read_password(&args.username)?;
+    if let Err(msg) = crate::users::validate::password(&password.0) {
+        bail!("password: {msg}");
+    }
+    settings.admin = Some((args.username.clone(), password));
+    let state = crate::startup::build_state(settings).await?;
+    crate::users::ensure_admin(&state).await?;
+    eprintln!("admin account {:?} is ready", args.username);
+    Ok(())
+}
+
+fn read_password(username: &str) -> anyhow::Result<Secret> {
+    let stdin = std::io::stdin();
+    if !stdin.is_terminal() {
+        return read_line(stdin.lock());
+    }
+    let first = rpassword::prompt_password(format!("Password for {username}: ")).context("reading the password")?;
+    let again = rpassword::prompt_password("Repeat the password: ").context("reading the password")?;
+    if first != again {
+        bail!("the passwords do not match");
+    }
+    Ok(Secret(first))
+}
+
+/// The first line of `input`, without its line ending.
+fn read_line(mut input: impl BufRead) -> anyhow::Result<Secret> {
+    let mut line = String::new();
+    input.read_line(&mut line).context("reading the password from stdin")?;
+    let password = line.strip_suffix('\n').unwrap_or(&line);
+    let password = password.strip_suffix('\r').unwrap_or(password);
+    if password.is_empty() {
+        bail!("no password on stdin");
+    }
+    Ok(Secret(password.to_string()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stdin_password_keeps_inner_spaces_and_drops_the_line_ending() {
+        assert_eq!(read_line(&b"correct horse battery\r\nrest"[..]).unwrap().0, "correct horse battery");
+        assert_eq!(read_line(&b" pass word "[..]).unwrap().0, " pass word ");
+        assert!(read_line(&b"\n"[..]).is_err());
+        assert!(read_line(&b""[..]).is_err());
+    }
+}

@@ -1,0 +1,116 @@
+//! The `auth-server` command line: `serve` (the default), `create-admin`, `gen-key` and
+//! `decode`. Every setting flag (`--bind`, `--data-dir`, ...) is accepted before or after
+//! the subcommand; errors go to stderr with exit status 1.
+
+mod create_admin;
+mod decode;
+mod gen_key;
+mod serve;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+use crate::ops::logging::{LogTarget, init_tracing_to};
+use crate::settings::{Settings, SettingsArgs};
+
+pub use gen_key::{GeneratedKey, generate_key};
+
+/// The command line.
+#[derive(Debug, Parser)]
+#[command(name = "auth-server", version, about = "A ready-to-run JWT authentication server")]
+pub struct Cli {
+    /// Optional TOML file with settings (flags and environment win over it).
+    #[arg(long, env = "AUTH_CONFIG", global = true)]
+    pub config: Option<PathBuf>,
+    #[command(flatten)]
+    pub settings: SettingsArgs,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the server (the default).
+    Serve,
+    /// Create an admin account, or promote an existing user and set its password. The
+    /// password is read from stdin when it is not a terminal, else prompted for.
+    CreateAdmin(create_admin::CreateAdminArgs),
+    /// Write a new signing key: an HMAC secret, or a private PEM key plus its public PEM.
+    GenKey(gen_key::GenKeyArgs),
+    /// Verify a token with the configured keys and print its header and claims as JSON.
+    Decode(decode::DecodeArgs),
+}
+
+impl Cli {
+    /// Runs the command; the exit status is 1 on any error (printed to stderr).
+    pub async fn run(self) -> ExitCode {
+        let command = self.command.unwrap_or(Command::Serve);
+        match run_command(command, self.settings, self.config).await {
+            Ok(code) => code,
+            Err(e) => {
+                eprintln!("error: {e:#}");
+                ExitCode::FAILURE
+            }
+        }
+    }
+}
+
+async fn run_command(command: Command, args: SettingsArgs, config: Option<PathBuf>) -> anyhow::Result<ExitCode> {
+    // gen-key needs no settings (and must work before any configuration exists).
+    if let Command::GenKey(key) = command {
+        return gen_key::run(&key).map(|()| ExitCode::SUCCESS);
+    }
+    let settings = Settings::resolve(args, config.as_deref())?;
+    match command {
+        Command::Serve => {
+            init_tracing_to(settings.log_format, LogTarget::Stdout);
+            serve::run(settings).await.map(|()| ExitCode::SUCCESS)
+        }
+        Command::CreateAdmin(admin) => {
+            init_tracing_to(settings.log_format, LogTarget::Stderr);
+            create_admin::run(settings, &admin).await.map(|()| ExitCode::SUCCESS)
+        }
+        Command::Decode(decode) => {
+            init_tracing_to(settings.log_format, LogTarget::Stderr);
+            decode::run(settings, &decode).await
+        }
+        Command::GenKey(_) => unreachable!("handled above"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    use super::*;
+
+    #[test]
+    fn the_readme_documents_every_setting() {
+        let readme = include_str!("../../../../README.md");
+        let command = Cli::command();
+        for arg in command.get_arguments() {
+            let Some(long) = arg.get_long() else { continue };
+            if long == "help" || long == "version" {
+                continue;
+            }
+            assert!(readme.contains(&format!("`--{long}`")), "README.md lacks --{long}");
+            if let Some(env) = arg.get_env() {
+                let env = env.to_string_lossy();
+                assert!(readme.contains(&format!("`{env}`")), "README.md lacks {env}");
+            }
+        }
+    }
+
+    #[test]
+    fn settings_flags_work_after_the_subcommand() {
+        let cli = Cli::try_parse_from(["auth-server", "serve", "--bind", "127.0.0.1:9999", "--access-ttl", "5m"]).unwrap();
+        assert!(matches!(cli.command, Some(Command::Serve)));
+        assert_eq!(cli.settings.bind, Some("127.0.0.1:9999".parse().unwrap()));
+        assert_eq!(cli.settings.access_ttl.as_deref(), Some("5m"));
+        let bare = Cli::try_parse_from(["auth-server"]).unwrap();
+        assert!(bare.command.is_none(), "no subcommand means serve");
+    }
+}

@@ -1,0 +1,22 @@
+//! `auth-server serve`: build the application and serve until Ctrl-C or SIGTERM, with a
+//! start-up message naming the web page and the API docs.
+
+use crate::Application;
+use crate::settings::{Settings, redact_url};
+
+/// Serves until a shutdown signal; in-flight requests finish first.
+pub async fn run(settings: Settings) -> anyhow::Result<()> {
+    tracing::info!(
+        data_dir = %settings.data_dir.display(),
+        database = %redact_url(&settings.database_url),
+        algorithm = ?settings.algorithm,
+        "starting auth-server {}",
+        env!("CARGO_PKG_VERSION")
+    );
+    let app = Application::build(settings).await?;
+    let addr = app.local_addr();
+    tracing::info!("auth-server listening on http://{addr} — web page http://{addr}/ — API docs http://{addr}/docs");
+    app.run_until_stopped().await?;
+    tracing::info!("auth-server stopped");
+    Ok(())
+}

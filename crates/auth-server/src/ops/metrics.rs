@@ -1,0 +1,152 @@
+//! Prometheus metrics: one process-wide recorder (tests build several applications in one
+//! process, so it is installed once and shared), a middleware counting requests and timing
+//! them by matched route, method and status, the `/metrics` scrape endpoint, and the names
+//! of the domain counters the handlers increment.
+
+use std::sync::OnceLock;
+use std::time::Instant;
+
+use axum::Router;
+use axum::extract::{MatchedPath, Request};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use http::{Method, header};
+use metrics_exporter_prometheus::{Matcher, PrometheusBuilder, PrometheusHandle};
+
+use crate::state::AppState;
+
+/// Requests answered, by `method`, `path` (the route pattern) and `status`.
+pub const HTTP_REQUESTS: &str = "http_requests_total";
+/// Request latency in seconds, by `method`, `path` and `status`.
+pub const HTTP_DURATION: &str = "http_request_duration_seconds";
+/// Password checks, by `outcome` (`ok`, `failed`, `throttled`).
+pub const LOGINS: &str = "auth_logins_total";
+/// Accounts registered.
+pub const REGISTRATIONS: &str = "auth_registrations_total";
+/// Refresh-token presentations, by `outcome` (`rotated`, `reused` = reuse detected, `gone`).
+pub const REFRESHES: &str = "auth_refreshes_total";
+/// Revocations recorded, by `kind` (`token`, `session`, `user`).
+pub const REVOCATIONS: &str = "auth_revocations_total";
+
+/// The `path` label of requests that matched no route (keeps the label set bounded).
+const UNMATCHED: &str = "unmatched";
+
+/// Latency buckets from 1 ms to 10 s (password hashing sits around 50–500 ms).
+const LATENCY_BUCKETS: &[f64] = &[0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0];
+
+static HANDLE: OnceLock<PrometheusHandle> = OnceLock::new();
+
+/// The process-wide Prometheus handle, installing the global recorder on first use.
+pub fn handle() -> &'static PrometheusHandle {
+    HANDLE.get_or_init(|| {
+        let builder = PrometheusBuilder::new()
+            .set_buckets_for_metric(Matcher::Full(HTTP_DURATION.to_string()), LATENCY_BUCKETS)
+            .expect("the latency buckets are not empty");
+        let handle = match builder.install_recorder() {
+            Ok(handle) => handle,
+            Err(e) => {
+                // Someone else installed a recorder: keep serving, with an empty exposition.
+                tracing::warn!(error = %e, "could not install the Prometheus recorder");
+                PrometheusBuilder::new().build_recorder().handle()
+            }
+        };
+        describe();
+        handle
+    })
+}
+
+/// Help texts, and the domain counters registered at zero so dashboards see them at once.
+fn describe() {
+    metrics::describe_counter!(HTTP_REQUESTS, "HTTP requests answered, by route pattern, method and status");
+    metrics::describe_histogram!(HTTP_DURATION, metrics::Unit::Seconds, "HTTP request latency");
+    metrics::describe_counter!(LOGINS, "Password checks (login, fresh-login, password change) by outcome");
+    metrics::describe_counter!(REGISTRATIONS, "Accounts registered");
+    metrics::describe_counter!(REFRESHES, "Refresh-token presentations by outcome (reused = reuse detected)");
+    metrics::describe_counter!(REVOCATIONS, "Revocations recorded by kind (token, session, user)");
+    for outcome in ["ok", "failed", "throttled"] {
+        metrics::counter!(LOGINS, "outcome" => outcome).increment(0);
+    }
+    metrics::counter!(REGISTRATIONS).increment(0);
+    for outcome in ["rotated", "reused", "gone"] {
+        metrics::counter!(REFRESHES, "outcome" => outcome).increment(0);
+    }
+    for kind in ["token", "session", "user"] {
+        metrics::counter!(REVOCATIONS, "kind" => kind).increment(0);
+    }
+}
+
+/// The `/metrics` route.
+pub fn router() -> Router<AppState> {
+    Router::new().route("/metrics", get(metrics))
+}
+
+/// Prometheus text exposition of every metric of the process.
+#[utoipa::path(
+    get,
+    path = "/metrics",
+    tag = "operations",
+    responses((status = 200, description = "Prometheus text format", content_type = "text/plain", body = String)),
+    security(())
+)]
+pub async fn metrics() -> Response {
+    let handle = handle();
+    handle.run_upkeep();
+    (
+        [(header::CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")],
+        handle.render(),
+    )
+        .into_response()
+}
+
+/// Middleware: counts and times every request by route pattern, method and status.
+pub async fn track(request: Request, next: Next) -> Response {
+    let start = Instant::now();
+    let method = method_label(request.method());
+    let path = request
+        .extensions()
+        .get::<MatchedPath>()
+        .map_or_else(|| UNMATCHED.to_string(), |p| p.as_str().to_string());
+    let response = next.run(request).await;
+    let labels = [
+        ("method", method.to_string()),
+        ("path", path),
+        ("status", response.status().as_u16().to_string()),
+    ];
+    metrics::histogram!(HTTP_DURATION, &labels).record(start.elapsed().as_secs_f64());
+    metrics::counter!(HTTP_REQUESTS, &labels).increment(1);
+    response
+}
+
+/// Standard methods by name, anything else as `other` (clients choose methods freely).
+fn method_label(method: &Method) -> &'static str {
+    match *method {
+        Method::GET => "GET",
+        Method::POST => "POST",
+        Method::PUT => "PUT",
+        Method::PATCH => "PATCH",
+        Method::DELETE => "DELETE",
+        Method::HEAD => "HEAD",
+        Method::OPTIONS => "OPTIONS",
+        _ => "other",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unusual_methods_share_one_label() {
+        assert_eq!(method_label(&Method::DELETE), "DELETE");
+        assert_eq!(method_label(&Method::from_bytes(b"BREW").unwrap()), "other");
+        assert_eq!(method_label(&Method::TRACE), "other");
+    }
+
+    #[test]
+    fn the_handle_is_shared() {
+        assert!(std::ptr::eq(handle(), handle()));
+        metrics::counter!(LOGINS, "outcome" => "ok").increment(1);
+        assert!(handle().render().contains("auth_logins_total{outcome=\"ok\"}"));
+    }
+}

@@ -1,0 +1,99 @@
+//! `/openapi.json`: the OpenAPI 3 document generated from the handlers' annotations — the
+//! auth, users and items documents merged with the operations paths, under one `info`
+//! and the `bearer` (JWT) security scheme. Built once per process.
+
+use std::sync::OnceLock;
+
+use axum::Router;
+use axum::body::Bytes;
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use http::header;
+use utoipa::OpenApi;
+use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
+use utoipa::openapi::{InfoBuilder, LicenseBuilder};
+
+use crate::state::AppState;
+
+/// Name of the security scheme protected paths refer to.
+pub const BEARER: &str = "bearer";
+
+#[derive(OpenApi)]
+#[openapi(
+    paths(
+        super::health::healthz,
+        super::health::readyz,
+        super::metrics::metrics,
+        openapi_json,
+        super::docs::docs_page,
+    ),
+    components(schemas(super::health::ProbeStatus, crate::error::ErrorBody)),
+    tags((name = "operations", description = "Probes, metrics and this documentation"))
+)]
+struct OpsApi;
+
+/// The whole API's document.
+pub fn document() -> utoipa::openapi::OpenApi {
+    let mut doc = OpsApi::openapi();
+    doc.merge(crate::auth::openapi());
+    doc.merge(crate::users::openapi());
+    doc.merge(crate::items::openapi());
+    doc.info = InfoBuilder::new()
+        .title("auth-server")
+        .version(env!("CARGO_PKG_VERSION"))
+        .description(Some(
+            "A ready-to-run JWT authentication server built on the jwt-extended library: \
+             register, log in, refresh with rotation and reuse detection, log out, sessions, \
+             users and the tutorials' demo resources. Protected routes take \
+             `Authorization: Bearer <access token>`; errors are JSON `{\"msg\": ...}`.",
+        ))
+        .license(Some(LicenseBuilder::new().name("MIT OR Apache-2.0").build()))
+        .build();
+    let components = doc.components.get_or_insert_with(Default::default);
+    if !components.security_schemes.contains_key(BEARER) {
+        let mut http = Http::new(HttpAuthScheme::Bearer);
+        http.bearer_format = Some("JWT".into());
+        components.add_security_scheme(BEARER, SecurityScheme::Http(http));
+    }
+    doc
+}
+
+/// The document serialised once.
+fn document_json() -> Bytes {
+    static JSON: OnceLock<Bytes> = OnceLock::new();
+    JSON.get_or_init(|| Bytes::from(document().to_json().expect("the OpenAPI document serialises")))
+        .clone()
+}
+
+/// The `/openapi.json` route.
+pub fn router() -> Router<AppState> {
+    Router::new().route("/openapi.json", get(openapi_json))
+}
+
+/// This document.
+#[utoipa::path(
+    get,
+    path = "/openapi.json",
+    tag = "operations",
+    responses((status = 200, description = "The OpenAPI 3 document", content_type = "application/json", body = Object)),
+    security(())
+)]
+pub async fn openapi_json() -> Response {
+    ([(header::CONTENT_TYPE, "application/json")], document_json()).into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_document_has_one_info_and_the_bearer_scheme() {
+        let doc = document();
+        assert_eq!(doc.info.title, "auth-server");
+        let components = doc.components.expect("components");
+        assert!(components.security_schemes.contains_key(BEARER));
+        assert!(components.schemas.contains_key("ErrorBody"));
+        assert!(doc.paths.paths.contains_key("/healthz"));
+        assert!(doc.paths.paths.contains_key("/api/v1/auth/login"));
+    }
+}

@@ -1,0 +1,162 @@
+//! The revocation mirror in Redis, shared by every instance. Keys (under the deployment
+//! prefix): `rev:jti:<jti>`, `rev:sid:<sid>`, `rev:user:<id>` (value: the cut-off time),
+//! each expiring when what it blocks has expired; `rev:loaded` marks that the mirror
+//! holds everything the database holds. A check is one `MGET` of the token's three keys
+//! and the marker. When the marker is missing (Redis restarted empty, or this is the
+//! first start) the mirror is rebuilt from the database before answering, so a Redis
+//! that lost its data never lets a revoked token through.
+
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use async_trait::async_trait;
+use jwt_extended::DecodedToken;
+use redis::Script;
+
+use super::Mirror;
+use crate::redis_client::RedisClient;
+use crate::store::{DynStore, RevocationKind, RevocationRecord, StoreError};
+
+/// Longest TTL written (entries "kept forever" are kept ten years).
+const MAX_TTL: i64 = 10 * 365 * 86_400;
+/// Records written per script call while rebuilding.
+const REBUILD_CHUNK: usize = 500;
+
+/// For each key: keep the larger value and the longer TTL (a later revocation never
+/// shortens or lowers an earlier one). ARGV holds value, ttl pairs.
+const MERGE_LUA: &str = r"
+for i, key in ipairs(KEYS) do
+  local value = tonumber(ARGV[2 * i - 1])
+  local ttl = tonumber(ARGV[2 * i])
+  local current = tonumber(redis.call('GET', key) or '')
+  local left = redis.call('TTL', key)
+  if current ~= nil and current > value then value = current end
+  if left > ttl then ttl = left end
+  redis.call('SET', key, value, 'EX', ttl)
+end
+return #KEYS
+";
+
+/// Revocations held in Redis.
+pub struct RedisMirror {
+    redis: RedisClient,
+    store: DynStore,
+    merge: Script,
+    /// A write reached the database but not Redis: rebuild before the next check.
+    stale: AtomicBool,
+}
+
+impl RedisMirror {
+    /// A mirror in `redis`, rebuilt from `store` whenever Redis lost it.
+    pub fn new(redis: RedisClient, store: DynStore) -> Self {
+        RedisMirror {
+            redis,
+            store,
+            merge: Script::new(MERGE_LUA),
+            stale: AtomicBool::new(false),
+        }
+    }
+
+    fn record_key(&self, kind: RevocationKind, key: &str) -> String {
+        let kind = match kind {
+            RevocationKind::Token => "jti",
+            RevocationKind::Session => "sid",
+            RevocationKind::User => "user",
+        };
+        self.redis.key(&format!("rev:{kind}:{key}"))
+    }
+
+    fn marker(&self) -> String {
+        self.redis.key("rev:loaded")
+    }
+
+    /// Writes `records` (value and TTL merged with what is there).
+    async fn write(&self, records: &[RevocationRecord]) -> Result<(), StoreError> {
+        let now = crate::clock::now();
+        for chunk in records.chunks(REBUILD_CHUNK) {
+            let mut invocation = self.merge.prepare_invoke();
+            let mut any = false;
+            for r in chunk {
+                let ttl = r.expires_at.saturating_sub(now).min(MAX_TTL);
+                if ttl <= 0 {
+                    continue;
+                }
+                any = true;
+                invocation.key(self.record_key(r.kind, &r.key)).arg(r.cutoff.unwrap_or(1)).arg(ttl);
+            }
+            if any {
+                let _: i64 = self.redis.script(&invocation).await?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Copies every revocation in force from the database, then sets the marker.
+    async fn rebuild(&self) -> Result<(), StoreError> {
+        let records = self.store.load_revocations(crate::clock::now()).await?;
+        self.write(&records).await?;
+        let _: () = self.redis.query(redis::cmd("SET").arg(self.marker()).arg(1)).await?;
+        tracing::info!(entries = records.len(), "revocation mirror rebuilt in Redis from the database");
+        Ok(())
+    }
+
+    async fn lookup(&self, token: &DecodedToken) -> Result<Option<bool>, StoreError> {
+        let claims = &token.claims;
+        let none = self.redis.key("rev:none");
+        let identity = match claims.identity() {
+            serde_json::Value::String(s) => s.clone(),
+            other => other.to_string(),
+        };
+        let keys = [
+            claims
+                .jti()
+                .map_or_else(|| none.clone(), |j| self.record_key(RevocationKind::Token, j)),
+            claims
+                .session_id()
+                .map_or_else(|| none.clone(), |s| self.record_key(RevocationKind::Session, s)),
+            self.record_key(RevocationKind::User, &identity),
+            self.marker(),
+        ];
+        let values: Vec<Option<i64>> = self.redis.query(redis::cmd("MGET").arg(&keys)).await?;
+        let [jti, sid, user, marker] = values[..] else {
+            return Err(StoreError::Unavailable(format!("redis: MGET answered {} values", values.len())));
+        };
+        if marker.is_none() {
+            return Ok(None);
+        }
+        let before_cutoff = user.is_some_and(|cutoff| claims.issued_at().is_none_or(|iat| iat <= cutoff));
+        Ok(Some(jti.is_some() || sid.is_some() || before_cutoff))
+    }
+}
+
+#[async_trait]
+impl Mirror for RedisMirror {
+    async fn apply(&self, record: &RevocationRecord) -> Result<(), StoreError> {
+        let result = self.write(std::slice::from_ref(record)).await;
+        if result.is_err() {
+            // The database has it; make sure this instance rebuilds before trusting Redis.
+            self.stale.store(true, Ordering::SeqCst);
+        }
+        result
+    }
+
+    async fn check(&self, token: &DecodedToken) -> Result<bool, StoreError> {
+        if !self.stale.load(Ordering::SeqCst)
+            && let Some(revoked) = self.lookup(token).await?
+        {
+            return Ok(revoked);
+        }
+        // Cleared before reading the database: a write failing meanwhile sets it again.
+        self.stale.store(false, Ordering::SeqCst);
+        if let Err(e) = self.rebuild().await {
+            self.stale.store(true, Ordering::SeqCst);
+            return Err(e);
+        }
+        self.lookup(token)
+            .await?
+            .ok_or_else(|| StoreError::Unavailable("redis: the revocation mirror vanished while rebuilding".into()))
+    }
+
+    async fn ping(&self) -> Result<(), StoreError> {
+        self.redis.ping().await
+    }
+}

@@ -1,0 +1,149 @@
+//! The server's revocation state, one trait over two mirrors: every revocation is written
+//! to the database first (so nothing acknowledged is lost), then to a mirror that answers
+//! the check on every protected request — process memory by default, Redis when
+//! `AUTH_REDIS_URL` is set so every instance sees a revocation on its very next request.
+
+mod in_memory;
+mod in_redis;
+
+pub use in_memory::MemoryMirror;
+pub use in_redis::RedisMirror;
+
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use jwt_extended::{Consumption, DecodedToken, RevocationCheck, RevocationError, RevocationStore};
+
+use crate::redis_client::RedisClient;
+use crate::store::{DynStore, RevocationKind, RevocationRecord, StoreError};
+
+/// What the handlers, the pruner and `/readyz` need of the revocation state.
+#[async_trait]
+pub trait Revocations: RevocationStore {
+    /// Drops entries whose blocked tokens have all expired (database and mirror).
+    async fn prune(&self) -> Result<u64, StoreError>;
+    /// Answers when the mirror does (Redis); always `Ok` in memory.
+    async fn ping(&self) -> Result<(), StoreError>;
+}
+
+/// The configured revocation state.
+pub type DynRevocations = Arc<dyn Revocations>;
+
+/// Where revocations are looked up on the hot path.
+#[async_trait]
+pub trait Mirror: Send + Sync + 'static {
+    /// Adds one persisted revocation.
+    async fn apply(&self, record: &RevocationRecord) -> Result<(), StoreError>;
+    /// Whether `token` is blocked.
+    async fn check(&self, token: &DecodedToken) -> Result<bool, StoreError>;
+    /// Drops expired entries.
+    fn prune(&self) {}
+    /// Answers when the backing service does.
+    async fn ping(&self) -> Result<(), StoreError> {
+        Ok(())
+    }
+}
+
+/// Database-first revocations with a mirror for the checks.
+pub struct Persistent<M> {
+    mirror: M,
+    store: DynStore,
+}
+
+/// The default: a mirror in process memory, loaded from the database at start-up.
+pub type PersistentRevocations = Persistent<MemoryMirror>;
+/// The scale-out variant: a mirror in Redis shared by every instance.
+pub type RedisRevocations = Persistent<RedisMirror>;
+
+/// The revocation state for these settings: Redis when a client is given, memory otherwise.
+pub async fn connect(store: DynStore, redis: Option<RedisClient>) -> Result<DynRevocations, StoreError> {
+    Ok(match redis {
+        Some(client) => Arc::new(Persistent::new(RedisMirror::new(client, store.clone()), store)),
+        None => Arc::new(PersistentRevocations::load(store).await?),
+    })
+}
+
+fn unavailable(e: StoreError) -> RevocationError {
+    RevocationError(e.to_string())
+}
+
+impl<M: Mirror> Persistent<M> {
+    /// Revocations written to `store`, checked in `mirror`.
+    pub fn new(mirror: M, store: DynStore) -> Self {
+        Persistent { mirror, store }
+    }
+
+    async fn persist(&self, kind: RevocationKind, key: &str, cutoff: Option<i64>, expires_at: Option<i64>) -> Result<(), RevocationError> {
+        let record = RevocationRecord {
+            kind,
+            key: key.to_string(),
+            cutoff,
+            expires_at: expires_at.unwrap_or(i64::MAX),
+        };
+        self.store.add_revocation(record.clone()).await.map_err(unavailable)?;
+        self.mirror.apply(&record).await.map_err(unavailable)?;
+        metrics::counter!("auth_revocations_total", "kind" => record.kind.as_str()).increment(1);
+        Ok(())
+    }
+}
+
+impl PersistentRevocations {
+    /// Loads every revocation still in force from the database into memory.
+    pub async fn load(store: DynStore) -> Result<Self, StoreError> {
+        let mirror = MemoryMirror::default();
+        for record in store.load_revocations(crate::clock::now()).await? {
+            mirror.apply(&record).await?;
+        }
+        Ok(Persistent::new(mirror, store))
+    }
+
+    /// Number of revocations held in memory.
+    pub fn len(&self) -> usize {
+        self.mirror.len()
+    }
+
+    /// Whether nothing is revoked.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+#[async_trait]
+impl<M: Mirror> Revocations for Persistent<M> {
+    async fn prune(&self) -> Result<u64, StoreError> {
+        self.mirror.prune();
+        self.store.prune(crate::clock::now()).await
+    }
+
+    async fn ping(&self) -> Result<(), StoreError> {
+        self.mirror.ping().await
+    }
+}
+
+#[async_trait]
+impl<M: Mirror> RevocationCheck for Persistent<M> {
+    async fn is_revoked(&self, token: &DecodedToken) -> Result<bool, RevocationError> {
+        self.mirror.check(token).await.map_err(unavailable)
+    }
+}
+
+#[async_trait]
+impl<M: Mirror> RevocationStore for Persistent<M> {
+    async fn revoke_token(&self, jti: &str, expires_at: Option<i64>) -> Result<(), RevocationError> {
+        self.persist(RevocationKind::Token, jti, None, expires_at).await
+    }
+
+    async fn revoke_session(&self, session_id: &str, expires_at: Option<i64>) -> Result<(), RevocationError> {
+        self.persist(RevocationKind::Session, session_id, None, expires_at).await
+    }
+
+    async fn revoke_user_before(&self, identity: &str, cutoff: i64, expires_at: Option<i64>) -> Result<(), RevocationError> {
+        self.persist(RevocationKind::User, identity, Some(cutoff), expires_at).await
+    }
+
+    async fn consume_refresh_token(&self, _jti: &str, _expires_at: Option<i64>) -> Result<Consumption, RevocationError> {
+        // Rotation is decided by the session row's compare-and-swap (Store::rotate_session),
+        // which is durable and atomic across instances; this path is not used.
+        Err(RevocationError("refresh rotation goes through Store::rotate_session".into()))
+    }
+}

@@ -1,0 +1,56 @@
+//! The scale-out backend: PostgreSQL, shared by every instance. A bounded pool (acquiring
+//! a connection waits at most [`ACQUIRE_TIMEOUT`], statements at most
+//! [`STATEMENT_TIMEOUT`]) so a database outage answers 503 instead of hanging; the pool
+//! re-connects by itself when the database returns. Refresh rotation is one conditional
+//! `UPDATE`, atomic across instances. Queries are built at run time.
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use sqlx::PgPool;
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+
+use super::StoreError;
+use super::sql::sql_store;
+
+/// Longest wait for a pooled connection (including connecting) before answering 503.
+pub const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(3);
+/// Longest a statement may run on the server.
+pub const STATEMENT_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// The PostgreSQL store.
+#[derive(Debug, Clone)]
+pub struct PostgresStore {
+    pool: PgPool,
+}
+
+impl PostgresStore {
+    /// Connects to `url` (`postgres://` or `postgresql://`) and applies the migrations
+    /// (sqlx takes an advisory lock, so instances starting together migrate once).
+    pub async fn connect(url: &str) -> Result<Self, StoreError> {
+        let statement_timeout = format!("{}ms", STATEMENT_TIMEOUT.as_millis());
+        let options = PgConnectOptions::from_str(url)?
+            .application_name("auth-server")
+            .options([("statement_timeout", statement_timeout.as_str())]);
+        let pool = PgPoolOptions::new()
+            .max_connections(16)
+            .min_connections(0)
+            .acquire_timeout(ACQUIRE_TIMEOUT)
+            .idle_timeout(Duration::from_secs(300))
+            .test_before_acquire(true)
+            .connect_with(options)
+            .await?;
+        sqlx::migrate!("./migrations/postgres")
+            .run(&pool)
+            .await
+            .map_err(|e| StoreError::Unavailable(e.to_string()))?;
+        Ok(PostgresStore { pool })
+    }
+
+    /// Closes every pooled connection (tests drop their database afterwards).
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+}
+
+sql_store!(PostgresStore);

@@ -1,0 +1,81 @@
+//! The shared SQL's trickier statements, on a temporary SQLite file (the API suites run
+//! the same SQL on PostgreSQL): revocation merging and the rotation compare-and-swap.
+
+use super::sqlite::SqliteStore;
+use super::{NewSession, NewUser, RevocationKind, RevocationRecord, Role, RotateOutcome, Store};
+
+async fn store() -> (tempfile::TempDir, SqliteStore) {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("t.db").display());
+    (dir, SqliteStore::connect(&url).await.unwrap())
+}
+
+fn user_cutoff(cutoff: i64, expires_at: i64) -> RevocationRecord {
+    RevocationRecord {
+        kind: RevocationKind::User,
+        key: "7".into(),
+        cutoff: Some(cutoff),
+        expires_at,
+    }
+}
+
+#[tokio::test]
+async fn a_later_revocation_never_lowers_a_cutoff_or_shortens_an_expiry() {
+    let (_dir, store) = store().await;
+    store.add_revocation(user_cutoff(100, 1000)).await.unwrap();
+    store.add_revocation(user_cutoff(50, 2000)).await.unwrap();
+    assert_eq!(store.load_revocations(0).await.unwrap(), vec![user_cutoff(100, 2000)]);
+    store.add_revocation(user_cutoff(200, 500)).await.unwrap();
+    assert_eq!(store.load_revocations(0).await.unwrap(), vec![user_cutoff(200, 2000)]);
+    // Expired entries are not loaded, and pruned.
+    assert!(store.load_revocations(2001).await.unwrap().is_empty());
+    assert_eq!(store.prune(2001).await.unwrap(), 1);
+}
+
+#[tokio::test]
+async fn a_refresh_jti_rotates_once_then_counts_as_reuse() {
+    let (_dir, store) = store().await;
+    let user = store
+        .create_user(NewUser {
+            username: "alice".into(),
+            password_hash: "x".into(),
+            role: Role::User,
+            email: None,
+            mobile: None,
+            age: None,
+            birth: None,
+            now: 10,
+        })
+        .await
+        .unwrap();
+    let session = NewSession {
+        id: "s1".into(),
+        user_id: user.id,
+        refresh_jti: "j1".into(),
+        now: 10,
+        expires_at: 1000,
+        user_agent: None,
+        ip: None,
+    };
+    store.create_session(session.clone()).await.unwrap();
+    let other = NewSession {
+        id: "s2".into(),
+        ..session
+    };
+    store.create_session(other).await.unwrap();
+    assert_eq!(
+        store.rotate_session("s1", "j1", "j2", 20, 1000).await.unwrap(),
+        RotateOutcome::Rotated
+    );
+    assert_eq!(
+        store.rotate_session("s1", "j1", "j3", 21, 1000).await.unwrap(),
+        RotateOutcome::Reused
+    );
+    assert_eq!(store.session("s1").await.unwrap().unwrap().refresh_jti, "j2");
+    assert!(store.revoke_session("s1", 22).await.unwrap());
+    assert_eq!(store.rotate_session("s1", "j2", "j4", 23, 1000).await.unwrap(), RotateOutcome::Gone);
+    // Every other active session of the user, and only those, is revoked.
+    let revoked = store.revoke_user_sessions(user.id, Some("s1"), 24).await.unwrap();
+    assert_eq!(revoked.iter().map(|s| s.id.as_str()).collect::<Vec<_>>(), ["s2"]);
+    assert!(store.revoke_user_sessions(user.id, None, 25).await.unwrap().is_empty());
+}

@@ -1,0 +1,178 @@
+//! `/api/v1/users` and `/api/v1/users/{id}`: listing with cursor paging (admin), reading
+//! (admin or self), editing (admin) and deleting (admin, or self with a fresh token).
+
+use axum::Json;
+use axum::extract::{Path, State};
+use http::StatusCode;
+use jwt_extended::axum::Jwt;
+use serde::{Deserialize, Serialize};
+
+use super::UserView;
+use super::me::user_not_found;
+use super::patch::UserPatch;
+use crate::auth::caller::Caller;
+use crate::auth::revoke::{end_user_sessions, horizon};
+use crate::error::{ApiError, ErrorBody};
+use crate::extract::{ApiJson, ApiQuery};
+use crate::state::AppState;
+
+/// `?limit=&cursor=`.
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ListQuery {
+    /// 1–100, default 20.
+    pub limit: Option<i64>,
+    /// The `next_cursor` of the previous page.
+    pub cursor: Option<String>,
+}
+
+/// One page of users.
+#[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct UserPage {
+    pub users: Vec<UserView>,
+    /// Pass as `cursor` for the next page; `null` on the last page.
+    pub next_cursor: Option<String>,
+}
+
+/// Path ids that are not integers name no user.
+fn parse_id(id: &str) -> Result<i64, ApiError> {
+    id.parse().map_err(|_| user_not_found())
+}
+
+/// Lists users by ascending id.
+#[utoipa::path(
+    get,
+    path = "/api/v1/users",
+    tag = "users",
+    params(ListQuery),
+    responses(
+        (status = 200, description = "A page of users", body = UserPage),
+        (status = 400, description = "Bad limit or cursor", body = ErrorBody),
+        (status = 401, description = "Missing, invalid or revoked token", body = ErrorBody),
+        (status = 403, description = "Admin privilege required", body = ErrorBody),
+    ),
+    security(("bearer" = []))
+)]
+pub async fn list_users(State(state): State<AppState>, jwt: Jwt, ApiQuery(query): ApiQuery<ListQuery>) -> Result<Json<UserPage>, ApiError> {
+    Caller::of(jwt)?.require_admin()?;
+    let limit = query.limit.unwrap_or(20);
+    if !(1..=100).contains(&limit) {
+        return Err(ApiError::field("limit", "must be between 1 and 100"));
+    }
+    let after = match query.cursor.as_deref() {
+        None | Some("") => None,
+        Some(c) => Some(
+            c.parse::<i64>()
+                .map_err(|_| ApiError::field("cursor", "is not a cursor from this API"))?,
+        ),
+    };
+    let limit = limit as usize;
+    // One more than asked tells whether another page exists.
+    let mut users = state.store.list_users(after, limit as u32 + 1).await?;
+    let next_cursor = if users.len() > limit {
+        users.truncate(limit);
+        users.last().map(|u| u.id.to_string())
+    } else {
+        None
+    };
+    Ok(Json(UserPage {
+        users: users.iter().map(UserView::from).collect(),
+        next_cursor,
+    }))
+}
+
+/// One user (admin, or the user itself).
+#[utoipa::path(
+    get,
+    path = "/api/v1/users/{id}",
+    tag = "users",
+    params(("id" = i64, Path, description = "User id")),
+    responses(
+        (status = 200, description = "The user", body = UserView),
+        (status = 401, description = "Missing, invalid or revoked token", body = ErrorBody),
+        (status = 403, description = "Neither admin nor the user itself", body = ErrorBody),
+        (status = 404, description = "User not found", body = ErrorBody),
+    ),
+    security(("bearer" = []))
+)]
+pub async fn get_user(State(state): State<AppState>, jwt: Jwt, Path(id): Path<String>) -> Result<Json<UserView>, ApiError> {
+    let caller = Caller::of(jwt)?;
+    let id = parse_id(&id)?;
+    if caller.id != id {
+        caller.require_admin()?;
+    }
+    let user = state.store.user_by_id(id).await?.ok_or_else(user_not_found)?;
+    Ok(Json(UserView::from(&user)))
+}
+
+/// Edits a user, role included (admin).
+#[utoipa::path(
+    patch,
+    path = "/api/v1/users/{id}",
+    tag = "users",
+    params(("id" = i64, Path, description = "User id")),
+    request_body = UserPatch,
+    responses(
+        (status = 200, description = "The updated user", body = UserView),
+        (status = 400, description = "Invalid field", body = ErrorBody),
+        (status = 401, description = "Missing, invalid or revoked token", body = ErrorBody),
+        (status = 403, description = "Admin privilege required", body = ErrorBody),
+        (status = 404, description = "User not found", body = ErrorBody),
+    ),
+    security(("bearer" = []))
+)]
+pub async fn patch_user(
+    State(state): State<AppState>,
+    jwt: Jwt,
+    Path(id): Path<String>,
+    ApiJson(patch): ApiJson<UserPatch>,
+) -> Result<Json<UserView>, ApiError> {
+    let caller = Caller::of(jwt)?;
+    caller.require_admin()?;
+    let id = parse_id(&id)?;
+    let user = state
+        .store
+        .update_user(id, patch.into_update(true)?)
+        .await?
+        .ok_or_else(user_not_found)?;
+    Ok(Json(UserView::from(&user)))
+}
+
+/// Deletes a user (admin, or the user itself with a fresh token); every token of that
+/// user stops working on the very next request.
+#[utoipa::path(
+    delete,
+    path = "/api/v1/users/{id}",
+    tag = "users",
+    params(("id" = i64, Path, description = "User id")),
+    responses(
+        (status = 204, description = "Deleted"),
+        (status = 401, description = "Missing, invalid or revoked token, or not fresh when deleting oneself", body = ErrorBody),
+        (status = 403, description = "Admin privilege required", body = ErrorBody),
+        (status = 404, description = "User not found", body = ErrorBody),
+    ),
+    security(("bearer" = []))
+)]
+pub async fn delete_user(State(state): State<AppState>, jwt: Jwt, Path(id): Path<String>) -> Result<StatusCode, ApiError> {
+    let caller = Caller::of(jwt)?;
+    let id = parse_id(&id)?;
+    if !caller.is_admin {
+        if caller.id != id {
+            return Err(ApiError::Forbidden("Admin privilege required"));
+        }
+        caller.require_fresh()?;
+    }
+    if state.store.user_by_id(id).await?.is_none() {
+        return Err(user_not_found());
+    }
+    // Block the tokens first (durably), then remove the account.
+    let now = crate::clock::now();
+    state
+        .revocations
+        .revoke_user_before(&id.to_string(), now, Some(horizon(&state)))
+        .await?;
+    end_user_sessions(&state, id, None).await?;
+    state.store.delete_user(id).await?;
+    tracing::info!(user_id = id, by = caller.id, "user deleted");
+    Ok(StatusCode::NO_CONTENT)
+}

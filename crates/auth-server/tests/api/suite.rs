@@ -1,0 +1,36 @@
+// The modules of the API suite, included by every binary that runs it (`api`,
+// `api_postgres`, `api_postgres_redis`); paths are relative to the including `main.rs`.
+#[path = "../api/backend.rs"]
+mod backend;
+#[path = "../api/cookies.rs"]
+mod cookies;
+#[path = "../api/helpers.rs"]
+mod helpers;
+#[path = "../api/input.rs"]
+mod input;
+#[path = "../api/items.rs"]
+mod items;
+#[path = "../api/login.rs"]
+mod login;
+#[path = "../api/logout.rs"]
+mod logout;
+#[path = "../api/openapi.rs"]
+mod openapi;
+#[path = "../api/password.rs"]
+mod password;
+#[path = "../api/refresh.rs"]
+mod refresh;
+#[path = "../api/register.rs"]
+mod register;
+#[path = "../api/restart.rs"]
+mod restart;
+#[path = "../api/sessions.rs"]
+mod sessions;
+#[path = "../api/throttle.rs"]
+mod throttle;
+#[path = "../api/tokens.rs"]
+mod tokens;
+#[path = "../api/users.rs"]
+mod users;
+#[path = "../api/users_admin.rs"]
+mod users_admin;

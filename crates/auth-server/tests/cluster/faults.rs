@@ -1,0 +1,184 @@
+//! Backends going away under load and coming back: requests that need them answer 503
+//! `{"msg": "Service unavailable"}` within bounded time, a revoked token is never
+//! accepted, `/readyz` turns 503, and service resumes without a restart. Redis is a
+//! private `redis-server` this test starts and stops; PostgreSQL is cut off through a
+//! proxy (the machine's shared servers are never stopped).
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
+use reqwest::{Method, StatusCode};
+use tokio::process::{Child, Command};
+
+use crate::helpers::{Config, DataDir, PASSWORD, TestApp, s, spawn_in};
+use crate::proxy::Proxy;
+
+/// Longest any single request may take while a backend is down.
+const BOUNDED: Duration = Duration::from_secs(8);
+/// Longest the service may take to resume once the backend is back.
+const RECOVERY: Duration = Duration::from_secs(20);
+/// Interval between polls of a backend that is coming back.
+const POLL: Duration = Duration::from_millis(50);
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+async fn start_redis(port: u16) -> Child {
+    let child = Command::new("redis-server")
+        .args([
+            "--port",
+            &port.to_string(),
+            "--bind",
+            "127.0.0.1",
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+        ])
+        .stdout(std::process::Stdio::null())
+        .kill_on_drop(true)
+        .spawn()
+        .expect("redis-server is installed (scripts/ci-services.sh installs it)");
+    let client = auth_server::redis_client::RedisClient::new(&format!("redis://127.0.0.1:{port}"), "").unwrap();
+    let started = Instant::now();
+    while client.ping().await.is_err() {
+        assert!(started.elapsed() < RECOVERY, "private redis-server did not start");
+        tokio::time::sleep(POLL).await;
+    }
+    child
+}
+
+/// Status and `msg` of `GET path`, asserting the answer came within [`BOUNDED`].
+async fn timed_get(app: &TestApp, path: &str, token: Option<&str>) -> (StatusCode, serde_json::Value) {
+    let started = Instant::now();
+    let answer = app.call(Method::GET, path, token, None).await;
+    assert!(started.elapsed() < BOUNDED, "{path} took {:?}", started.elapsed());
+    answer
+}
+
+/// Polls until `GET /readyz` is 200 (the backend is back), within [`RECOVERY`].
+async fn wait_ready(app: &TestApp) {
+    let started = Instant::now();
+    while app.call(Method::GET, "/readyz", None, None).await.0 != StatusCode::OK {
+        assert!(started.elapsed() < RECOVERY, "the service did not recover");
+        tokio::time::sleep(POLL).await;
+    }
+}
+
+fn assert_unavailable((status, body): (StatusCode, serde_json::Value)) {
+    assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE, "{body}");
+    assert_eq!(body["msg"], "Service unavailable", "{body}");
+}
+
+/// alice with a revoked and a valid access token, and requests with both running in the
+/// background the whole time (a revoked token accepted even once fails the test).
+struct Alice {
+    revoked: String,
+    valid: String,
+    stop: Arc<AtomicBool>,
+    load: tokio::task::JoinHandle<usize>,
+}
+
+impl Alice {
+    async fn start(app: &TestApp) -> Alice {
+        let revoked = s(&app.register("alice").await, "access_token");
+        let valid = s(&app.login("alice", PASSWORD).await, "access_token");
+        let (status, body) = app.post("/api/v1/auth/logout/access", &revoked, serde_json::json!({})).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        let stop = Arc::new(AtomicBool::new(false));
+        let (client, url, flag) = (app.client.clone(), app.url("/api/v1/secret"), stop.clone());
+        let (bad, good) = (revoked.clone(), valid.clone());
+        let load = tokio::spawn(async move {
+            let mut requests = 0;
+            while !flag.load(Ordering::SeqCst) {
+                let status = client.get(&url).bearer_auth(&bad).send().await.unwrap().status();
+                assert_ne!(status, StatusCode::OK, "a revoked token was accepted");
+                let status = client.get(&url).bearer_auth(&good).send().await.unwrap().status();
+                assert!([StatusCode::OK, StatusCode::SERVICE_UNAVAILABLE].contains(&status), "{status}");
+                requests += 2;
+            }
+            requests
+        });
+        Alice {
+            revoked,
+            valid,
+            stop,
+            load,
+        }
+    }
+
+    /// Once ready again: the revoked token still refused, the valid one and logins working.
+    async fn recovered(self, app: &TestApp) {
+        wait_ready(app).await;
+        assert_eq!(app.secret_status(&self.revoked).await, StatusCode::UNAUTHORIZED);
+        assert_eq!(app.secret_status(&self.valid).await, StatusCode::OK);
+        app.login("alice", PASSWORD).await;
+        self.stop.store(true, Ordering::SeqCst);
+        assert!(self.load.await.expect("no revoked token was accepted under load") > 0);
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn redis_going_away_fails_closed_and_recovers_with_its_data_rebuilt() {
+    let port = free_port();
+    let mut redis = start_redis(port).await;
+    let config = Config {
+        redis_url: Some(format!("redis://127.0.0.1:{port}")),
+        ..Default::default()
+    };
+    let app = spawn_in(DataDir::new().await, config).await;
+    let alice = Alice::start(&app).await;
+
+    redis.kill().await.unwrap();
+    assert_unavailable(timed_get(&app, "/api/v1/secret", Some(&alice.valid)).await);
+    assert_unavailable(timed_get(&app, "/api/v1/secret", Some(&alice.revoked)).await);
+    assert_unavailable(timed_get(&app, "/readyz", None).await);
+    // Login needs the shared throttle counters.
+    let started = Instant::now();
+    assert_unavailable(app.try_login("alice", PASSWORD).await);
+    assert!(started.elapsed() < BOUNDED);
+
+    // Back, but empty (no persistence): the mirror is rebuilt from the database.
+    let _redis = start_redis(port).await;
+    alice.recovered(&app).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn postgres_going_away_fails_closed_and_recovers() {
+    let dir = DataDir::new().await;
+    let url = dir.database_url().expect("a PostgreSQL test database");
+    let (scheme, rest) = url.split_once("://").unwrap();
+    let (authority, path) = rest.split_once('/').unwrap();
+    let (credentials, upstream) = authority.rsplit_once('@').map_or(("", authority), |(c, h)| (c, h));
+    let proxy = Proxy::start(upstream.to_string()).await;
+    let at = if credentials.is_empty() {
+        String::new()
+    } else {
+        format!("{credentials}@")
+    };
+    let config = Config {
+        database_url: Some(format!("{scheme}://{at}{}/{path}", proxy.addr)),
+        ..Default::default()
+    };
+    let app = spawn_in(dir, config).await;
+    let alice = Alice::start(&app).await;
+
+    proxy.cut();
+    assert_unavailable(timed_get(&app, "/api/v1/users/me", Some(&alice.valid)).await);
+    assert_unavailable(timed_get(&app, "/readyz", None).await);
+    let started = Instant::now();
+    assert_unavailable(app.try_login("alice", PASSWORD).await);
+    assert!(started.elapsed() < BOUNDED);
+    // Revocation checks only need Redis: still answered, still refusing the revoked token.
+    assert_eq!(
+        timed_get(&app, "/api/v1/secret", Some(&alice.revoked)).await.0,
+        StatusCode::UNAUTHORIZED
+    );
+
+    proxy.restore();
+    let valid = alice.valid.clone();
+    alice.recovered(&app).await;
+    assert_eq!(app.get("/api/v1/users/me", &valid).await.0, StatusCode::OK);
+}

@@ -1,0 +1,144 @@
+//! Three instances on one database and one Redis: what one does, the others see on the
+//! very next request.
+
+use reqwest::{Method, StatusCode};
+use serde_json::json;
+use tokio::task::JoinSet;
+
+use crate::helpers::{Config, PASSWORD, TestApp, s, spawn_in, spawn_with};
+
+/// `n` instances sharing the first one's data directory (signing key), database and
+/// Redis prefix, with the start-up admin.
+async fn cluster(n: usize) -> Vec<TestApp> {
+    let config = Config {
+        admin: true,
+        ..Default::default()
+    };
+    let first = spawn_with(config.clone()).await;
+    let dir = first.data_dir();
+    let mut apps = vec![first];
+    for _ in 1..n {
+        apps.push(spawn_in(dir.clone(), config.clone()).await);
+    }
+    let ports: std::collections::HashSet<_> = apps.iter().map(|a| a.base.clone()).collect();
+    assert_eq!(ports.len(), n, "every instance listens on its own port");
+    apps
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_revocation_on_one_instance_is_refused_by_the_others_at_once() {
+    let apps = cluster(3).await;
+    let (a, b, c) = (&apps[0], &apps[1], &apps[2]);
+    let pair = a.register("alice").await;
+    let access = s(&pair, "access_token");
+    for app in &apps {
+        assert_eq!(app.secret_status(&access).await, StatusCode::OK);
+    }
+    let (status, body) = a.call(Method::POST, "/api/v1/auth/logout/access", Some(&access), None).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    for app in [b, c, a] {
+        let (status, body) = app.get("/api/v1/secret", &access).await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED, "{body}");
+        assert_eq!(body["msg"], "Token has been revoked");
+    }
+    // Only that token: the session's refresh token still works, on any instance.
+    assert_eq!(c.refresh(&s(&pair, "refresh_token")).await.0, StatusCode::OK);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn logout_all_on_one_instance_ends_sessions_used_on_another() {
+    let apps = cluster(3).await;
+    let (a, b, c) = (&apps[0], &apps[1], &apps[2]);
+    a.register("alice").await;
+    let used_on_a = a.login("alice", PASSWORD).await;
+    let used_on_b = b.login("alice", PASSWORD).await;
+    assert_eq!(a.secret_status(&s(&used_on_a, "access_token")).await, StatusCode::OK);
+
+    let (status, body) = b.post("/api/v1/auth/logout-all", &s(&used_on_b, "access_token"), json!({})).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["revoked_sessions"], 3, "{body}");
+    for app in [a, c] {
+        assert_eq!(app.secret_status(&s(&used_on_a, "access_token")).await, StatusCode::UNAUTHORIZED);
+        assert_eq!(app.refresh(&s(&used_on_a, "refresh_token")).await.0, StatusCode::UNAUTHORIZED);
+    }
+    // A new login still works anywhere.
+    let again = c.login("alice", PASSWORD).await;
+    assert_eq!(a.secret_status(&s(&again, "access_token")).await, StatusCode::OK);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn concurrent_refreshes_across_instances_rotate_exactly_once() {
+    let apps = cluster(3).await;
+    let pair = apps[0].register("alice").await;
+    let refresh = s(&pair, "refresh_token");
+    let mut requests = JoinSet::new();
+    for i in 0..50 {
+        let app = &apps[i % apps.len()];
+        let request = app.req(Method::POST, "/api/v1/auth/refresh", Some(&refresh));
+        requests.spawn(async move {
+            let response = request.send().await.expect("request sent");
+            let status = response.status();
+            let body: serde_json::Value = response.json().await.unwrap_or_default();
+            (status, body)
+        });
+    }
+    let mut winners = Vec::new();
+    let mut refused = 0;
+    while let Some(result) = requests.join_next().await {
+        let (status, body) = result.expect("request task");
+        match status {
+            StatusCode::OK => winners.push(body),
+            StatusCode::UNAUTHORIZED => {
+                assert_eq!(body["msg"], "Token has been revoked", "{body}");
+                refused += 1;
+            }
+            other => panic!("unexpected {other}: {body}"),
+        }
+    }
+    assert_eq!(winners.len(), 1, "exactly one refresh may win: {winners:?}");
+    assert_eq!(refused, 49);
+    // The losers were replays: the session is revoked, the winner's new pair included.
+    let new_access = s(&winners[0], "access_token");
+    for app in &apps {
+        assert_eq!(app.secret_status(&new_access).await, StatusCode::UNAUTHORIZED);
+    }
+    assert_eq!(apps[1].refresh(&s(&winners[0], "refresh_token")).await.0, StatusCode::UNAUTHORIZED);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_user_deleted_on_one_instance_cannot_use_a_token_on_another() {
+    let apps = cluster(3).await;
+    let (a, b, c) = (&apps[0], &apps[1], &apps[2]);
+    let pair = a.register("alice").await;
+    let id = pair["user"]["id"].as_i64().unwrap();
+    let access = s(&pair, "access_token");
+    assert_eq!(a.get("/api/v1/users/me", &access).await.0, StatusCode::OK);
+
+    let admin = s(&c.admin().await, "access_token");
+    let (status, body) = c.call(Method::DELETE, &format!("/api/v1/users/{id}"), Some(&admin), None).await;
+    assert_eq!(status, StatusCode::NO_CONTENT, "{body}");
+    for app in [a, b] {
+        assert_eq!(app.secret_status(&access).await, StatusCode::UNAUTHORIZED);
+        assert_eq!(app.get("/api/v1/users/me", &access).await.0, StatusCode::UNAUTHORIZED);
+        assert_eq!(app.refresh(&s(&pair, "refresh_token")).await.0, StatusCode::UNAUTHORIZED);
+    }
+    assert_eq!(b.try_login("alice", PASSWORD).await.0, StatusCode::UNAUTHORIZED);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn failed_logins_are_counted_across_instances() {
+    let config = Config {
+        login_max_failures: Some(3),
+        ..Default::default()
+    };
+    let first = spawn_with(config.clone()).await;
+    let second = spawn_in(first.data_dir(), config.clone()).await;
+    let third = spawn_in(first.data_dir(), config).await;
+    first.register("alice").await;
+    for app in [&first, &second, &third] {
+        assert_eq!(app.try_login("alice", "wrong password").await.0, StatusCode::UNAUTHORIZED);
+    }
+    // The fourth attempt, right password, on any instance: over the shared limit.
+    let (status, body) = second.try_login("alice", PASSWORD).await;
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS, "{body}");
+}

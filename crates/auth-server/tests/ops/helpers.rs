@@ -1,0 +1,107 @@
+//! A tiny harness: the real `Application` on `127.0.0.1:0` with a temporary data
+//! directory, served until the test stops it, plus request helpers.
+
+use std::path::Path;
+
+use auth_server::Application;
+use auth_server::settings::{Settings, SettingsArgs};
+use reqwest::Client;
+use serde_json::{Value, json};
+use tempfile::TempDir;
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+
+pub const PASSWORD: &str = "correct horse battery";
+
+/// A running server.
+pub struct TestServer {
+    pub base: String,
+    pub client: Client,
+    _dir: TempDir,
+    shutdown: Option<oneshot::Sender<()>>,
+    server: Option<JoinHandle<anyhow::Result<()>>>,
+}
+
+/// Settings for a server on port 0 in `dir`, adjusted by `tweak`.
+pub fn settings(dir: &Path, tweak: impl FnOnce(&mut SettingsArgs)) -> Settings {
+    let mut args = SettingsArgs {
+        bind: Some("127.0.0.1:0".parse().unwrap()),
+        data_dir: Some(dir.to_path_buf()),
+        ..Default::default()
+    };
+    tweak(&mut args);
+    Settings::resolve(args, None).expect("valid test settings")
+}
+
+/// A server with the default settings.
+pub async fn spawn() -> TestServer {
+    spawn_with(|_| {}).await
+}
+
+/// A server with adjusted settings.
+pub async fn spawn_with(tweak: impl FnOnce(&mut SettingsArgs)) -> TestServer {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let app = Application::build(settings(dir.path(), tweak)).await.expect("application builds");
+    let base = format!("http://{}", app.local_addr());
+    let (tx, rx) = oneshot::channel::<()>();
+    let server = tokio::spawn(app.run_until(async {
+        let _ = rx.await;
+    }));
+    TestServer {
+        base,
+        client: client(),
+        _dir: dir,
+        shutdown: Some(tx),
+        server: Some(server),
+    }
+}
+
+/// A client that does not follow redirects.
+pub fn client() -> Client {
+    Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("client")
+}
+
+impl TestServer {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    /// Registers `username` and returns the token pair response.
+    pub async fn register(&self, username: &str) -> Value {
+        let response = self
+            .client
+            .post(self.url("/api/v1/auth/register"))
+            .json(&json!({ "username": username, "password": PASSWORD }))
+            .send()
+            .await
+            .expect("register request");
+        assert_eq!(response.status(), 201, "registering {username}");
+        response.json().await.expect("token pair")
+    }
+
+    /// The current value of one Prometheus sample (0 when absent).
+    pub async fn metric(&self, sample: &str) -> f64 {
+        let text = self.client.get(self.url("/metrics")).send().await.unwrap().text().await.unwrap();
+        sample_value(&text, sample)
+    }
+
+    /// Stops the server gracefully and waits for it.
+    pub async fn stop(mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+        if let Some(server) = self.server.take() {
+            server.await.expect("server task").expect("server ran");
+        }
+    }
+}
+
+/// The value of the sample line starting with `sample` (name and labels) in `text`.
+pub fn sample_value(text: &str, sample: &str) -> f64 {
+    text.lines()
+        .find_map(|line| line.strip_prefix(sample).and_then(|rest| rest.trim().parse().ok()))
+        .unwrap_or(0.0)
+}

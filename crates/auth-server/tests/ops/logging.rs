@@ -1,0 +1,127 @@
+//! Request logs: every line of a request carries its id, and credentials (bearer tokens,
+//! cookies, `Set-Cookie`, passwords) never appear, even with headers logged at debug.
+
+use std::io::Write;
+use std::sync::{Arc, Mutex};
+
+use auth_server::ops::logging::subscriber;
+use auth_server::settings::LogFormat;
+use reqwest::header::{AUTHORIZATION, COOKIE, SET_COOKIE};
+use serde_json::{Value, json};
+use tracing_subscriber::EnvFilter;
+
+use crate::helpers::{PASSWORD, spawn};
+
+/// Log output captured in memory.
+#[derive(Clone, Default)]
+struct Captured(Arc<Mutex<Vec<u8>>>);
+
+impl Write for Captured {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl Captured {
+    fn text(&self) -> String {
+        String::from_utf8(self.0.lock().unwrap().clone()).unwrap()
+    }
+}
+
+/// The value of cookie `name` in a list of `Set-Cookie` headers.
+fn cookie(set_cookies: &[String], name: &str) -> String {
+    set_cookies
+        .iter()
+        .find_map(|c| c.strip_prefix(&format!("{name}=")))
+        .and_then(|rest| rest.split(';').next())
+        .unwrap_or_else(|| panic!("no {name} cookie in {set_cookies:?}"))
+        .to_string()
+}
+
+// A current-thread runtime: the server and the client run on this thread, inside the
+// thread-local subscriber below.
+#[tokio::test]
+async fn credentials_never_reach_the_logs_and_every_line_has_the_request_id() {
+    // tracing caches per-callsite interest globally. With exactly one live dispatcher,
+    // callsites first hit by other tests' threads (which have none) are cached as never
+    // enabled; a second live dispatcher makes tracing ask every dispatcher instead.
+    let _second_dispatcher = tracing::Dispatch::new(tracing::subscriber::NoSubscriber::default());
+    let logs = Captured::default();
+    let writer = logs.clone();
+    let _guard = tracing::subscriber::set_default(subscriber(LogFormat::Json, EnvFilter::new("debug"), move || writer.clone(), false));
+    let app = spawn().await;
+
+    // Cookie transport: the JWTs travel in Set-Cookie.
+    let response = app
+        .client
+        .post(app.url("/api/v1/auth/register?transport=cookie"))
+        .json(&json!({ "username": "cookie_user", "password": PASSWORD }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 201);
+    let set_cookies: Vec<String> = response
+        .headers()
+        .get_all(SET_COOKIE)
+        .iter()
+        .map(|v| v.to_str().unwrap().to_string())
+        .collect();
+    let access_cookie = cookie(&set_cookies, "access_token_cookie");
+    let refresh_cookie = cookie(&set_cookies, "refresh_token_cookie");
+
+    // Header transport: the JWT travels in Authorization (with a cookie alongside).
+    let pair = app.register("bearer_user").await;
+    let access = pair["access_token"].as_str().unwrap().to_string();
+    let response = app
+        .client
+        .get(app.url("/api/v1/secret"))
+        .header(AUTHORIZATION, format!("Bearer {access}"))
+        .header(COOKIE, format!("refresh_token_cookie={refresh_cookie}"))
+        .header("x-request-id", "log-test-request-1")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    app.stop().await;
+
+    let text = logs.text();
+    // The headers were logged (so redaction is what hides the credentials)...
+    assert!(
+        text.contains("authorization") && text.contains("Sensitive"),
+        "headers not logged:\n{text}"
+    );
+    assert!(text.contains("set-cookie"), "response headers not logged:\n{text}");
+    // ...but no credential is.
+    for (what, secret) in [
+        ("bearer token", access.as_str()),
+        ("access cookie", access_cookie.as_str()),
+        ("refresh cookie", refresh_cookie.as_str()),
+        ("password", PASSWORD),
+    ] {
+        assert!(!text.contains(secret), "the {what} leaked into the logs:\n{text}");
+    }
+    // Every line of the tagged request names it, and it logged more than one line.
+    let lines: Vec<Value> = text
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not JSON ({e}): {l}")))
+        .collect();
+    let tagged: Vec<&Value> = lines.iter().filter(|l| request_id(l) == Some("log-test-request-1")).collect();
+    assert!(tagged.len() >= 2, "expected the request's lines, got {tagged:?}");
+    assert!(tagged.iter().any(|l| l["fields"]["status"] == 200));
+    let in_requests: Vec<&Value> = lines.iter().filter(|l| request_id(l).is_some()).collect();
+    assert!(in_requests.len() >= 6, "register, register, secret: each logs two lines at least");
+    assert!(in_requests.iter().all(|l| request_id(l).is_some_and(|id| !id.is_empty())));
+}
+
+/// The `id` of the `request` span a JSON log line was written in.
+fn request_id(line: &Value) -> Option<&str> {
+    line["spans"]
+        .as_array()?
+        .iter()
+        .find(|span| span["name"] == "request")
+        .and_then(|span| span["id"].as_str())
+}

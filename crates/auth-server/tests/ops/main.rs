@@ -1,0 +1,12 @@
+//! Integration tests of the operations side of `auth-server`: middleware (request ids,
+//! redacted logs, limits, 404/405), metrics, the OpenAPI document and docs, graceful
+//! shutdown and the command line. Each test starts the real server on port 0 with a
+//! temporary data directory.
+
+mod cli;
+mod docs;
+mod helpers;
+mod logging;
+mod metrics;
+mod middleware;
+mod shutdown;

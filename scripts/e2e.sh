@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Runs the web page's end-to-end test (e2e/web.test.mjs) in Debian's Chromium against a
+# real auth-server: installs `chromium` with apt-get when /usr/bin/chromium is missing
+# and the pinned playwright-core with `npm ci` when e2e/node_modules is missing (never a
+# downloaded browser), builds the server (release; AUTH_SERVER_BIN overrides), starts it
+# on a free port with a temporary data directory and AUTH_ACCESS_TTL=2s, checks /healthz,
+# runs `node --test e2e/` and stops the server. Screenshots: target/e2e/*.png.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+log() { echo "e2e: $*" >&2; }
+
+# 1. Tools.
+if [[ ! -x ${CHROMIUM:-/usr/bin/chromium} ]]; then
+  log "installing chromium (apt-get)"
+  sudo_cmd=()
+  [[ $(id -u) == 0 ]] || sudo_cmd=(sudo)
+  "${sudo_cmd[@]}" apt-get update
+  DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y --no-install-recommends chromium
+fi
+command -v node >/dev/null || { log "node is required"; exit 1; }
+if [[ ! -d e2e/node_modules/playwright-core ]]; then
+  log "installing playwright-core (npm ci)"
+  (cd e2e && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund)
+fi
+
+# 2. A fresh server on a free port with a temporary data directory (scripts/lib/server.sh:
+# release build unless AUTH_SERVER_BIN is given; stopped on exit; /healthz checked).
+# shellcheck source=lib/server.sh
+source scripts/lib/server.sh
+bin=$(auth_server_bin release)
+start_server "$bin" AUTH_ACCESS_TTL=2s AUTH_LOG_FORMAT=json
+log "server at http://$addr ($bin)"
+
+# 3. The test.
+E2E_BASE_URL="http://$addr" node --test e2e/ || fail "the end-to-end test failed (screenshots in target/e2e/)"
+log "OK"
