@@ -101,11 +101,19 @@ pub struct SettingsArgs {
     /// Longest time a request may take before it is answered 503 (`30s`).
     #[arg(long, global = true, env = "AUTH_REQUEST_TIMEOUT")]
     pub request_timeout: Option<String>,
+    /// Reverse proxies in front of the server that append to `X-Forwarded-For` (0: use the
+    /// socket address).
+    #[arg(long, global = true, env = "AUTH_TRUSTED_PROXY_HOPS")]
+    pub trusted_proxy_hops: Option<usize>,
+    /// Browser origins allowed to call the API with credentials (comma-separated; none:
+    /// no CORS headers).
+    #[arg(long, global = true, env = "AUTH_CORS_ORIGINS", value_delimiter = ',')]
+    pub cors_origins: Option<Vec<String>>,
 }
 
 impl SettingsArgs {
     /// Fills every unset field of `self` from `lower` (lower precedence).
-    fn or(self, lower: SettingsArgs) -> SettingsArgs {
+    pub fn or(self, lower: SettingsArgs) -> SettingsArgs {
         SettingsArgs {
             bind: self.bind.or(lower.bind),
             data_dir: self.data_dir.or(lower.data_dir),
@@ -127,6 +135,8 @@ impl SettingsArgs {
             login_max_failures: self.login_max_failures.or(lower.login_max_failures),
             login_window: self.login_window.or(lower.login_window),
             request_timeout: self.request_timeout.or(lower.request_timeout),
+            trusted_proxy_hops: self.trusted_proxy_hops.or(lower.trusted_proxy_hops),
+            cors_origins: self.cors_origins.or(lower.cors_origins),
         }
     }
 }
@@ -159,6 +169,11 @@ pub struct Settings {
     pub login_max_failures: u32,
     pub login_window: Duration,
     pub request_timeout: Duration,
+    /// How many `X-Forwarded-For` entries, counted from the right, were appended by
+    /// proxies we trust; the client is the entry they name (0: the socket address).
+    pub trusted_proxy_hops: usize,
+    /// Exact origins answered with CORS headers (credentials allowed); empty: no CORS.
+    pub cors_origins: Vec<String>,
 }
 
 impl std::fmt::Debug for Settings {
@@ -183,6 +198,8 @@ impl std::fmt::Debug for Settings {
             .field("login_max_failures", &self.login_max_failures)
             .field("login_window", &self.login_window)
             .field("request_timeout", &self.request_timeout)
+            .field("trusted_proxy_hops", &self.trusted_proxy_hops)
+            .field("cors_origins", &self.cors_origins)
             .finish()
     }
 }
@@ -244,8 +261,23 @@ impl Settings {
             login_max_failures: a.login_max_failures.unwrap_or(5),
             login_window: parse_duration(a.login_window.as_deref().unwrap_or("15m")).context("login-window")?,
             request_timeout: parse_duration(a.request_timeout.as_deref().unwrap_or("30s")).context("request-timeout")?,
+            trusted_proxy_hops: a.trusted_proxy_hops.unwrap_or(0),
+            cors_origins: cors_origins(a.cors_origins.unwrap_or_default())?,
         })
     }
+}
+
+/// The configured CORS origins, trimmed, empty entries dropped. Each must be an exact
+/// origin (`https://app.example.com`): `*` is refused, since credentials are allowed.
+fn cors_origins(origins: Vec<String>) -> anyhow::Result<Vec<String>> {
+    let origins: Vec<String> = origins.iter().map(|o| o.trim().to_string()).filter(|o| !o.is_empty()).collect();
+    for origin in &origins {
+        let exact = origin.contains("://") && !origin.ends_with('/') && http::HeaderValue::from_str(origin).is_ok();
+        if origin.contains('*') || !exact {
+            bail!("cors-origins: {origin:?} is not an exact origin like https://app.example.com");
+        }
+    }
+    Ok(origins)
 }
 
 /// Parses `2s`, `15m`, `1h`, `30d`, `1w` or a bare number of seconds. Zero is refused.
@@ -330,6 +362,22 @@ mod tests {
         assert_eq!(redact_url("sqlite://./data/auth.db"), "sqlite://./data/auth.db");
         assert_eq!(redact_url("redis://cache:6379"), "redis://cache:6379");
         assert_eq!(redact_url("postgres://u:p@h/db?x=@"), "postgres://u:[redacted]@h/db?x=@");
+    }
+
+    #[test]
+    fn cors_origins_must_be_exact() {
+        let parsed = cors_origins(vec![" https://a.example ".into(), String::new(), "http://b.example:8080".into()]).unwrap();
+        assert_eq!(parsed, ["https://a.example", "http://b.example:8080"]);
+        for bad in ["*", "https://*.example.com", "a.example", "https://a.example/"] {
+            assert!(cors_origins(vec![bad.into()]).is_err(), "{bad} accepted");
+        }
+    }
+
+    #[test]
+    fn proxy_hops_and_cors_default_to_off() {
+        let settings = Settings::resolve(SettingsArgs::default(), None).unwrap();
+        assert_eq!(settings.trusted_proxy_hops, 0);
+        assert!(settings.cors_origins.is_empty());
     }
 
     #[test]

@@ -15,6 +15,7 @@ use crate::redis_client::RedisClient;
 use crate::settings::Settings;
 use crate::state::AppState;
 use crate::store::DynStore;
+use crate::store::cached::CachedStore;
 use crate::store::postgres::PostgresStore;
 use crate::store::sqlite::SqliteStore;
 use crate::throttle::LoginThrottle;
@@ -67,10 +68,15 @@ impl Application {
 pub async fn build_state(settings: Settings) -> anyhow::Result<AppState> {
     jwt_extended::install_crypto_provider();
     std::fs::create_dir_all(&settings.data_dir).with_context(|| format!("creating data directory {}", settings.data_dir.display()))?;
-    let store = connect_store(&settings.database_url).await?;
+    let database = connect_store(&settings.database_url).await?;
     let redis = match &settings.redis_url {
         Some(url) => Some(RedisClient::new(url, &settings.redis_key_prefix).context("configuring Redis")?),
         None => None,
+    };
+    // With Redis, user lookups go through its short-lived shared cache.
+    let store: DynStore = match &redis {
+        Some(redis) => Arc::new(CachedStore::new(database, redis.clone())),
+        None => database,
     };
     let revocations = crate::revocation::connect(store.clone(), redis.clone())
         .await
@@ -119,19 +125,19 @@ pub fn router(state: AppState) -> Router {
     with_middleware(routes, &settings)
 }
 
-/// The HTTP middleware around `routes`, outermost first: request id, credential headers
-/// marked sensitive, request logging, `Set-Cookie` marked sensitive, metrics, the request
-/// deadline and the body limit.
+/// The HTTP middleware around `routes`, outermost first: HSTS (with `Secure` cookies),
+/// CORS (for configured origins), request id, credential headers marked sensitive, request
+/// logging, `Set-Cookie` marked sensitive, metrics, the request deadline and the body limit.
 pub fn with_middleware(routes: Router, settings: &Settings) -> Router {
     use axum::middleware::{from_fn, from_fn_with_state};
     use http::header::{AUTHORIZATION, COOKIE, PROXY_AUTHORIZATION, SET_COOKIE};
     use tower_http::sensitive_headers::{SetSensitiveRequestHeadersLayer, SetSensitiveResponseHeadersLayer};
 
-    use crate::ops::{limits, metrics, request_id};
+    use crate::ops::{limits, metrics, request_id, security_headers};
 
     metrics::handle();
     let csrf = http::HeaderName::from_static("x-csrf-token");
-    routes
+    let routes = routes
         .layer(axum::extract::DefaultBodyLimit::max(settings.max_body_bytes))
         .layer(from_fn_with_state(settings.max_body_bytes, limits::body_limit))
         .layer(from_fn_with_state(settings.request_timeout, limits::timeout))
@@ -144,7 +150,15 @@ pub fn with_middleware(routes: Router, settings: &Settings) -> Router {
             COOKIE,
             csrf,
         ]))
-        .layer(from_fn(request_id::request_id))
+        .layer(from_fn(request_id::request_id));
+    let routes = match security_headers::cors(settings) {
+        Some(cors) => routes.layer(cors),
+        None => routes,
+    };
+    match security_headers::hsts(settings) {
+        Some(hsts) => routes.layer(hsts),
+        None => routes,
+    }
 }
 
 /// The store for `url`: `sqlite:` (embedded file) or `postgres://` / `postgresql://`.

@@ -2,6 +2,7 @@
 //! token manager they share with every protected route.
 
 pub mod caller;
+pub mod client_ip;
 mod errors;
 pub mod login;
 pub mod logout;

@@ -22,23 +22,22 @@ const MAX_USER_AGENT: usize = 512;
 pub struct ClientInfo {
     /// The `User-Agent` header, truncated.
     pub user_agent: Option<String>,
-    /// The peer address (the router is served with connect info).
+    /// The client address: the peer address (the router is served with connect info),
+    /// or the trusted `X-Forwarded-For` hop (see `client_ip.rs`).
     pub ip: Option<String>,
 }
 
-impl<S: Send + Sync> FromRequestParts<S> for ClientInfo {
+impl FromRequestParts<AppState> for ClientInfo {
     type Rejection = Infallible;
 
-    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Infallible> {
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Infallible> {
         let user_agent = parts
             .headers
             .get(http::header::USER_AGENT)
             .and_then(|v| v.to_str().ok())
             .map(|ua| ua.chars().take(MAX_USER_AGENT).collect());
-        let ip = parts
-            .extensions
-            .get::<ConnectInfo<SocketAddr>>()
-            .map(|ConnectInfo(addr)| addr.ip().to_string());
+        let socket = parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|ConnectInfo(addr)| addr.ip());
+        let ip = super::client_ip::client_ip(&parts.headers, socket, state.settings.trusted_proxy_hops).map(|ip| ip.to_string());
         Ok(ClientInfo { user_agent, ip })
     }
 }

@@ -2,6 +2,7 @@
 //! backend for scale-out deployments are interchangeable. Every method that returns
 //! `Ok` has made its write durable (committed) before returning.
 
+pub mod cached;
 mod model;
 pub mod postgres;
 mod rows;

@@ -30,12 +30,19 @@ pub struct Config {
     pub database_url: Option<String>,
     /// Use this Redis instead of the test Redis (fault tests start their own).
     pub redis_url: Option<String>,
+    /// Any other settings (algorithm, keys, issuer, proxies, CORS...); these win.
+    pub extra: SettingsArgs,
 }
 
-/// A running server.
-pub struct TestApp {
+/// Requests to one server (in this process or another) by its base URL.
+pub struct Http {
     pub base: String,
     pub client: Client,
+}
+
+/// A running server (its request helpers through [`Http`]).
+pub struct TestApp {
+    http: Http,
     pub state: AppState,
     backing: Option<DataDir>,
     shutdown: Option<oneshot::Sender<()>>,
@@ -57,6 +64,12 @@ impl DataDir {
     #[allow(dead_code)]
     pub fn database_url(&self) -> Option<String> {
         self.0.database.as_ref().map(|db| db.url.clone())
+    }
+
+    /// The directory, database and Redis prefix (to configure servers in other processes).
+    #[allow(dead_code)]
+    pub fn backing(&self) -> &Backing {
+        &self.0
     }
 }
 
@@ -86,7 +99,7 @@ fn settings(dir: &DataDir, config: &Config) -> Settings {
         login_max_failures: config.login_max_failures,
         ..Default::default()
     };
-    Settings::resolve(args, None).expect("valid test settings")
+    Settings::resolve(config.extra.clone().or(args), None).expect("valid test settings")
 }
 
 /// A server on an existing data directory (restarts, or several instances sharing it).
@@ -99,12 +112,7 @@ pub async fn spawn_in(dir: DataDir, config: Config) -> TestApp {
         let _ = rx.await;
     }));
     TestApp {
-        base: format!("http://{addr}"),
-        client: Client::builder()
-            .redirect(reqwest::redirect::Policy::none())
-            .user_agent("api-tests/1.0")
-            .build()
-            .unwrap(),
+        http: Http::new(format!("http://{addr}")),
         state,
         backing: Some(dir),
         shutdown: Some(tx),
@@ -124,7 +132,19 @@ pub fn s(body: &Value, key: &str) -> String {
     body[key].as_str().unwrap_or_else(|| panic!("{key} missing in {body}")).to_string()
 }
 
-impl TestApp {
+impl Http {
+    /// Requests to `base` (`http://host:port`), redirects not followed.
+    pub fn new(base: String) -> Self {
+        Http {
+            base,
+            client: Client::builder()
+                .redirect(reqwest::redirect::Policy::none())
+                .user_agent("api-tests/1.0")
+                .build()
+                .unwrap(),
+        }
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base)
     }
@@ -200,7 +220,17 @@ impl TestApp {
     pub async fn secret_status(&self, token: &str) -> StatusCode {
         self.get("/api/v1/secret", token).await.0
     }
+}
 
+impl std::ops::Deref for TestApp {
+    type Target = Http;
+
+    fn deref(&self) -> &Http {
+        &self.http
+    }
+}
+
+impl TestApp {
     /// The verified claims of one of this server's tokens.
     pub fn claims(&self, token: &str) -> serde_json::Map<String, Value> {
         self.state.jwt.decode_token(token).expect("a valid token").claims.into_map()

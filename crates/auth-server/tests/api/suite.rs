@@ -1,9 +1,17 @@
 // The modules of the API suite, included by every binary that runs it (`api`,
 // `api_postgres`, `api_postgres_redis`); paths are relative to the including `main.rs`.
+#[path = "../api/attacks.rs"]
+mod attacks;
+#[path = "../api/attacks_state.rs"]
+mod attacks_state;
 #[path = "../api/backend.rs"]
 mod backend;
 #[path = "../api/cookies.rs"]
 mod cookies;
+#[path = "../api/forge.rs"]
+mod forge;
+#[path = "../api/headers.rs"]
+mod headers;
 #[path = "../api/helpers.rs"]
 mod helpers;
 #[path = "../api/input.rs"]
@@ -18,6 +26,8 @@ mod logout;
 mod openapi;
 #[path = "../api/password.rs"]
 mod password;
+#[path = "../api/proxy.rs"]
+mod proxy;
 #[path = "../api/refresh.rs"]
 mod refresh;
 #[path = "../api/register.rs"]

@@ -166,7 +166,10 @@ async fn postgres_going_away_fails_closed_and_recovers() {
     let alice = Alice::start(&app).await;
 
     proxy.cut();
-    assert_unavailable(timed_get(&app, "/api/v1/users/me", Some(&alice.valid)).await);
+    assert_unavailable(timed_get(&app, "/api/v1/auth/sessions", Some(&alice.valid)).await);
+    // alice's login filled the shared user cache: her profile is still answered from Redis.
+    let (status, body) = timed_get(&app, "/api/v1/users/me", Some(&alice.valid)).await;
+    assert_eq!((status, body["username"].as_str()), (StatusCode::OK, Some("alice")), "{body}");
     assert_unavailable(timed_get(&app, "/readyz", None).await);
     let started = Instant::now();
     assert_unavailable(app.try_login("alice", PASSWORD).await);

@@ -1,37 +1,33 @@
-//! Three instances on one database and one Redis: what one does, the others see on the
+//! Three server processes on one database and one Redis: what one does, the others see on the
 //! very next request.
 
 use reqwest::{Method, StatusCode};
 use serde_json::json;
 use tokio::task::JoinSet;
 
-use crate::helpers::{Config, PASSWORD, TestApp, s, spawn_in, spawn_with};
+use crate::helpers::{Config, PASSWORD, s};
+use crate::processes::Cluster;
 
-/// `n` instances sharing the first one's data directory (signing key), database and
-/// Redis prefix, with the start-up admin.
-async fn cluster(n: usize) -> Vec<TestApp> {
-    let config = Config {
-        admin: true,
-        ..Default::default()
-    };
-    let first = spawn_with(config.clone()).await;
-    let dir = first.data_dir();
-    let mut apps = vec![first];
-    for _ in 1..n {
-        apps.push(spawn_in(dir.clone(), config.clone()).await);
-    }
-    let ports: std::collections::HashSet<_> = apps.iter().map(|a| a.base.clone()).collect();
-    assert_eq!(ports.len(), n, "every instance listens on its own port");
-    apps
+/// `n` server processes with the start-up admin.
+async fn cluster(n: usize) -> Cluster {
+    Cluster::start(
+        n,
+        &Config {
+            admin: true,
+            ..Default::default()
+        },
+    )
+    .await
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_revocation_on_one_instance_is_refused_by_the_others_at_once() {
-    let apps = cluster(3).await;
+    let cluster = cluster(3).await;
+    let apps = &cluster.instances;
     let (a, b, c) = (&apps[0], &apps[1], &apps[2]);
     let pair = a.register("alice").await;
     let access = s(&pair, "access_token");
-    for app in &apps {
+    for app in apps {
         assert_eq!(app.secret_status(&access).await, StatusCode::OK);
     }
     let (status, body) = a.call(Method::POST, "/api/v1/auth/logout/access", Some(&access), None).await;
@@ -47,7 +43,8 @@ async fn a_revocation_on_one_instance_is_refused_by_the_others_at_once() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn logout_all_on_one_instance_ends_sessions_used_on_another() {
-    let apps = cluster(3).await;
+    let cluster = cluster(3).await;
+    let apps = &cluster.instances;
     let (a, b, c) = (&apps[0], &apps[1], &apps[2]);
     a.register("alice").await;
     let used_on_a = a.login("alice", PASSWORD).await;
@@ -68,7 +65,8 @@ async fn logout_all_on_one_instance_ends_sessions_used_on_another() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn concurrent_refreshes_across_instances_rotate_exactly_once() {
-    let apps = cluster(3).await;
+    let cluster = cluster(3).await;
+    let apps = &cluster.instances;
     let pair = apps[0].register("alice").await;
     let refresh = s(&pair, "refresh_token");
     let mut requests = JoinSet::new();
@@ -99,7 +97,7 @@ async fn concurrent_refreshes_across_instances_rotate_exactly_once() {
     assert_eq!(refused, 49);
     // The losers were replays: the session is revoked, the winner's new pair included.
     let new_access = s(&winners[0], "access_token");
-    for app in &apps {
+    for app in apps {
         assert_eq!(app.secret_status(&new_access).await, StatusCode::UNAUTHORIZED);
     }
     assert_eq!(apps[1].refresh(&s(&winners[0], "refresh_token")).await.0, StatusCode::UNAUTHORIZED);
@@ -107,7 +105,8 @@ async fn concurrent_refreshes_across_instances_rotate_exactly_once() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_user_deleted_on_one_instance_cannot_use_a_token_on_another() {
-    let apps = cluster(3).await;
+    let cluster = cluster(3).await;
+    let apps = &cluster.instances;
     let (a, b, c) = (&apps[0], &apps[1], &apps[2]);
     let pair = a.register("alice").await;
     let id = pair["user"]["id"].as_i64().unwrap();
@@ -131,11 +130,12 @@ async fn failed_logins_are_counted_across_instances() {
         login_max_failures: Some(3),
         ..Default::default()
     };
-    let first = spawn_with(config.clone()).await;
-    let second = spawn_in(first.data_dir(), config.clone()).await;
-    let third = spawn_in(first.data_dir(), config).await;
+    let cluster = Cluster::start(3, &config).await;
+    let [first, second, third] = &cluster.instances[..] else {
+        unreachable!("three instances")
+    };
     first.register("alice").await;
-    for app in [&first, &second, &third] {
+    for app in [first, second, third] {
         assert_eq!(app.try_login("alice", "wrong password").await.0, StatusCode::UNAUTHORIZED);
     }
     // The fourth attempt, right password, on any instance: over the shared limit.

@@ -1,7 +1,9 @@
-//! Several server instances in one process sharing one PostgreSQL database and one Redis
-//! key prefix (as behind a load balancer): revocations, logouts, deletions and refresh
-//! rotation seen by every instance at once, and the failure behaviour when Redis or
-//! PostgreSQL goes away and comes back. Needs `TEST_DATABASE_URL` and `TEST_REDIS_URL`.
+//! Several server instances sharing one PostgreSQL database and one Redis key prefix (as
+//! behind a load balancer): revocations, logouts, deletions, refresh rotation and user
+//! changes seen by every instance at once, and the failure behaviour when Redis or
+//! PostgreSQL goes away and comes back. The instance and user-cache tests start real
+//! server processes (`processes.rs`); the fault tests keep in-process servers, whose
+//! backends they cut or restart under them. Needs `TEST_DATABASE_URL` and `TEST_REDIS_URL`.
 
 /// The backend of this binary.
 const BACKEND: backend::Backend = backend::Backend::PostgresRedis;
@@ -14,4 +16,6 @@ mod helpers;
 
 mod faults;
 mod instances;
+mod processes;
 mod proxy;
+mod user_cache;
