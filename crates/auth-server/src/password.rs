@@ -3,6 +3,7 @@
 //! and a dummy hash so an unknown username costs the same work as a wrong password.
 
 use std::sync::Arc;
+use std::time::Instant;
 
 use argon2::password_hash::{PasswordHash, PasswordHasher as _, PasswordVerifier as _, SaltString, rand_core::OsRng};
 use argon2::{Algorithm, Argon2, Params, Version};
@@ -34,6 +35,15 @@ fn hash_blocking(password: &str) -> Result<String, HashError> {
         .map_err(|e| HashError(e.to_string()))
 }
 
+/// Runs one hash or verification, recording how long it took (the pool's capacity is
+/// cores ÷ this time).
+fn timed<T>(work: impl FnOnce() -> T) -> T {
+    let start = Instant::now();
+    let out = work();
+    metrics::histogram!(crate::ops::metrics::PASSWORD_HASH_DURATION).record(start.elapsed().as_secs_f64());
+    out
+}
+
 fn verify_blocking(password: &str, hash: &str) -> bool {
     PasswordHash::new(hash).is_ok_and(|parsed| argon2().verify_password(password.as_bytes(), &parsed).is_ok())
 }
@@ -51,7 +61,7 @@ impl PasswordHasher {
     /// Hashes a new password.
     pub async fn hash(&self, password: String) -> Result<String, HashError> {
         let _permit = self.permits.acquire().await.map_err(|e| HashError(e.to_string()))?;
-        tokio::task::spawn_blocking(move || hash_blocking(&password))
+        tokio::task::spawn_blocking(move || timed(|| hash_blocking(&password)))
             .await
             .map_err(|e| HashError(e.to_string()))?
     }
@@ -61,12 +71,14 @@ impl PasswordHasher {
     pub async fn verify(&self, password: String, hash: Option<String>) -> Result<bool, HashError> {
         let _permit = self.permits.acquire().await.map_err(|e| HashError(e.to_string()))?;
         let dummy = self.dummy_hash.clone();
-        tokio::task::spawn_blocking(move || match hash {
-            Some(hash) => verify_blocking(&password, &hash),
-            None => {
-                verify_blocking(&password, &dummy);
-                false
-            }
+        tokio::task::spawn_blocking(move || {
+            timed(|| match hash {
+                Some(hash) => verify_blocking(&password, &hash),
+                None => {
+                    verify_blocking(&password, &dummy);
+                    false
+                }
+            })
         })
         .await
         .map_err(|e| HashError(e.to_string()))

@@ -101,6 +101,9 @@ pub struct SettingsArgs {
     /// Longest time a request may take before it is answered 503 (`30s`).
     #[arg(long, global = true, env = "AUTH_REQUEST_TIMEOUT")]
     pub request_timeout: Option<String>,
+    /// How often revocations and sessions whose tokens have all expired are dropped (`60s`).
+    #[arg(long, global = true, env = "AUTH_PRUNE_INTERVAL")]
+    pub prune_interval: Option<String>,
     /// Reverse proxies in front of the server that append to `X-Forwarded-For` (0: use the
     /// socket address).
     #[arg(long, global = true, env = "AUTH_TRUSTED_PROXY_HOPS")]
@@ -135,6 +138,7 @@ impl SettingsArgs {
             login_max_failures: self.login_max_failures.or(lower.login_max_failures),
             login_window: self.login_window.or(lower.login_window),
             request_timeout: self.request_timeout.or(lower.request_timeout),
+            prune_interval: self.prune_interval.or(lower.prune_interval),
             trusted_proxy_hops: self.trusted_proxy_hops.or(lower.trusted_proxy_hops),
             cors_origins: self.cors_origins.or(lower.cors_origins),
         }
@@ -169,6 +173,7 @@ pub struct Settings {
     pub login_max_failures: u32,
     pub login_window: Duration,
     pub request_timeout: Duration,
+    pub prune_interval: Duration,
     /// How many `X-Forwarded-For` entries, counted from the right, were appended by
     /// proxies we trust; the client is the entry they name (0: the socket address).
     pub trusted_proxy_hops: usize,
@@ -198,6 +203,7 @@ impl std::fmt::Debug for Settings {
             .field("login_max_failures", &self.login_max_failures)
             .field("login_window", &self.login_window)
             .field("request_timeout", &self.request_timeout)
+            .field("prune_interval", &self.prune_interval)
             .field("trusted_proxy_hops", &self.trusted_proxy_hops)
             .field("cors_origins", &self.cors_origins)
             .finish()
@@ -261,6 +267,7 @@ impl Settings {
             login_max_failures: a.login_max_failures.unwrap_or(5),
             login_window: parse_duration(a.login_window.as_deref().unwrap_or("15m")).context("login-window")?,
             request_timeout: parse_duration(a.request_timeout.as_deref().unwrap_or("30s")).context("request-timeout")?,
+            prune_interval: parse_duration(a.prune_interval.as_deref().unwrap_or("60s")).context("prune-interval")?,
             trusted_proxy_hops: a.trusted_proxy_hops.unwrap_or(0),
             cors_origins: cors_origins(a.cors_origins.unwrap_or_default())?,
         })

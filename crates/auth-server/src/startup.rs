@@ -4,7 +4,6 @@
 use std::future::Future;
 use std::net::SocketAddr;
 use std::sync::Arc;
-use std::time::Duration;
 
 use anyhow::Context;
 use axum::Router;
@@ -181,7 +180,7 @@ async fn connect_store(url: &str) -> anyhow::Result<DynStore> {
 
 fn spawn_pruner(state: AppState) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
-        let mut ticker = tokio::time::interval(Duration::from_secs(60));
+        let mut ticker = tokio::time::interval(state.settings.prune_interval);
         loop {
             ticker.tick().await;
             if let Err(e) = state.revocations.prune().await {

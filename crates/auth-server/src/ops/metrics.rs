@@ -29,6 +29,11 @@ pub const REFRESHES: &str = "auth_refreshes_total";
 /// Revocations recorded, by `kind` (`token`, `session`, `user`).
 pub const REVOCATIONS: &str = "auth_revocations_total";
 
+/// Entries of the in-memory revocation state (absent with Redis, which expires its own).
+pub const REVOCATION_ENTRIES: &str = "auth_revocation_entries";
+/// Time one argon2id hash or verification takes on the hashing pool, in seconds.
+pub const PASSWORD_HASH_DURATION: &str = "auth_password_hash_seconds";
+
 /// The `path` label of requests that matched no route (keeps the label set bounded).
 const UNMATCHED: &str = "unmatched";
 
@@ -42,6 +47,7 @@ pub fn handle() -> &'static PrometheusHandle {
     HANDLE.get_or_init(|| {
         let builder = PrometheusBuilder::new()
             .set_buckets_for_metric(Matcher::Full(HTTP_DURATION.to_string()), LATENCY_BUCKETS)
+            .and_then(|b| b.set_buckets_for_metric(Matcher::Full(PASSWORD_HASH_DURATION.to_string()), LATENCY_BUCKETS))
             .expect("the latency buckets are not empty");
         let handle = match builder.install_recorder() {
             Ok(handle) => handle,
@@ -64,6 +70,12 @@ fn describe() {
     metrics::describe_counter!(REGISTRATIONS, "Accounts registered");
     metrics::describe_counter!(REFRESHES, "Refresh-token presentations by outcome (reused = reuse detected)");
     metrics::describe_counter!(REVOCATIONS, "Revocations recorded by kind (token, session, user)");
+    metrics::describe_gauge!(REVOCATION_ENTRIES, "Entries of the in-memory revocation state");
+    metrics::describe_histogram!(
+        PASSWORD_HASH_DURATION,
+        metrics::Unit::Seconds,
+        "Time one argon2id hash or verification takes"
+    );
     for outcome in ["ok", "failed", "throttled"] {
         metrics::counter!(LOGINS, "outcome" => outcome).increment(0);
     }

@@ -13,18 +13,6 @@ pub struct MemoryMirror {
     memory: InMemoryRevocationStore,
 }
 
-impl MemoryMirror {
-    /// Number of entries.
-    pub fn len(&self) -> usize {
-        self.memory.len()
-    }
-
-    /// Whether there are none.
-    pub fn is_empty(&self) -> bool {
-        self.memory.is_empty()
-    }
-}
-
 #[async_trait]
 impl Mirror for MemoryMirror {
     async fn apply(&self, r: &RevocationRecord) -> Result<(), StoreError> {
@@ -47,5 +35,9 @@ impl Mirror for MemoryMirror {
 
     fn prune(&self) {
         self.memory.prune();
+    }
+
+    fn size(&self) -> Option<usize> {
+        Some(self.memory.len())
     }
 }

@@ -3,6 +3,7 @@
 //! `Ok` has made its write durable (committed) before returning.
 
 pub mod cached;
+mod group_commit;
 mod model;
 pub mod postgres;
 mod rows;
@@ -11,7 +12,9 @@ pub mod sqlite;
 #[cfg(test)]
 mod tests;
 
-pub use model::{Item, NewItem, NewSession, NewUser, RevocationKind, RevocationRecord, Role, RotateOutcome, Session, User, UserUpdate};
+pub use model::{
+    Item, NewItem, NewSession, NewUser, RevocationKind, RevocationRecord, Role, RotateOutcome, Rotation, Session, User, UserUpdate,
+};
 
 use std::sync::Arc;
 

@@ -94,6 +94,16 @@ pub struct NewSession {
     pub ip: Option<String>,
 }
 
+/// One refresh-token rotation to apply: replace the session's current `jti`.
+#[derive(Debug, Clone)]
+pub struct Rotation {
+    pub session_id: String,
+    pub presented_jti: String,
+    pub next_jti: String,
+    pub now: i64,
+    pub expires_at: i64,
+}
+
 /// The result of presenting a refresh token for rotation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RotateOutcome {

@@ -10,8 +10,8 @@ use std::time::Duration;
 use sqlx::PgPool;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 
-use super::StoreError;
 use super::sql::sql_store;
+use super::{RotateOutcome, Rotation, StoreError};
 
 /// Longest wait for a pooled connection (including connecting) before answering 503.
 pub const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(3);
@@ -47,10 +47,17 @@ impl PostgresStore {
         Ok(PostgresStore { pool })
     }
 
+    /// One rotation on a pooled connection (PostgreSQL commits concurrent transactions
+    /// together by itself).
+    async fn rotate(&self, rotation: Rotation) -> Result<RotateOutcome, StoreError> {
+        let mut conn = self.pool.acquire().await?;
+        Ok(sql_impl::rotate_on(&mut conn, &rotation).await?)
+    }
+
     /// Closes every pooled connection (tests drop their database afterwards).
     pub async fn close(&self) {
         self.pool.close().await;
     }
 }
 
-sql_store!(PostgresStore);
+sql_store!(PostgresStore, sqlx::Postgres);

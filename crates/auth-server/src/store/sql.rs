@@ -24,18 +24,52 @@ pub fn sessions(rows: Vec<SessionRow>) -> Vec<Session> {
     rows.into_iter().map(Session::from).collect()
 }
 
-/// `impl Store for $store`, a struct of the invoking module with a `pool` field.
+/// `impl Store for $store` (on database `$db`), a struct of the invoking module with a
+/// `pool` field and an inherent `async fn rotate(&self, Rotation)` that runs
+/// `sql_impl::rotate_on` durably (SQLite batches rotations into group commits).
 macro_rules! sql_store {
-    ($store:ident) => {
-        mod sql_impl {
+    ($store:ident, $db:ty) => {
+        pub(super) mod sql_impl {
             use async_trait::async_trait;
 
             use $crate::store::rows::{ItemRow, RevocationRow, SessionRow, UserRow, revocation_records};
             use $crate::store::sql::{SESSION_COLUMNS, USER_COLUMNS, sessions, users};
             use $crate::store::{
-                Item, NewItem, NewSession, NewUser, RevocationRecord, Role, RotateOutcome, Session, Store, StoreError, User, UserUpdate,
-                conflict_on_unique,
+                Item, NewItem, NewSession, NewUser, RevocationRecord, Role, RotateOutcome, Rotation, Session, Store, StoreError, User,
+                UserUpdate, conflict_on_unique,
             };
+
+            /// The rotation compare-and-swap on one connection (or transaction): only the
+            /// request that still holds the current jti changes the row. PostgreSQL (READ
+            /// COMMITTED) makes a concurrent UPDATE of the row wait for the first to commit and
+            /// re-check the WHERE clause against the new row, where `refresh_jti` no longer
+            /// matches; SQLite serialises writers. Exactly one caller wins, whichever instance
+            /// it runs on.
+            pub async fn rotate_on(
+                conn: &mut <$db as sqlx::Database>::Connection,
+                r: &Rotation,
+            ) -> Result<RotateOutcome, sqlx::Error> {
+                let done = sqlx::query(
+                    "UPDATE sessions SET refresh_jti = $1, last_used_at = $2, expires_at = $3 \
+                     WHERE id = $4 AND refresh_jti = $5 AND revoked_at IS NULL AND expires_at > $2",
+                )
+                .bind(&r.next_jti)
+                .bind(r.now)
+                .bind(r.expires_at)
+                .bind(&r.session_id)
+                .bind(&r.presented_jti)
+                .execute(&mut *conn)
+                .await?;
+                if done.rows_affected() == 1 {
+                    return Ok(RotateOutcome::Rotated);
+                }
+                let live: Option<String> = sqlx::query_scalar("SELECT id FROM sessions WHERE id = $1 AND revoked_at IS NULL AND expires_at > $2")
+                    .bind(&r.session_id)
+                    .bind(r.now)
+                    .fetch_optional(&mut *conn)
+                    .await?;
+                Ok(if live.is_some() { RotateOutcome::Reused } else { RotateOutcome::Gone })
+            }
 
             #[async_trait]
             impl Store for super::$store {
@@ -186,35 +220,14 @@ macro_rules! sql_store {
                 now: i64,
                 expires_at: i64,
             ) -> Result<RotateOutcome, StoreError> {
-                // The compare-and-swap: only the request that still holds the current jti changes
-                // the row. PostgreSQL (READ COMMITTED) makes a concurrent UPDATE of the row wait
-                // for the first to commit and re-check the WHERE clause against the new row, where
-                // `refresh_jti` no longer matches; SQLite serialises writers. Exactly one caller
-                // wins, whichever instance it runs on.
-                let done = sqlx::query(
-                    "UPDATE sessions SET refresh_jti = $1, last_used_at = $2, expires_at = $3 \
-                     WHERE id = $4 AND refresh_jti = $5 AND revoked_at IS NULL AND expires_at > $2",
-                )
-                .bind(next_jti)
-                .bind(now)
-                .bind(expires_at)
-                .bind(id)
-                .bind(presented_jti)
-                .execute(&self.pool)
-                .await?;
-                if done.rows_affected() == 1 {
-                    return Ok(RotateOutcome::Rotated);
-                }
-                let live: Option<String> = sqlx::query_scalar("SELECT id FROM sessions WHERE id = $1 AND revoked_at IS NULL AND expires_at > $2")
-                    .bind(id)
-                    .bind(now)
-                    .fetch_optional(&self.pool)
-                    .await?;
-                Ok(if live.is_some() {
-                    RotateOutcome::Reused
-                } else {
-                    RotateOutcome::Gone
-                })
+                let rotation = Rotation {
+                    session_id: id.to_string(),
+                    presented_jti: presented_jti.to_string(),
+                    next_jti: next_jti.to_string(),
+                    now,
+                    expires_at,
+                };
+                self.rotate(rotation).await
             }
 
             async fn revoke_session(&self, id: &str, now: i64) -> Result<bool, StoreError> {

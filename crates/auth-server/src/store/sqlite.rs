@@ -1,20 +1,24 @@
 //! The embedded default backend: one SQLite file in WAL mode with `synchronous=FULL`, so
 //! an acknowledged write survives a crash or power loss. Queries are built at run time
 //! (no database needed at compile time); they are shared with PostgreSQL (`sql.rs`).
+//! Reads use a pool; refresh-token rotations, the one write on a hot path, go through a
+//! single writer that commits them in groups (`group_commit.rs`).
 
 use std::str::FromStr;
 use std::time::Duration;
 
-use sqlx::SqlitePool;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::{ConnectOptions, SqlitePool};
 
-use super::StoreError;
+use super::group_commit::GroupCommit;
 use super::sql::sql_store;
+use super::{RotateOutcome, Rotation, StoreError};
 
 /// The SQLite store.
 #[derive(Debug, Clone)]
 pub struct SqliteStore {
     pool: SqlitePool,
+    rotations: GroupCommit,
 }
 
 impl SqliteStore {
@@ -29,14 +33,19 @@ impl SqliteStore {
         let pool = SqlitePoolOptions::new()
             .max_connections(8)
             .acquire_timeout(Duration::from_secs(5))
-            .connect_with(options)
+            .connect_with(options.clone())
             .await?;
         sqlx::migrate!("./migrations/sqlite")
             .run(&pool)
             .await
             .map_err(|e| StoreError::Unavailable(e.to_string()))?;
-        Ok(SqliteStore { pool })
+        let rotations = GroupCommit::start(options.connect().await?);
+        Ok(SqliteStore { pool, rotations })
+    }
+
+    async fn rotate(&self, rotation: Rotation) -> Result<RotateOutcome, StoreError> {
+        self.rotations.rotate(rotation).await
     }
 }
 
-sql_store!(SqliteStore);
+sql_store!(SqliteStore, sqlx::Sqlite);

@@ -1,5 +1,6 @@
 //! The shared SQL's trickier statements, on a temporary SQLite file (the API suites run
-//! the same SQL on PostgreSQL): revocation merging and the rotation compare-and-swap.
+//! the same SQL on PostgreSQL): revocation merging, the rotation compare-and-swap, and
+//! rotations committed in groups by SQLite's single writer.
 
 use super::sqlite::SqliteStore;
 use super::{NewSession, NewUser, RevocationKind, RevocationRecord, Role, RotateOutcome, Store};
@@ -32,10 +33,8 @@ async fn a_later_revocation_never_lowers_a_cutoff_or_shortens_an_expiry() {
     assert_eq!(store.prune(2001).await.unwrap(), 1);
 }
 
-#[tokio::test]
-async fn a_refresh_jti_rotates_once_then_counts_as_reuse() {
-    let (_dir, store) = store().await;
-    let user = store
+async fn alice(store: &SqliteStore) -> super::User {
+    store
         .create_user(NewUser {
             username: "alice".into(),
             password_hash: "x".into(),
@@ -47,22 +46,27 @@ async fn a_refresh_jti_rotates_once_then_counts_as_reuse() {
             now: 10,
         })
         .await
-        .unwrap();
-    let session = NewSession {
-        id: "s1".into(),
-        user_id: user.id,
+        .unwrap()
+}
+
+fn session(id: &str, user_id: i64) -> NewSession {
+    NewSession {
+        id: id.into(),
+        user_id,
         refresh_jti: "j1".into(),
         now: 10,
         expires_at: 1000,
         user_agent: None,
         ip: None,
-    };
-    store.create_session(session.clone()).await.unwrap();
-    let other = NewSession {
-        id: "s2".into(),
-        ..session
-    };
-    store.create_session(other).await.unwrap();
+    }
+}
+
+#[tokio::test]
+async fn a_refresh_jti_rotates_once_then_counts_as_reuse() {
+    let (_dir, store) = store().await;
+    let user = alice(&store).await;
+    store.create_session(session("s1", user.id)).await.unwrap();
+    store.create_session(session("s2", user.id)).await.unwrap();
     assert_eq!(
         store.rotate_session("s1", "j1", "j2", 20, 1000).await.unwrap(),
         RotateOutcome::Rotated
@@ -78,4 +82,43 @@ async fn a_refresh_jti_rotates_once_then_counts_as_reuse() {
     let revoked = store.revoke_user_sessions(user.id, Some("s1"), 24).await.unwrap();
     assert_eq!(revoked.iter().map(|s| s.id.as_str()).collect::<Vec<_>>(), ["s2"]);
     assert!(store.revoke_user_sessions(user.id, None, 25).await.unwrap().is_empty());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_rotations_are_committed_together_and_each_token_wins_once() {
+    let (dir, store) = store().await;
+    let store = std::sync::Arc::new(store);
+    let user = alice(&store).await;
+    let sessions: Vec<String> = (0..20).map(|i| format!("s{i}")).collect();
+    for id in &sessions {
+        store.create_session(session(id, user.id)).await.unwrap();
+    }
+    // Every session's current token is presented three times at once, with three
+    // different successors: all 60 rotations are in flight together.
+    let mut tasks = Vec::new();
+    for id in &sessions {
+        for attempt in 0..3 {
+            let (store, id) = (store.clone(), id.clone());
+            tasks.push(tokio::spawn(async move {
+                let next = format!("{id}-next-{attempt}");
+                let outcome = store.rotate_session(&id, "j1", &next, 20, 1000).await.unwrap();
+                (id, next, outcome)
+            }));
+        }
+    }
+    let mut winners = std::collections::HashMap::new();
+    for task in tasks {
+        let (id, next, outcome) = task.await.unwrap();
+        match outcome {
+            RotateOutcome::Rotated => assert!(winners.insert(id, next).is_none(), "two rotations of one token won"),
+            other => assert_eq!(other, RotateOutcome::Reused),
+        }
+    }
+    assert_eq!(winners.len(), sessions.len());
+    // What was acknowledged is what a fresh connection reads back.
+    let url = format!("sqlite://{}", dir.path().join("t.db").display());
+    let reopened = SqliteStore::connect(&url).await.unwrap();
+    for (id, next) in winners {
+        assert_eq!(reopened.session(&id).await.unwrap().unwrap().refresh_jti, next);
+    }
 }

@@ -68,6 +68,11 @@ impl<K: Eq + Hash> ExpiringSet<K> {
         let mut map = self.entries.write().unwrap_or_else(|e| e.into_inner());
         let before = map.len();
         map.retain(|_, exp| *exp >= now);
+        // Give the memory back once most entries are gone (a burst of revocations that has
+        // expired), rather than keeping the table sized for the peak forever.
+        if map.capacity() > 64 && map.len() < map.capacity() / 4 {
+            map.shrink_to_fit();
+        }
         before - map.len()
     }
 

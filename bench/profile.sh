@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# Where the instructions of one request go: runs the release auth-server under callgrind,
+# sends REQUESTS requests to ROUTE with a valid access token, and prints the instructions
+# per request and the functions with the largest inclusive share. Instruction counts do
+# not depend on what else the machine is doing, so two builds compare exactly even on a
+# busy machine (timings would not).
+#
+# Env: ROUTE (/api/v1/secret), REQUESTS (20000), AUTH_SERVER_BIN (skip the build),
+# SERVER_ENV (extra VAR=value words for the server, e.g. AUTH_REDIS_URL=redis://...).
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+route=${ROUTE:-/api/v1/secret}
+requests=${REQUESTS:-20000}
+work=$(mktemp -d)
+trap 'kill "$pid" 2>/dev/null || true; rm -rf "$work"' EXIT
+command -v valgrind >/dev/null || apt-get install -y -qq valgrind >/dev/null
+command -v wrk >/dev/null || apt-get install -y -qq wrk >/dev/null
+if [[ -z ${AUTH_SERVER_BIN:-} ]]; then
+  cargo build --release -q -p auth-server --bin auth-server --manifest-path "$root/Cargo.toml"
+  AUTH_SERVER_BIN="${CARGO_TARGET_DIR:-$root/target}/release/auth-server"
+fi
+
+# shellcheck disable=SC2086
+env -u AUTH_DATABASE_URL -u AUTH_REDIS_URL ${SERVER_ENV:-} \
+  valgrind --tool=callgrind --callgrind-out-file="$work/callgrind.out" \
+  "$AUTH_SERVER_BIN" serve --bind 127.0.0.1:0 --data-dir "$work/data" >"$work/server.log" 2>&1 &
+pid=$!
+addr=""
+for _ in $(seq 1 1200); do
+  addr=$(grep -o 'listening on http://127\.0\.0\.1:[0-9]*' "$work/server.log" | head -n 1 | sed 's#listening on http://##' || true)
+  [[ -n $addr ]] && break
+  sleep 0.1
+done
+[[ -n $addr ]] || { cat "$work/server.log"; exit 1; }
+curl -sf -XPOST "http://$addr/api/v1/auth/register" -H 'content-type: application/json' \
+  -d '{"username":"profile","password":"profile-password-1"}' >/dev/null
+token=$(curl -sf -XPOST "http://$addr/api/v1/auth/login" -H 'content-type: application/json' \
+  -d '{"username":"profile","password":"profile-password-1"}' | jq -r .access_token)
+# Warm the connection pool and caches, then count only the measured requests.
+wrk -t1 -c4 -d2s -H "Authorization: Bearer $token" "http://$addr$route" >/dev/null
+callgrind_control --zero "$pid" >/dev/null
+cat >"$work/count.lua" <<LUA
+wrk.headers["Authorization"] = "Bearer $token"
+local answered = 0
+response = function()
+  answered = answered + 1
+  if answered >= $requests / 4 then wrk.thread:stop() end
+end
+LUA
+# Four connections, each stopping after its share: about REQUESTS requests in all.
+wrk -t4 -c4 -d600s -s "$work/count.lua" "http://$addr$route" | tee "$work/wrk.txt" | grep -E 'requests in|Non-2xx' >&2
+done_requests=$(awk '/requests in/ { print $1 }' "$work/wrk.txt")
+callgrind_control --dump=measured "$pid" >/dev/null
+kill "$pid"
+wait "$pid" 2>/dev/null || true
+measured=$(grep -l 'measured' "$work"/callgrind.out* | head -n 1)
+total=$(callgrind_annotate "$measured" 2>/dev/null | awk '/PROGRAM TOTALS/ { gsub(",", "", $1); print $1 }')
+echo "route $route: $done_requests requests, $((total / done_requests)) instructions per request (server side)"
+callgrind_annotate --inclusive=yes "$measured" 2>/dev/null | sed -n '/file:function/,$p' | head -n "${TOP:-45}"

@@ -1,0 +1,214 @@
+#!/usr/bin/env bash
+# The benchmark of bench/README.md: auth-server against the Flask-JWT-Extended peer and
+# the axum ceiling, in one run on this machine, with wrk on loopback. Prints one table,
+# writes docs/benchmark.md and docs/benchmark.svg, and says which goals are met.
+#
+# Env: DURATION (s per measured run, 10), WARMUP (s, 2), CONNECTIONS (32), ROUNDS (best of,
+# 2), AUTH_SERVER_BIN (skip the release build), PEERS_DIR (../shared/bench), REDIS_URL
+# (redis://127.0.0.1:6379), MANY_CONNECTIONS (10000), REVOKED (1000000).
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+lib="$root/bench/lib"
+duration=${DURATION:-10}
+warmup=${WARMUP:-2}
+connections=${CONNECTIONS:-32}
+rounds=${ROUNDS:-2}
+peers_dir=${PEERS_DIR:-$root/../shared/bench}
+redis_url=${REDIS_URL:-redis://127.0.0.1:6379}
+many=${MANY_CONNECTIONS:-10000}
+revoked=${REVOKED:-1000000}
+cores=$(nproc)
+work=$(mktemp -d)
+results="$work/results"
+mkdir -p "$results"
+declare -A server_pid server_addr
+redis_prefix="bench-$$:"
+
+say() { echo "bench: $*" >&2; }
+die() { say "FAIL: $*"; exit 1; }
+
+cleanup() {
+  for name in "${!server_pid[@]}"; do stop_server "$name"; done
+  bash "$peers_dir/peers.sh" stop >/dev/null 2>&1 || true
+  redis-cli -u "$redis_url" --scan --pattern "$redis_prefix*" 2>/dev/null | xargs -r redis-cli -u "$redis_url" del >/dev/null 2>&1 || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+command -v wrk >/dev/null || { say "installing wrk"; apt-get install -y -qq wrk >/dev/null; }
+# wrk and the server each need a descriptor per connection.
+ulimit -n "$(ulimit -Hn)"
+[[ $(ulimit -n) -ge $((many + 100)) ]] || die "ulimit -n $(ulimit -n) is too low for $many connections"
+
+if [[ -z ${AUTH_SERVER_BIN:-} ]]; then
+  say "building auth-server (release)"
+  cargo build --release -q -p auth-server --bin auth-server --manifest-path "$root/Cargo.toml"
+  AUTH_SERVER_BIN="${CARGO_TARGET_DIR:-$root/target}/release/auth-server"
+fi
+
+say "starting the peers (first run builds the ceiling and a Python venv)"
+bash "$peers_dir/peers.sh" start >&2
+ceiling_token=$(cat /tmp/axum-ceiling.token)
+flask_access=$(cat /tmp/peer-flask.token)
+flask_tokens=$(curl -sf -XPOST 127.0.0.1:5001/login -H 'content-type: application/json' \
+  -d '{"username":"test","password":"test-password"}')
+flask_refresh=$(jq -r .refresh_token <<<"$flask_tokens")
+
+# start_server NAME DATA_DIR [ENV=VALUE...]: the release server on a free port.
+start_server() {
+  local name=$1 data=$2
+  shift 2
+  env -u AUTH_CONFIG -u AUTH_DATABASE_URL -u AUTH_REDIS_URL RUST_LOG=info "$@" \
+    "$AUTH_SERVER_BIN" serve --bind 127.0.0.1:0 --data-dir "$data" >"$work/$name.log" 2>&1 &
+  server_pid[$name]=$!
+  local addr=""
+  for _ in $(seq 1 600); do
+    addr=$(grep -o 'listening on http://127\.0\.0\.1:[0-9]*' "$work/$name.log" | head -n 1 | sed 's#listening on http://##' || true)
+    [[ -n $addr ]] && break
+    kill -0 "${server_pid[$name]}" 2>/dev/null || { tail -n 20 "$work/$name.log" >&2; die "$name exited during start-up"; }
+    sleep 0.1
+  done
+  [[ -n $addr ]] || die "$name did not start within 60 s"
+  server_addr[$name]=$addr
+}
+
+stop_server() {
+  local pid=${server_pid[$1]:-}
+  [[ -n $pid ]] || return 0
+  kill "$pid" 2>/dev/null || true
+  wait "$pid" 2>/dev/null || true
+  unset "server_pid[$1]"
+}
+
+rss_mb() { awk '/^VmRSS:/ { printf "%.1f", $2 / 1024 }' "/proc/${server_pid[$1]}/status"; }
+
+# login NAME USER: a token pair from the named server.
+login() {
+  curl -sf -XPOST "http://${server_addr[$1]}/api/v1/auth/login" -H 'content-type: application/json' \
+    -d "{\"username\":\"$2\",\"password\":\"bench-password-1\"}"
+}
+
+# measure RESULT_NAME URL [wrk options...]: warm-up, then one measured wrk run appended
+# to the result file (lib/report.lua prints the JSON line).
+measure() {
+  local name=$1 url=$2
+  shift 2
+  local script="$work/$name.lua"
+  cat "${WRK_SCRIPT:-/dev/null}" "$lib/report.lua" >"$script"
+  wrk -t1 -c"${WRK_CONNECTIONS:-$connections}" -d"$warmup"s -s "$script" "$@" "$url" >/dev/null
+  say "$name"
+  wrk -t1 -c"${WRK_CONNECTIONS:-$connections}" -d"$duration"s -s "$script" "$@" "$url" \
+    | grep '^{' | tee -a "$results/$name.json" >&2
+}
+
+# --- the default server: SQLite, revocations in memory ---------------------------------
+start_server main "$work/main"
+main=${server_addr[main]}
+curl -sf -XPOST "http://$main/api/v1/auth/register" -H 'content-type: application/json' \
+  -d '{"username":"bench","password":"bench-password-1"}' >/dev/null || die "register failed"
+access=$(login main bench | jq -r .access_token)
+auth=(-H "Authorization: Bearer $access")
+[[ $(curl -s -o /dev/null -w '%{http_code}' "${auth[@]}" "http://$main/api/v1/secret") == 200 ]] || die "/secret refused the token"
+idle_rss=$(rss_mb main)
+
+for _ in $(seq 1 "$rounds"); do
+  measure ceiling_secret http://127.0.0.1:5002/secret -H "Authorization: Bearer $ceiling_token"
+  measure ours_secret "http://$main/api/v1/secret" "${auth[@]}"
+done
+measure flask_secret http://127.0.0.1:5001/secret -H "Authorization: Bearer $flask_access"
+
+# Refresh with rotation: two pools of live refresh tokens (warm-up, measured run), one
+# session per connection.
+for pool in warm measured; do
+  for _ in $(seq 1 "$connections"); do login main bench | jq -r .refresh_token; done >"$work/refresh-$pool.tokens"
+done
+rotate_script="$work/rotate-warm.lua"
+cat "$lib/rotate.lua" "$lib/report.lua" >"$rotate_script"
+wrk -t1 -c"$connections" -d"$warmup"s -s "$rotate_script" "http://$main" -- "$work/refresh-warm.tokens" >/dev/null
+say ours_refresh
+wrk -t1 -c"$connections" -d"$duration"s -s "$rotate_script" "http://$main" -- "$work/refresh-measured.tokens" \
+  | grep '^{' | tee -a "$results/ours_refresh.json" >&2
+WRK_SCRIPT="$lib/post.lua" measure flask_refresh http://127.0.0.1:5001/token/refresh -H "Authorization: Bearer $flask_refresh"
+
+# Login: one hash's time from the server's own histogram (one login at a time), then the
+# pool saturated, then /secret while the pool stays saturated.
+hash_stats() { curl -sf "http://$main/metrics" | awk '/^auth_password_hash_seconds_(sum|count) / { printf "%s ", $2 }'; }
+read -r sum0 count0 <<<"$(hash_stats)"
+export BENCH_BODY='{"username":"bench","password":"bench-password-1"}'
+WRK_SCRIPT="$lib/post.lua" WRK_CONNECTIONS=1 measure ours_login_single "http://$main/api/v1/auth/login"
+read -r sum1 count1 <<<"$(hash_stats)"
+hash_seconds=$(awk -v s0="$sum0" -v c0="$count0" -v s1="$sum1" -v c1="$count1" 'BEGIN { printf "%.5f", (s1 - s0) / (c1 - c0) }')
+login_connections=$((cores * 4))
+WRK_SCRIPT="$lib/post.lua" WRK_CONNECTIONS=$login_connections measure ours_login "http://$main/api/v1/auth/login"
+BENCH_BODY='{"username":"test","password":"test-password"}' WRK_SCRIPT="$lib/post.lua" WRK_CONNECTIONS=$login_connections \
+  measure flask_login http://127.0.0.1:5001/login
+cat "$lib/post.lua" >"$work/login-load.lua"
+wrk -t1 -c"$login_connections" -d$((warmup + duration + 2))s -s "$work/login-load.lua" "http://$main/api/v1/auth/login" >/dev/null &
+login_load=$!
+sleep 1 # the load is running before /secret's warm-up starts (not a synchronisation)
+measure ours_secret_under_login "http://$main/api/v1/secret" "${auth[@]}"
+wait "$login_load"
+unset BENCH_BODY
+
+# Many keep-alive connections: resident size and established sockets sampled during the run.
+port=${main##*:}
+(
+  peak_rss=0 peak_conns=0
+  while kill -0 "${server_pid[main]}" 2>/dev/null && [[ ! -f $work/many.done ]]; do
+    rss=$(awk '/^VmRSS:/ { print $2 }' "/proc/${server_pid[main]}/status")
+    conns=$(ss -Htn state established "( sport = :$port )" | wc -l)
+    ((rss > peak_rss)) && peak_rss=$rss
+    ((conns > peak_conns)) && peak_conns=$conns
+    echo "$peak_rss $peak_conns" >"$work/many.peak"
+    sleep 0.5
+  done
+) &
+sampler=$!
+WRK_CONNECTIONS=$many measure ours_secret_many "http://$main/api/v1/secret" "${auth[@]}" --timeout 10s
+touch "$work/many.done"
+wait "$sampler"
+read -r many_rss_kb connections_seen <"$work/many.peak"
+stop_server main
+
+# --- 1,000,000 revoked tokens: the same data directory, seeded, restarted ----------------
+before_rss_dir="$work/main"
+start_server seeded "$before_rss_dir" AUTH_PRUNE_INTERVAL=2s
+before_1m_rss=$(rss_mb seeded)
+stop_server seeded
+expiry=$((warmup + duration + 30))
+python3 "$lib/seed_revocations.py" "$work/main/auth.db" "$revoked" "$expiry" >&2
+seeded_at=$(date +%s)
+start_server seeded "$work/main" AUTH_PRUNE_INTERVAL=2s
+seeded=${server_addr[seeded]}
+with_1m_rss=$(rss_mb seeded)
+entries() { curl -sf "http://$seeded/metrics" | awk '/^auth_revocation_entries / { print $2 }'; }
+[[ $(entries) -ge $revoked ]] || die "the seeded revocations were not loaded ($(entries))"
+measure ours_secret_1m "http://$seeded/api/v1/secret" "${auth[@]}"
+say "waiting for the seeded revocations to expire and be pruned"
+left=$(entries)
+while [[ $left -gt 0 && $(date +%s) -lt $((seeded_at + expiry + 30)) ]]; do
+  sleep 1
+  left=$(entries)
+done
+after_prune_rss=$(rss_mb seeded)
+stop_server seeded
+
+# --- revocations in Redis --------------------------------------------------------------
+start_server redis "$work/main" AUTH_REDIS_URL="$redis_url" AUTH_REDIS_KEY_PREFIX="$redis_prefix"
+for _ in $(seq 1 "$rounds"); do
+  measure ours_secret_redis "http://${server_addr[redis]}/api/v1/secret" "${auth[@]}"
+done
+stop_server redis
+
+cat >"$results/facts.json" <<JSON
+{"scenarios": ["ceiling_secret", "ours_secret", "flask_secret", "ours_secret_1m", "ours_secret_redis",
+  "ours_refresh", "flask_refresh", "ours_login", "flask_login", "ours_secret_under_login", "ours_secret_many"],
+ "cores": $cores, "hash_seconds": $hash_seconds, "date": "$(date -u +%Y-%m-%d)",
+ "machine": "$(uname -m) $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)",
+ "connections": $connections, "duration": $duration, "warmup": $warmup, "rounds": $rounds,
+ "many_connections": $many, "connections_seen": $connections_seen, "revocations_after_prune": $left,
+ "memory_mb": {"idle": $idle_rss, "many_connections": $(awk -v k="$many_rss_kb" 'BEGIN { printf "%.1f", k / 1024 }'),
+   "before_1m_revocations": $before_1m_rss, "with_1m_revocations": $with_1m_rss, "after_prune": $after_prune_rss}}
+JSON
+rm -rf "$root/target/bench-results" && mkdir -p "$root/target" && cp -r "$results" "$root/target/bench-results"
+python3 "$lib/report.py" "$results" "$root/docs" "bash bench/run.sh"
