@@ -28,6 +28,8 @@ pub const REGISTRATIONS: &str = "auth_registrations_total";
 pub const REFRESHES: &str = "auth_refreshes_total";
 /// Revocations recorded, by `kind` (`token`, `session`, `user`).
 pub const REVOCATIONS: &str = "auth_revocations_total";
+/// Audit-log events, by `event` (the vocabulary of `crate::audit`).
+pub const AUDIT_EVENTS: &str = "auth_audit_events_total";
 
 /// The `path` label of requests that matched no route (keeps the label set bounded).
 const UNMATCHED: &str = "unmatched";
@@ -64,6 +66,7 @@ fn describe() {
     metrics::describe_counter!(REGISTRATIONS, "Accounts registered");
     metrics::describe_counter!(REFRESHES, "Refresh-token presentations by outcome (reused = reuse detected)");
     metrics::describe_counter!(REVOCATIONS, "Revocations recorded by kind (token, session, user)");
+    metrics::describe_counter!(AUDIT_EVENTS, "Audit-log events by event (the `audit` log target)");
     for outcome in ["ok", "failed", "throttled"] {
         metrics::counter!(LOGINS, "outcome" => outcome).increment(0);
     }
@@ -73,6 +76,9 @@ fn describe() {
     }
     for kind in ["token", "session", "user"] {
         metrics::counter!(REVOCATIONS, "kind" => kind).increment(0);
+    }
+    for event in crate::audit::AuditEvent::ALL {
+        metrics::counter!(AUDIT_EVENTS, "event" => event.as_str()).increment(0);
     }
 }
 
