@@ -3,6 +3,7 @@
 //! `jwt-extended` library, ready to run on an embedded SQLite file, or as several
 //! instances sharing PostgreSQL and Redis.
 
+pub mod audit;
 pub mod auth;
 pub mod cli;
 pub mod clock;

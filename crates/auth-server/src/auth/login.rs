@@ -11,6 +11,7 @@ use serde::Deserialize;
 use super::caller::Caller;
 use super::response::{AccessTokenResponse, CookieTokensResponse, TokenPairResponse, TransportQuery, pair_response};
 use super::tokens::{ClientInfo, access_token, start_session};
+use crate::audit::{self, AuditEvent, Subject};
 use crate::error::{ApiError, ErrorBody};
 use crate::extract::{ApiJson, ApiQuery, JsonOrForm};
 use crate::state::AppState;
@@ -39,7 +40,7 @@ fn bad_credentials() -> ApiError {
 }
 
 /// The throttle keys of a login attempt: the username and the client address.
-pub fn throttle_keys(username: &str, client: &ClientInfo) -> [String; 2] {
+fn throttle_keys(username: &str, client: &ClientInfo) -> [String; 2] {
     [
         format!("user:{}", username.to_lowercase()),
         format!("ip:{}", client.ip.as_deref().unwrap_or("unknown")),
@@ -47,11 +48,26 @@ pub fn throttle_keys(username: &str, client: &ClientInfo) -> [String; 2] {
 }
 
 /// Checks `password` against `user` (against a dummy hash when there is no user, so both
-/// failures cost the same), counting failures in the throttle and refusing with 429 once
-/// a key is over its limit. `None` when the password does not match.
-pub async fn check_password(state: &AppState, keys: &[String], user: Option<User>, password: String) -> Result<Option<User>, ApiError> {
-    if let Some(retry_after) = state.throttle.retry_after(keys).await? {
+/// failures cost the same), counting failures in the throttle (keyed by `username` and
+/// the client address) and refusing with 429 once a key is over its limit. `None` when
+/// the password does not match. Failures and refusals are audited here; successes by the
+/// caller, which knows what the password was checked for.
+pub async fn check_password(
+    state: &AppState,
+    username: &str,
+    client: &ClientInfo,
+    user: Option<User>,
+    password: String,
+) -> Result<Option<User>, ApiError> {
+    let keys = throttle_keys(username, client);
+    let subject = Subject::named(username, client);
+    let subject = match &user {
+        Some(user) => subject.user(user.id),
+        None => subject,
+    };
+    if let Some(retry_after) = state.throttle.retry_after(&keys).await? {
         metrics::counter!("auth_logins_total", "outcome" => "throttled").increment(1);
+        audit::record(AuditEvent::LoginThrottled, subject);
         return Err(ApiError::RateLimited { retry_after });
     }
     // Passwords longer than any valid one cannot match; still spend the same work.
@@ -65,8 +81,9 @@ pub async fn check_password(state: &AppState, keys: &[String], user: Option<User
             Ok(Some(user))
         }
         None => {
-            state.throttle.record_failure(keys).await?;
+            state.throttle.record_failure(&keys).await?;
             metrics::counter!("auth_logins_total", "outcome" => "failed").increment(1);
+            audit::record(AuditEvent::LoginFailure, subject);
             Ok(None)
         }
     }
@@ -100,12 +117,13 @@ pub async fn login(
     if body.username.is_empty() {
         return Err(ApiError::field("username", "is required"));
     }
-    let keys = throttle_keys(&body.username, &client);
     let user = state.store.user_by_username(&body.username).await?;
-    let user = check_password(&state, &keys, user, body.password)
+    let user = check_password(&state, &body.username, &client, user, body.password)
         .await?
         .ok_or_else(bad_credentials)?;
     let pair = start_session(&state, &user, &client).await?;
+    let subject = Subject::named(&user.username, &client).user(user.id);
+    audit::record(AuditEvent::LoginSuccess, subject.session(pair.access.session_id.as_deref()));
     Ok(pair_response(
         &state,
         StatusCode::OK,
@@ -139,11 +157,11 @@ pub async fn fresh_login(
     let caller = Caller::of(jwt)?;
     let sid = caller.session_id.clone().ok_or_else(|| caller.revoked())?;
     let user = state.store.user_by_id(caller.id).await?;
-    let keys = throttle_keys(&caller.username, &client);
-    let user = check_password(&state, &keys, user, body.password)
+    let user = check_password(&state, &caller.username, &client, user, body.password)
         .await?
         .ok_or_else(bad_credentials)?;
     let access = access_token(&state, &user, &sid, true)?;
+    audit::record(AuditEvent::LoginSuccess, Subject::caller(&caller, &client));
     let expires_in = access.expires_in().unwrap_or_default();
     if query.cookies(caller.uses_cookies()) {
         let mut headers = HeaderMap::new();

@@ -10,6 +10,8 @@ use serde::{Deserialize, Serialize};
 
 use super::caller::Caller;
 use super::revoke::{end_session, end_user_sessions, horizon};
+use super::tokens::ClientInfo;
+use crate::audit::{self, AuditEvent, Subject};
 use crate::error::{ApiError, ErrorBody};
 use crate::state::AppState;
 
@@ -64,10 +66,11 @@ async fn end_callers_session(state: &AppState, caller: &Caller) -> Result<(), Ap
     ),
     security(("bearer" = []))
 )]
-pub async fn logout(State(state): State<AppState>, jwt: Jwt) -> Result<Response, ApiError> {
+pub async fn logout(State(state): State<AppState>, client: ClientInfo, jwt: Jwt) -> Result<Response, ApiError> {
     let caller = Caller::of(jwt)?;
     revoke_token(&state, &caller).await?;
     end_callers_session(&state, &caller).await?;
+    audit::record(AuditEvent::Logout, Subject::caller(&caller, &client));
     let mut headers = HeaderMap::new();
     if caller.uses_cookies() {
         state.jwt.unset_jwt_cookies(&mut headers);
@@ -86,9 +89,10 @@ pub async fn logout(State(state): State<AppState>, jwt: Jwt) -> Result<Response,
     ),
     security(("bearer" = []))
 )]
-pub async fn logout_access(State(state): State<AppState>, jwt: Jwt) -> Result<Response, ApiError> {
+pub async fn logout_access(State(state): State<AppState>, client: ClientInfo, jwt: Jwt) -> Result<Response, ApiError> {
     let caller = Caller::of(jwt)?;
     revoke_token(&state, &caller).await?;
+    audit::record(AuditEvent::LogoutAccess, Subject::caller(&caller, &client));
     let mut headers = HeaderMap::new();
     if caller.uses_cookies() {
         state.jwt.unset_access_cookies(&mut headers);
@@ -107,9 +111,10 @@ pub async fn logout_access(State(state): State<AppState>, jwt: Jwt) -> Result<Re
     ),
     security(("bearer" = []))
 )]
-pub async fn logout_refresh(State(state): State<AppState>, jwt: Jwt<Refresh>) -> Result<Response, ApiError> {
+pub async fn logout_refresh(State(state): State<AppState>, client: ClientInfo, jwt: Jwt<Refresh>) -> Result<Response, ApiError> {
     let caller = Caller::of(jwt)?;
     end_callers_session(&state, &caller).await?;
+    audit::record(AuditEvent::LogoutRefresh, Subject::caller(&caller, &client));
     let mut headers = HeaderMap::new();
     if caller.uses_cookies() {
         state.jwt.unset_jwt_cookies(&mut headers);
@@ -128,13 +133,15 @@ pub async fn logout_refresh(State(state): State<AppState>, jwt: Jwt<Refresh>) ->
     ),
     security(("bearer" = []))
 )]
-pub async fn logout_all(State(state): State<AppState>, jwt: Jwt) -> Result<Response, ApiError> {
+pub async fn logout_all(State(state): State<AppState>, client: ClientInfo, jwt: Jwt) -> Result<Response, ApiError> {
     let caller = Caller::of(jwt)?;
     let revoked_sessions = end_user_sessions(&state, caller.id, None).await?;
     // A token outside any session (none are issued so, but be safe) is revoked by itself.
     if caller.session_id.is_none() {
         revoke_token(&state, &caller).await?;
     }
+    let subject = Subject::caller(&caller, &client).sessions_revoked(revoked_sessions);
+    audit::record(AuditEvent::LogoutAll, subject);
     let mut headers = HeaderMap::new();
     if caller.uses_cookies() {
         state.jwt.unset_jwt_cookies(&mut headers);

@@ -7,9 +7,10 @@ use jwt_extended::axum::{Fresh, Jwt};
 use serde::{Deserialize, Serialize};
 
 use super::caller::Caller;
-use super::login::{check_password, throttle_keys};
+use super::login::check_password;
 use super::revoke::end_user_sessions;
 use super::tokens::ClientInfo;
+use crate::audit::{self, AuditEvent, Subject};
 use crate::error::{ApiError, ErrorBody};
 use crate::extract::ApiJson;
 use crate::state::AppState;
@@ -57,13 +58,15 @@ pub async fn change_password(
     let caller = Caller::of(jwt)?;
     validate::password(&body.new_password).map_err(|m| ApiError::field("new_password", m))?;
     let user = state.store.user_by_id(caller.id).await?.ok_or_else(|| caller.revoked())?;
-    let keys = throttle_keys(&user.username, &client);
-    let user = check_password(&state, &keys, Some(user), body.current_password)
+    let username = user.username.clone();
+    let user = check_password(&state, &username, &client, Some(user), body.current_password)
         .await?
         .ok_or_else(|| ApiError::field("current_password", "is incorrect"))?;
     let hash = state.hasher.hash(body.new_password).await?;
     state.store.set_password_hash(user.id, &hash).await?;
     let revoked_sessions = end_user_sessions(&state, user.id, caller.session_id.as_deref()).await?;
+    let subject = Subject::caller(&caller, &client).sessions_revoked(revoked_sessions);
+    audit::record(AuditEvent::PasswordChanged, subject);
     Ok(Json(ChangePasswordResponse {
         msg: "Password changed".into(),
         revoked_sessions,

@@ -11,7 +11,8 @@ use jwt_extended::axum::{Jwt, Refresh};
 use super::caller::Caller;
 use super::response::{TokenPairResponse, TransportQuery, pair_response};
 use super::revoke::end_session;
-use super::tokens::token_pair;
+use super::tokens::{ClientInfo, token_pair};
+use crate::audit::{self, AuditEvent, Subject};
 use crate::error::{ApiError, ErrorBody};
 use crate::extract::ApiQuery;
 use crate::state::AppState;
@@ -34,6 +35,7 @@ use crate::users::UserView;
 )]
 pub async fn refresh(
     State(state): State<AppState>,
+    client: ClientInfo,
     ApiQuery(query): ApiQuery<TransportQuery>,
     jwt: Jwt<Refresh>,
 ) -> Result<Response, ApiError> {
@@ -50,13 +52,14 @@ pub async fn refresh(
     match state.store.rotate_session(sid, jti, &pair.refresh.jti, now, expires_at).await? {
         RotateOutcome::Rotated => {
             metrics::counter!("auth_refreshes_total", "outcome" => "rotated").increment(1);
+            audit::record(AuditEvent::Refresh, Subject::caller(&caller, &client));
             let cookies = query.cookies(caller.uses_cookies());
             let user = cookies.then(|| UserView::from(&user));
             Ok(pair_response(&state, StatusCode::OK, pair, user, cookies))
         }
         RotateOutcome::Reused => {
             metrics::counter!("auth_refreshes_total", "outcome" => "reused").increment(1);
-            tracing::warn!(session = %sid, user_id = caller.id, "refresh token reuse detected; revoking the session");
+            audit::record(AuditEvent::RefreshReuse, Subject::caller(&caller, &client));
             end_session(&state, sid).await?;
             Err(caller.revoked())
         }

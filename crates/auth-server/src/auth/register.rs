@@ -7,6 +7,7 @@ use serde::Deserialize;
 
 use super::response::{TokenPairResponse, TransportQuery, pair_response};
 use super::tokens::{ClientInfo, start_session};
+use crate::audit::{self, AuditEvent, Subject};
 use crate::error::{ApiError, ErrorBody};
 use crate::extract::{ApiJson, ApiQuery};
 use crate::state::AppState;
@@ -87,6 +88,8 @@ pub async fn register(
         .await?;
     metrics::counter!("auth_registrations_total").increment(1);
     let pair = start_session(&state, &user, &client).await?;
+    let subject = Subject::named(&user.username, &client).user(user.id);
+    audit::record(AuditEvent::Register, subject.session(pair.access.session_id.as_deref()));
     let view = UserView::from(&user);
     Ok(pair_response(&state, StatusCode::CREATED, pair, Some(view), query.cookies(false)))
 }

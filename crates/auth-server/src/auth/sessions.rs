@@ -9,6 +9,8 @@ use serde::{Deserialize, Serialize};
 
 use super::caller::Caller;
 use super::revoke::end_session;
+use super::tokens::ClientInfo;
+use crate::audit::{self, AuditEvent, Subject};
 use crate::error::{ApiError, ErrorBody};
 use crate::state::AppState;
 use crate::store::Session;
@@ -80,12 +82,19 @@ pub async fn list_sessions(State(state): State<AppState>, jwt: Jwt) -> Result<Js
     ),
     security(("bearer" = []))
 )]
-pub async fn delete_session(State(state): State<AppState>, jwt: Jwt, Path(id): Path<String>) -> Result<StatusCode, ApiError> {
+pub async fn delete_session(
+    State(state): State<AppState>,
+    client: ClientInfo,
+    jwt: Jwt,
+    Path(id): Path<String>,
+) -> Result<StatusCode, ApiError> {
     let caller = Caller::of(jwt)?;
     let now = crate::clock::now();
     match state.store.session(&id).await? {
         Some(s) if s.user_id == caller.id && s.revoked_at.is_none() && s.expires_at > now => {
             end_session(&state, &id).await?;
+            let subject = Subject::caller(&caller, &client).session(Some(&id));
+            audit::record(AuditEvent::SessionRevoked, subject);
             Ok(StatusCode::NO_CONTENT)
         }
         // Another user's session is indistinguishable from an unknown one.

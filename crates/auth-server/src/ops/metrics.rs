@@ -28,6 +28,8 @@ pub const REGISTRATIONS: &str = "auth_registrations_total";
 pub const REFRESHES: &str = "auth_refreshes_total";
 /// Revocations recorded, by `kind` (`token`, `session`, `user`).
 pub const REVOCATIONS: &str = "auth_revocations_total";
+/// Audit-log events, by `event` (the vocabulary of `crate::audit`).
+pub const AUDIT_EVENTS: &str = "auth_audit_events_total";
 
 /// Entries of the in-memory revocation state (absent with Redis, which expires its own).
 pub const REVOCATION_ENTRIES: &str = "auth_revocation_entries";
@@ -76,6 +78,7 @@ fn describe() {
         metrics::Unit::Seconds,
         "Time one argon2id hash or verification takes"
     );
+    metrics::describe_counter!(AUDIT_EVENTS, "Audit-log events by event (the `audit` log target)");
     for outcome in ["ok", "failed", "throttled"] {
         metrics::counter!(LOGINS, "outcome" => outcome).increment(0);
     }
@@ -85,6 +88,9 @@ fn describe() {
     }
     for kind in ["token", "session", "user"] {
         metrics::counter!(REVOCATIONS, "kind" => kind).increment(0);
+    }
+    for event in crate::audit::AuditEvent::ALL {
+        metrics::counter!(AUDIT_EVENTS, "event" => event.as_str()).increment(0);
     }
 }
 

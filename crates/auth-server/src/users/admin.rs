@@ -10,8 +10,10 @@ use serde::{Deserialize, Serialize};
 use super::UserView;
 use super::me::user_not_found;
 use super::patch::UserPatch;
+use crate::audit::{self, AuditEvent, Subject};
 use crate::auth::caller::Caller;
 use crate::auth::revoke::{end_user_sessions, horizon};
+use crate::auth::tokens::ClientInfo;
 use crate::error::{ApiError, ErrorBody};
 use crate::extract::{ApiJson, ApiQuery};
 use crate::state::AppState;
@@ -153,7 +155,12 @@ pub async fn patch_user(
     ),
     security(("bearer" = []))
 )]
-pub async fn delete_user(State(state): State<AppState>, jwt: Jwt, Path(id): Path<String>) -> Result<StatusCode, ApiError> {
+pub async fn delete_user(
+    State(state): State<AppState>,
+    client: ClientInfo,
+    jwt: Jwt,
+    Path(id): Path<String>,
+) -> Result<StatusCode, ApiError> {
     let caller = Caller::of(jwt)?;
     let id = parse_id(&id)?;
     if !caller.is_admin {
@@ -173,6 +180,10 @@ pub async fn delete_user(State(state): State<AppState>, jwt: Jwt, Path(id): Path
         .await?;
     end_user_sessions(&state, id, None).await?;
     state.store.delete_user(id).await?;
-    tracing::info!(user_id = id, by = caller.id, "user deleted");
+    let subject = Subject {
+        client_ip: client.ip.as_deref(),
+        ..Subject::default()
+    };
+    audit::record(AuditEvent::UserDeleted, subject.user(id).by(caller.id));
     Ok(StatusCode::NO_CONTENT)
 }

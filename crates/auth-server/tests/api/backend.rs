@@ -47,7 +47,7 @@ impl Backend {
 }
 
 /// Written straight to stderr: libtest does not capture it, so CI logs show it.
-fn say(line: &str) {
+pub fn say(line: &str) {
     let _ = writeln!(std::io::stderr(), "{line}");
 }
 

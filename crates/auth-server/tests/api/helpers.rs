@@ -30,6 +30,8 @@ pub struct Config {
     pub database_url: Option<String>,
     /// Use this Redis instead of the test Redis (fault tests start their own).
     pub redis_url: Option<String>,
+    /// `RUST_LOG` of server processes (`processes.rs`; default `info`).
+    pub log_filter: Option<String>,
     /// Any other settings (algorithm, keys, issuer, proxies, CORS...); these win.
     pub extra: SettingsArgs,
 }

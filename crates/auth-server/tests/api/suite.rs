@@ -4,10 +4,14 @@
 mod attacks;
 #[path = "../api/attacks_state.rs"]
 mod attacks_state;
+#[path = "../api/audit.rs"]
+mod audit;
 #[path = "../api/backend.rs"]
 mod backend;
 #[path = "../api/cookies.rs"]
 mod cookies;
+#[path = "../api/crash.rs"]
+mod crash;
 #[path = "../api/forge.rs"]
 mod forge;
 #[path = "../api/headers.rs"]
@@ -26,6 +30,10 @@ mod logout;
 mod openapi;
 #[path = "../api/password.rs"]
 mod password;
+// Real server processes (the crash and audit tests); the cluster parts are unused here.
+#[allow(dead_code)]
+#[path = "../cluster/processes.rs"]
+mod processes;
 #[path = "../api/proxy.rs"]
 mod proxy;
 #[path = "../api/refresh.rs"]

@@ -16,6 +16,8 @@ mod helpers;
 
 mod faults;
 mod instances;
+// The single-server parts serve the crash and audit tests of the API suite.
+#[allow(dead_code)]
 mod processes;
 mod proxy;
 mod user_cache;

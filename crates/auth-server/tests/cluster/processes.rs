@@ -1,9 +1,13 @@
-//! Several real `auth-server` processes (the built binary, `serve`) on their own ports,
+//! Real `auth-server` processes (the built binary, `serve`, JSON logs appended to
+//! `server.log` in the data directory): a [`Cluster`] of several on their own ports,
 //! sharing one fresh PostgreSQL database, one Redis key prefix and one signing key file,
-//! each with a data directory of its own — a deployment behind a load balancer. The
-//! processes are killed when the [`Cluster`] is dropped.
+//! each with a data directory of its own — a deployment behind a load balancer; or one
+//! [`Server`] on a fresh backing of the binary's backend, which a test may SIGKILL and
+//! start again on the same data directory and database (the crash and audit tests).
+//! Processes are killed when dropped.
 
-use std::path::Path;
+use std::os::unix::process::ExitStatusExt;
+use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -13,9 +17,9 @@ use tempfile::TempDir;
 use crate::backend::Backing;
 use crate::helpers::{ADMIN, ADMIN_PASSWORD, Config, DataDir, Http};
 
-/// Longest a process may take to answer `/healthz`.
+/// Longest a process may take to answer `/readyz`.
 const STARTUP: Duration = Duration::from_secs(30);
-/// Interval between `/healthz` polls while a process starts.
+/// Interval between `/readyz` polls while a process starts.
 const POLL: Duration = Duration::from_millis(50);
 /// Attempts to start one process (another program may take the free port in between).
 const ATTEMPTS: usize = 3;
@@ -24,6 +28,8 @@ const ATTEMPTS: usize = 3;
 pub struct Instance {
     http: Http,
     child: Child,
+    /// Where its stdout and stderr go.
+    log: PathBuf,
 }
 
 impl std::ops::Deref for Instance {
@@ -31,6 +37,21 @@ impl std::ops::Deref for Instance {
 
     fn deref(&self) -> &Http {
         &self.http
+    }
+}
+
+impl Instance {
+    /// Kills the process with SIGKILL (no graceful shutdown, nothing flushed) and waits
+    /// until it is gone.
+    pub fn kill(&mut self) {
+        self.child.kill().expect("SIGKILL sent");
+        let status = self.child.wait().expect("process reaped");
+        assert_eq!(status.signal(), Some(9), "the process died of SIGKILL, not otherwise: {status}");
+    }
+
+    /// Its log output so far (JSON lines; all of it once the process is gone).
+    pub fn logs(&self) -> String {
+        std::fs::read_to_string(&self.log).expect("server log readable")
     }
 }
 
@@ -60,7 +81,7 @@ impl Cluster {
         let mut instances = Vec::new();
         for i in 0..n {
             let data_dir = root.path().join(format!("instance-{i}"));
-            instances.push(spawn(backing.backing(), &data_dir, &key, config).await);
+            instances.push(spawn(backing.backing(), &data_dir, Some(&key), config).await);
         }
         let ports: std::collections::HashSet<_> = instances.iter().map(|a| a.base.clone()).collect();
         assert_eq!(ports.len(), n, "every instance listens on its own port");
@@ -78,30 +99,80 @@ impl Cluster {
     }
 }
 
+/// One server process on a fresh backing of the binary's backend (SQLite, PostgreSQL, or
+/// PostgreSQL and Redis), its signing key generated in its data directory.
+pub struct Server {
+    pub instance: Instance,
+    config: Config,
+    /// Cleaned up after the process is gone.
+    backing: DataDir,
+}
+
+impl std::ops::Deref for Server {
+    type Target = Instance;
+
+    fn deref(&self) -> &Instance {
+        &self.instance
+    }
+}
+
+impl Server {
+    pub async fn start(config: Config) -> Server {
+        let backing = DataDir::new().await;
+        let instance = spawn(backing.backing(), backing.backing().dir.path(), None, &config).await;
+        Server { instance, config, backing }
+    }
+
+    /// A new process on the same data directory, database and Redis prefix (after
+    /// [`Instance::kill`]); it listens on a new port.
+    pub async fn restart(&mut self) {
+        let backing = self.backing.backing();
+        self.instance = spawn(backing, backing.dir.path(), None, &self.config).await;
+    }
+}
+
 fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
 }
 
-/// Starts one process and waits until it answers `/healthz`.
-async fn spawn(backing: &Backing, data_dir: &Path, key: &Path, config: &Config) -> Instance {
-    let database = backing.database.as_ref().expect("a PostgreSQL backend");
-    let redis = backing.redis.as_ref().expect("a Redis backend");
+/// Starts one process on `backing` (with the signing key file `key`, or the one in its
+/// data directory) and waits until it answers `/readyz`.
+async fn spawn(backing: &Backing, data_dir: &Path, key: Option<&Path>, config: &Config) -> Instance {
+    std::fs::create_dir_all(data_dir).expect("data directory created");
+    let log = data_dir.join("server.log");
     for _ in 0..ATTEMPTS {
         let port = free_port();
+        let output = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(&log)
+            .expect("server log opened");
         let mut command = Command::new(env!("CARGO_BIN_EXE_auth-server"));
         command
             .arg("serve")
             .env_clear()
             .env("AUTH_BIND", format!("127.0.0.1:{port}"))
             .env("AUTH_DATA_DIR", data_dir)
-            .env("AUTH_SIGNING_KEY_FILE", key)
-            .env("AUTH_DATABASE_URL", &database.url)
-            .env("AUTH_REDIS_URL", &redis.url)
-            .env("AUTH_REDIS_KEY_PREFIX", &redis.prefix)
+            .env("AUTH_LOG_FORMAT", "json")
             .stdin(Stdio::null())
-            .stdout(Stdio::null());
+            .stderr(output.try_clone().expect("server log handle"))
+            .stdout(output);
+        if let Some(key) = key {
+            command.env("AUTH_SIGNING_KEY_FILE", key);
+        }
+        if let Some(database) = &backing.database {
+            command.env("AUTH_DATABASE_URL", &database.url);
+        }
+        if let Some(redis) = &backing.redis {
+            command
+                .env("AUTH_REDIS_URL", &redis.url)
+                .env("AUTH_REDIS_KEY_PREFIX", &redis.prefix);
+        }
         if config.admin {
             command.env("AUTH_ADMIN_USERNAME", ADMIN).env("AUTH_ADMIN_PASSWORD", ADMIN_PASSWORD);
+        }
+        if let Some(filter) = &config.log_filter {
+            command.env("RUST_LOG", filter);
         }
         if let Some(max) = config.login_max_failures {
             command.env("AUTH_LOGIN_MAX_FAILURES", max.to_string());
@@ -110,20 +181,21 @@ async fn spawn(backing: &Backing, data_dir: &Path, key: &Path, config: &Config) 
         let mut instance = Instance {
             http: Http::new(format!("http://127.0.0.1:{port}")),
             child,
+            log: log.clone(),
         };
-        if healthy(&mut instance).await {
+        if ready(&mut instance).await {
             return instance;
         }
     }
     panic!("auth-server did not start in {ATTEMPTS} attempts");
 }
 
-/// Polls `/healthz` until it answers 200 (`true`) or the process exits (`false`, e.g. its
+/// Polls `/readyz` until it answers 200 (`true`) or the process exits (`false`, e.g. its
 /// port was taken meanwhile); panics after [`STARTUP`].
-async fn healthy(instance: &mut Instance) -> bool {
+async fn ready(instance: &mut Instance) -> bool {
     let started = Instant::now();
     loop {
-        if let Ok(response) = instance.client.get(instance.url("/healthz")).send().await
+        if let Ok(response) = instance.client.get(instance.url("/readyz")).send().await
             && response.status() == StatusCode::OK
         {
             return true;
@@ -133,7 +205,8 @@ async fn healthy(instance: &mut Instance) -> bool {
         }
         assert!(
             started.elapsed() < STARTUP,
-            "auth-server did not answer /healthz within {STARTUP:?}"
+            "auth-server was not ready within {STARTUP:?}; its log:\n{}",
+            instance.logs()
         );
         tokio::time::sleep(POLL).await;
     }
