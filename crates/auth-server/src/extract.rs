@@ -51,13 +51,8 @@ impl<T: DeserializeOwned> FromRequest<AppState> for ApiJson<T> {
     type Rejection = ApiError;
 
     async fn from_request(req: Request, state: &AppState) -> Result<Self, ApiError> {
-        if body_kind(req.headers()) != Some(BodyKind::Json) {
-            return Err(ApiError::UnsupportedMediaType(
-                "Expected a JSON body (Content-Type: application/json)",
-            ));
-        }
-        let bytes = read_limited(req.into_body(), state.settings.max_body_bytes).await?;
-        parse_json(&bytes).map(ApiJson)
+        let (parts, body) = req.into_parts();
+        read_json(&parts.headers, body, state.settings.max_body_bytes).await.map(ApiJson)
     }
 }
 
@@ -65,14 +60,34 @@ impl<T: DeserializeOwned> FromRequest<AppState> for JsonOrForm<T> {
     type Rejection = ApiError;
 
     async fn from_request(req: Request, state: &AppState) -> Result<Self, ApiError> {
-        let kind = body_kind(req.headers()).ok_or(ApiError::UnsupportedMediaType(
-            "Expected a JSON or form body (Content-Type: application/json or application/x-www-form-urlencoded)",
-        ))?;
-        let bytes = read_limited(req.into_body(), state.settings.max_body_bytes).await?;
-        match kind {
-            BodyKind::Json => parse_json(&bytes).map(JsonOrForm),
-            BodyKind::Form => parse_form(bytes).await.map(JsonOrForm),
-        }
+        let (parts, body) = req.into_parts();
+        read_json_or_form(&parts.headers, body, state.settings.max_body_bytes)
+            .await
+            .map(JsonOrForm)
+    }
+}
+
+/// What [`ApiJson`] does with a request's headers and body: 415 unless the content type
+/// is JSON, 413 past `limit` bytes, 400 when the body does not deserialise into `T`.
+pub async fn read_json<T: DeserializeOwned>(headers: &HeaderMap, body: Body, limit: usize) -> Result<T, ApiError> {
+    if body_kind(headers) != Some(BodyKind::Json) {
+        return Err(ApiError::UnsupportedMediaType(
+            "Expected a JSON body (Content-Type: application/json)",
+        ));
+    }
+    let bytes = read_limited(body, limit).await?;
+    parse_json(&bytes)
+}
+
+/// What [`JsonOrForm`] does: like [`read_json`], but an HTML-form body is read too.
+pub async fn read_json_or_form<T: DeserializeOwned>(headers: &HeaderMap, body: Body, limit: usize) -> Result<T, ApiError> {
+    let kind = body_kind(headers).ok_or(ApiError::UnsupportedMediaType(
+        "Expected a JSON or form body (Content-Type: application/json or application/x-www-form-urlencoded)",
+    ))?;
+    let bytes = read_limited(body, limit).await?;
+    match kind {
+        BodyKind::Json => parse_json(&bytes),
+        BodyKind::Form => parse_form(bytes).await,
     }
 }
 
@@ -122,6 +137,11 @@ fn is_length_limit(e: &axum::Error) -> bool {
 
 fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
     use axum::extract::rejection::JsonRejection;
+    // Every body of the API is an object, but serde's derived structs also accept an array
+    // of the field values in declaration order (`["alice", "password"]` as a login).
+    if bytes.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'[') {
+        return Err(ApiError::BadRequest("Invalid request: expected a JSON object".into()));
+    }
     match Json::<T>::from_bytes(bytes) {
         Ok(Json(value)) => Ok(value),
         Err(JsonRejection::JsonSyntaxError(e)) => Err(ApiError::BadRequest(format!(
@@ -204,6 +224,11 @@ mod tests {
         assert_eq!(
             field_of(parse_json::<Sample>(br#"{"name":"a","age":"old"}"#).unwrap_err()).as_deref(),
             Some("age")
+        );
+        let array = parse_json::<Sample>(br#" ["a", 3]"#).unwrap_err();
+        assert!(
+            matches!(&array, ApiError::BadRequest(m) if m.contains("expected a JSON object")),
+            "{array:?}"
         );
         let syntax = parse_json::<Sample>(br#"{"name":"#).unwrap_err();
         assert!(

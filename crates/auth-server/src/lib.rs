@@ -9,6 +9,8 @@ pub mod cli;
 pub mod clock;
 pub mod error;
 pub mod extract;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod items;
 pub mod ops;
 pub mod password;

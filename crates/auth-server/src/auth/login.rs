@@ -9,7 +9,7 @@ use jwt_extended::axum::Jwt;
 use serde::Deserialize;
 
 use super::caller::Caller;
-use super::response::{AccessTokenResponse, CookieTokensResponse, TokenPairResponse, TransportQuery, pair_response};
+use super::response::{AccessOrCookies, AccessTokenResponse, CookieTokensResponse, PairOrCookies, TransportQuery, pair_response};
 use super::tokens::{ClientInfo, access_token, start_session};
 use crate::audit::{self, AuditEvent, Subject};
 use crate::error::{ApiError, ErrorBody};
@@ -33,6 +33,14 @@ pub struct LoginRequest {
 pub struct FreshLoginRequest {
     #[schema(format = Password)]
     pub password: String,
+}
+
+/// What a login body must satisfy before any lookup (the password is checked by hashing).
+pub fn check_login(body: &LoginRequest) -> Result<(), ApiError> {
+    if body.username.is_empty() {
+        return Err(ApiError::field("username", "is required"));
+    }
+    Ok(())
 }
 
 fn bad_credentials() -> ApiError {
@@ -100,7 +108,7 @@ pub async fn check_password(
         (LoginRequest = "application/x-www-form-urlencoded"),
     )),
     responses(
-        (status = 200, description = "Logged in; with `?transport=cookie` the body is a CookieTokensResponse", body = TokenPairResponse),
+        (status = 200, description = "Logged in: the pair, or with `?transport=cookie` a CookieTokensResponse", body = PairOrCookies),
         (status = 400, description = "Malformed body", body = ErrorBody),
         (status = 401, description = "Bad username or password", body = ErrorBody),
         (status = 415, description = "Neither JSON nor a form", body = ErrorBody),
@@ -114,9 +122,7 @@ pub async fn login(
     ApiQuery(query): ApiQuery<TransportQuery>,
     JsonOrForm(body): JsonOrForm<LoginRequest>,
 ) -> Result<Response, ApiError> {
-    if body.username.is_empty() {
-        return Err(ApiError::field("username", "is required"));
-    }
+    check_login(&body)?;
     let user = state.store.user_by_username(&body.username).await?;
     let user = check_password(&state, &body.username, &client, user, body.password)
         .await?
@@ -141,7 +147,7 @@ pub async fn login(
     params(TransportQuery),
     request_body = FreshLoginRequest,
     responses(
-        (status = 200, description = "A fresh access token; with cookie transport a CookieTokensResponse", body = AccessTokenResponse),
+        (status = 200, description = "A fresh access token, or with cookie transport a CookieTokensResponse", body = AccessOrCookies),
         (status = 401, description = "Bad password, or a missing/invalid token", body = ErrorBody),
         (status = 429, description = "Too many failed attempts", body = ErrorBody),
     ),

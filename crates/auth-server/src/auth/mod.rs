@@ -120,6 +120,8 @@ impl utoipa::Modify for BearerScheme {
         response::TokenPairResponse,
         response::CookieTokensResponse,
         response::AccessTokenResponse,
+        response::PairOrCookies,
+        response::AccessOrCookies,
         logout::MessageResponse,
         logout::LogoutAllResponse,
         sessions::SessionView,

@@ -9,7 +9,7 @@ use http::StatusCode;
 use jwt_extended::axum::{Jwt, Refresh};
 
 use super::caller::Caller;
-use super::response::{TokenPairResponse, TransportQuery, pair_response};
+use super::response::{PairOrCookies, TransportQuery, pair_response};
 use super::revoke::end_session;
 use super::tokens::{ClientInfo, token_pair};
 use crate::audit::{self, AuditEvent, Subject};
@@ -28,7 +28,7 @@ use crate::users::UserView;
     description = "The refresh token comes from `Authorization: Bearer`, the JSON body key `refresh_token`, \
                    or the `refresh_token_cookie` cookie (with `X-CSRF-TOKEN`).",
     responses(
-        (status = 200, description = "A new pair; the presented refresh token is consumed", body = TokenPairResponse),
+        (status = 200, description = "A new pair (with cookie transport a CookieTokensResponse); the presented refresh token is consumed", body = PairOrCookies),
         (status = 401, description = "Missing, invalid, expired or revoked refresh token (a replayed token revokes its session)", body = ErrorBody),
     ),
     security(("bearer" = []))

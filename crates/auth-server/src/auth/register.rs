@@ -5,7 +5,7 @@ use axum::response::Response;
 use http::StatusCode;
 use serde::Deserialize;
 
-use super::response::{TokenPairResponse, TransportQuery, pair_response};
+use super::response::{PairOrCookies, TransportQuery, pair_response};
 use super::tokens::{ClientInfo, start_session};
 use crate::audit::{self, AuditEvent, Subject};
 use crate::error::{ApiError, ErrorBody};
@@ -19,10 +19,10 @@ use crate::users::validate::{self, FieldErrors};
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 pub struct RegisterRequest {
     /// 3–64 characters of letters, digits, `_ . - @`.
-    #[schema(example = "alice")]
+    #[schema(example = "alice", min_length = 3, max_length = 64, pattern = r"^[A-Za-z0-9_.@-]+$")]
     pub username: String,
     /// 8–1024 characters.
-    #[schema(example = "correct horse battery staple", format = Password)]
+    #[schema(example = "correct horse battery staple", format = Password, min_length = 8, max_length = 1024)]
     pub password: String,
     #[serde(default)]
     #[schema(example = "alice@example.com")]
@@ -30,10 +30,26 @@ pub struct RegisterRequest {
     #[serde(default)]
     pub mobile: Option<String>,
     #[serde(default)]
+    #[schema(minimum = 0, maximum = 150)]
     pub age: Option<i64>,
     /// `YYYY-MM-DD`.
     #[serde(default)]
     pub birth: Option<String>,
+}
+
+/// Every field rule of a registration, each failed field named in one 400.
+pub fn check_registration(body: &RegisterRequest) -> Result<(), ApiError> {
+    let mut errors = FieldErrors::default();
+    errors.check("username", validate::username(&body.username));
+    errors.check("password", validate::password(&body.password));
+    validate::profile(
+        &mut errors,
+        body.email.as_deref(),
+        body.mobile.as_deref(),
+        body.age,
+        body.birth.as_deref(),
+    );
+    errors.finish()
 }
 
 /// Creates an account and logs it in (a fresh token pair).
@@ -44,7 +60,7 @@ pub struct RegisterRequest {
     params(TransportQuery),
     request_body = RegisterRequest,
     responses(
-        (status = 201, description = "Registered; with `?transport=cookie` the body is a CookieTokensResponse", body = TokenPairResponse),
+        (status = 201, description = "Registered: the pair, or with `?transport=cookie` a CookieTokensResponse", body = PairOrCookies),
         (status = 400, description = "Invalid field", body = ErrorBody),
         (status = 409, description = "Username already taken", body = ErrorBody),
         (status = 413, description = "Body too large", body = ErrorBody),
@@ -58,17 +74,7 @@ pub async fn register(
     ApiQuery(query): ApiQuery<TransportQuery>,
     ApiJson(body): ApiJson<RegisterRequest>,
 ) -> Result<Response, ApiError> {
-    let mut errors = FieldErrors::default();
-    errors.check("username", validate::username(&body.username));
-    errors.check("password", validate::password(&body.password));
-    validate::profile(
-        &mut errors,
-        body.email.as_deref(),
-        body.mobile.as_deref(),
-        body.age,
-        body.birth.as_deref(),
-    );
-    errors.finish()?;
+    check_registration(&body)?;
     if state.store.user_by_username(&body.username).await?.is_some() {
         return Err(ApiError::Conflict("Username already taken"));
     }

@@ -77,6 +77,26 @@ pub struct AccessTokenResponse {
     pub expires_in: i64,
 }
 
+/// The documented body of register, login and refresh: the pair, or with cookie transport
+/// the cookie response (the handlers build one or the other through [`pair_response`]).
+#[derive(utoipa::ToSchema)]
+#[serde(untagged)]
+#[allow(dead_code)]
+pub enum PairOrCookies {
+    Pair(TokenPairResponse),
+    Cookies(CookieTokensResponse),
+}
+
+/// The documented body of fresh-login: the access token, or with cookie transport the
+/// cookie response.
+#[derive(utoipa::ToSchema)]
+#[serde(untagged)]
+#[allow(dead_code)]
+pub enum AccessOrCookies {
+    Access(AccessTokenResponse),
+    Cookies(CookieTokensResponse),
+}
+
 /// Answers with `pair` in the body, or as cookies when `cookies`.
 pub fn pair_response(state: &AppState, status: StatusCode, pair: IssuedPair, user: Option<UserView>, cookies: bool) -> Response {
     let expires_in = pair.access.expires_in().unwrap_or_default();

@@ -22,8 +22,12 @@ pub async fn body_limit(State(limit): State<usize>, request: Request, next: Next
     if declared.is_some_and(|n| n > limit as u64) {
         return ApiError::PayloadTooLarge.into_response();
     }
-    next.run(request.map(|body| Body::new(http_body_util::Limited::new(body, limit))))
-        .await
+    next.run(request.map(|body| limited_body(body, limit))).await
+}
+
+/// `body`, failing with "length limit exceeded" once more than `limit` bytes are read.
+pub fn limited_body(body: Body, limit: usize) -> Body {
+    Body::new(http_body_util::Limited::new(body, limit))
 }
 
 /// Middleware: answers 503 `{"msg": "Request timed out", "error": "timeout"}` when the

@@ -10,8 +10,9 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use http::header;
 use utoipa::OpenApi;
-use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
-use utoipa::openapi::{InfoBuilder, LicenseBuilder};
+use utoipa::openapi::path::Operation;
+use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityRequirement, SecurityScheme};
+use utoipa::openapi::{ContentBuilder, InfoBuilder, LicenseBuilder, Ref, ResponseBuilder};
 
 use crate::state::AppState;
 
@@ -55,7 +56,49 @@ pub fn document() -> utoipa::openapi::OpenApi {
         http.bearer_format = Some("JWT".into());
         components.add_security_scheme(BEARER, SecurityScheme::Http(http));
     }
+    for item in doc.paths.paths.values_mut() {
+        let operations = [&mut item.get, &mut item.put, &mut item.post, &mut item.delete, &mut item.patch];
+        for operation in operations.into_iter().flatten() {
+            add_shared_responses(operation);
+        }
+    }
     doc
+}
+
+/// Documents the answers that do not come from the handler itself but from what every
+/// route shares, unless the handler documents that status with its own description: the
+/// body extractors (400 malformed, 413 too large, 415 wrong content type), the query and
+/// path extractors (400), the token extractors (401), and the middleware (503 when the
+/// request deadline passes, or a backing service is down).
+fn add_shared_responses(operation: &mut Operation) {
+    let mut shared: Vec<(&str, &str)> = Vec::new();
+    if operation.request_body.is_some() {
+        shared.extend([
+            ("400", "Malformed body, or a field that fails validation"),
+            ("413", "Body larger than `--max-body-bytes`"),
+            ("415", "Body in a content type this route does not read"),
+        ]);
+    }
+    if operation.parameters.as_ref().is_some_and(|p| !p.is_empty()) {
+        shared.push(("400", "Malformed query string or path parameter"));
+    }
+    let bearer = SecurityRequirement::new(BEARER, Vec::<String>::new());
+    if operation.security.as_ref().is_some_and(|s| s.contains(&bearer)) {
+        shared.push(("401", "A missing (where required), malformed, invalid, expired or revoked token"));
+    }
+    shared.push(("503", "The request deadline passed, or a backing service is unavailable"));
+    for (status, description) in shared {
+        if !operation.responses.responses.contains_key(status) {
+            let response = ResponseBuilder::new()
+                .description(description)
+                .content(
+                    "application/json",
+                    ContentBuilder::new().schema(Some(Ref::from_schema_name("ErrorBody"))).build(),
+                )
+                .build();
+            operation.responses.responses.insert(status.to_string(), response.into());
+        }
+    }
 }
 
 /// The document serialised once.

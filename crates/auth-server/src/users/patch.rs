@@ -18,7 +18,7 @@ pub struct UserPatch {
     #[schema(value_type = Option<String>, example = "+44 20 7946 0958")]
     pub mobile: Option<Option<String>>,
     #[serde(default, deserialize_with = "present")]
-    #[schema(value_type = Option<i64>, example = 36)]
+    #[schema(value_type = Option<i64>, example = 36, minimum = 0, maximum = 150)]
     pub age: Option<Option<i64>>,
     /// `YYYY-MM-DD`.
     #[serde(default, deserialize_with = "present")]

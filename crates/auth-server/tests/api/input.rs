@@ -29,6 +29,34 @@ async fn malformed_json_is_a_400_with_a_message() {
 }
 
 #[tokio::test]
+async fn json_arrays_are_not_bodies() {
+    // serde's derived structs accept `[field values in order]`: found by schemathesis
+    // (`PATCH /api/v1/users/me` with `[null, null]` was a 200), and a login as an array
+    // of username and password logged in.
+    let app = spawn_app().await;
+    let token = s(&app.register("alice").await, "access_token");
+    let (status, body) = app
+        .call(Method::POST, "/api/v1/auth/login", None, Some(json!(["alice", PASSWORD])))
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    assert_eq!(s(&body, "msg"), "Invalid request: expected a JSON object");
+    let (status, body) = app
+        .call(Method::PATCH, "/api/v1/users/me", Some(&token), Some(json!([null, null])))
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    let (status, body) = app
+        .call(Method::POST, "/api/v1/auth/register", None, Some(json!(["bob", PASSWORD])))
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    // The same bodies as objects are fine.
+    app.login("alice", PASSWORD).await;
+    let (status, body) = app
+        .call(Method::PATCH, "/api/v1/users/me", Some(&token), Some(json!({"email": null})))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+}
+
+#[tokio::test]
 async fn other_content_types_are_a_415() {
     let app = spawn_app().await;
     for path in ["/api/v1/auth/register", "/api/v1/auth/login"] {

@@ -22,6 +22,8 @@ mod helpers;
 mod input;
 #[path = "../api/items.rs"]
 mod items;
+#[path = "../api/limits.rs"]
+mod limits;
 #[path = "../api/login.rs"]
 mod login;
 #[path = "../api/logout.rs"]
