@@ -47,7 +47,15 @@ if [[ -z ${AUTH_SERVER_BIN:-} ]]; then
 fi
 
 say "starting the peers (first run builds the ceiling and a Python venv)"
-bash "$peers_dir/peers.sh" start >&2
+# The Flask peer's two workers create its tables at the same time, and sometimes one of
+# them fails to boot: start again until the peer answers.
+for attempt in 1 2 3 4; do
+  bash "$peers_dir/peers.sh" start >&2 || true
+  curl -sf -o /dev/null http://127.0.0.1:5001/hello && curl -sf -o /dev/null http://127.0.0.1:5002/hello && break
+  say "a peer did not start (attempt $attempt), starting them again"
+  bash "$peers_dir/peers.sh" stop >&2
+  [[ $attempt -lt 4 ]] || die "the peers did not start"
+done
 ceiling_token=$(cat /tmp/axum-ceiling.token)
 flask_access=$(cat /tmp/peer-flask.token)
 flask_tokens=$(curl -sf -XPOST 127.0.0.1:5001/login -H 'content-type: application/json' \
@@ -120,7 +128,8 @@ measure flask_secret http://127.0.0.1:5001/secret -H "Authorization: Bearer $fla
 # Refresh with rotation: two pools of live refresh tokens (warm-up, measured run), one
 # session per connection.
 for pool in warm measured; do
-  for _ in $(seq 1 "$connections"); do login main bench | jq -r .refresh_token; done >"$work/refresh-$pool.tokens"
+  # wrk asks the script for one request more than it sends at start: one spare token.
+  for _ in $(seq 0 "$connections"); do login main bench | jq -r .refresh_token; done >"$work/refresh-$pool.tokens"
 done
 rotate_script="$work/rotate-warm.lua"
 cat "$lib/rotate.lua" "$lib/report.lua" >"$rotate_script"
@@ -175,7 +184,8 @@ before_rss_dir="$work/main"
 start_server seeded "$before_rss_dir" AUTH_PRUNE_INTERVAL=2s
 before_1m_rss=$(rss_mb seeded)
 stop_server seeded
-expiry=$((warmup + duration + 30))
+# Long enough to cover loading (several seconds for a million rows) and the measured run.
+expiry=$((warmup + duration + 45))
 python3 "$lib/seed_revocations.py" "$work/main/auth.db" "$revoked" "$expiry" >&2
 seeded_at=$(date +%s)
 start_server seeded "$work/main" AUTH_PRUNE_INTERVAL=2s

@@ -30,6 +30,9 @@ if ! cargo fuzz --version >/dev/null 2>&1; then
     cargo install cargo-fuzz --locked
 fi
 
+# One target directory for both fuzz crates: they share most dependencies (aws-lc,
+# serde, axum), built once with the same sanitizer flags.
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$root/target/fuzz}"
 corpus="$(mktemp -d)"
 trap 'rm -rf "$corpus"' EXIT
 failed=()

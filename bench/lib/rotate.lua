@@ -1,6 +1,6 @@
 -- Refresh with rotation: every answer consumes the presented refresh token and returns
 -- the next one, so a token can be sent only once. The thread keeps a pool of live tokens
--- (one per connection, read from the file given after `--`): each request takes one,
+-- (one per connection and a spare, read from the file given after `--`): each request takes one,
 -- each answer puts its successor back. Reusing a token would revoke its session, so a
 -- mistake here shows up as non-2xx answers, never as inflated figures.
 local pool = {}

@@ -8,7 +8,6 @@ use std::time::Instant;
 
 use axum::Router;
 use axum::extract::{MatchedPath, Request};
-use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use http::{Method, header};
@@ -117,23 +116,37 @@ pub async fn metrics() -> Response {
         .into_response()
 }
 
-/// Middleware: counts and times every request by route pattern, method and status.
-pub async fn track(request: Request, next: Next) -> Response {
-    let start = Instant::now();
-    let method = method_label(request.method());
-    let path = request
-        .extensions()
-        .get::<MatchedPath>()
-        .map_or_else(|| UNMATCHED.to_string(), |p| p.as_str().to_string());
-    let response = next.run(request).await;
-    let labels = [
-        ("method", method.to_string()),
-        ("path", path),
-        ("status", response.status().as_u16().to_string()),
-    ];
-    metrics::histogram!(HTTP_DURATION, &labels).record(start.elapsed().as_secs_f64());
-    metrics::counter!(HTTP_REQUESTS, &labels).increment(1);
-    response
+/// Counts and times one request by route pattern, method and status (see
+/// `limits::guard`, the middleware that runs it).
+pub struct Tracker {
+    start: Instant,
+    method: &'static str,
+    path: String,
+}
+
+impl Tracker {
+    /// Starts the clock for `request`.
+    pub fn start(request: &Request) -> Self {
+        Tracker {
+            start: Instant::now(),
+            method: method_label(request.method()),
+            path: request
+                .extensions()
+                .get::<MatchedPath>()
+                .map_or_else(|| UNMATCHED.to_string(), |p| p.as_str().to_string()),
+        }
+    }
+
+    /// Records the request with the status of `response`.
+    pub fn finish(self, response: &Response) {
+        let labels = [
+            ("method", self.method.to_string()),
+            ("path", self.path),
+            ("status", response.status().as_u16().to_string()),
+        ];
+        metrics::histogram!(HTTP_DURATION, &labels).record(self.start.elapsed().as_secs_f64());
+        metrics::counter!(HTTP_REQUESTS, &labels).increment(1);
+    }
 }
 
 /// Standard methods by name, anything else as `other` (clients choose methods freely).
