@@ -1,6 +1,7 @@
 //! Password hashing with argon2id at OWASP parameters (19 MiB, t=2, p=1), run on the
-//! blocking pool behind a semaphore so logins can never starve the async request path,
-//! and a dummy hash so an unknown username costs the same work as a wrong password.
+//! low-priority hashing threads (`hashing_pool.rs`) behind a semaphore so logins can never
+//! starve the async request path, and a dummy hash so an unknown username costs the same
+//! work as a wrong password.
 
 use std::sync::Arc;
 use std::time::Instant;
@@ -9,10 +10,15 @@ use argon2::password_hash::{PasswordHash, PasswordHasher as _, PasswordVerifier 
 use argon2::{Algorithm, Argon2, Params, Version};
 use tokio::sync::Semaphore;
 
+use crate::hashing_pool::HashingPool;
+
 /// Hashes and verifies passwords off the async threads, at most `permits` at a time.
 #[derive(Clone)]
 pub struct PasswordHasher {
+    /// Held while a hash is queued or running: a request that gives up (deadline) leaves
+    /// the queue instead of leaving work behind.
     permits: Arc<Semaphore>,
+    threads: HashingPool,
     dummy_hash: Arc<str>,
 }
 
@@ -54,6 +60,7 @@ impl PasswordHasher {
         let dummy_hash = hash_blocking("dummy password for timing equalisation").expect("hashing a constant succeeds");
         PasswordHasher {
             permits: Arc::new(Semaphore::new(permits.max(1))),
+            threads: HashingPool::new(permits),
             dummy_hash: dummy_hash.into(),
         }
     }
@@ -61,7 +68,8 @@ impl PasswordHasher {
     /// Hashes a new password.
     pub async fn hash(&self, password: String) -> Result<String, HashError> {
         let _permit = self.permits.acquire().await.map_err(|e| HashError(e.to_string()))?;
-        tokio::task::spawn_blocking(move || timed(|| hash_blocking(&password)))
+        self.threads
+            .run(move || timed(|| hash_blocking(&password)))
             .await
             .map_err(|e| HashError(e.to_string()))?
     }
@@ -71,17 +79,18 @@ impl PasswordHasher {
     pub async fn verify(&self, password: String, hash: Option<String>) -> Result<bool, HashError> {
         let _permit = self.permits.acquire().await.map_err(|e| HashError(e.to_string()))?;
         let dummy = self.dummy_hash.clone();
-        tokio::task::spawn_blocking(move || {
-            timed(|| match hash {
-                Some(hash) => verify_blocking(&password, &hash),
-                None => {
-                    verify_blocking(&password, &dummy);
-                    false
-                }
+        self.threads
+            .run(move || {
+                timed(|| match hash {
+                    Some(hash) => verify_blocking(&password, &hash),
+                    None => {
+                        verify_blocking(&password, &dummy);
+                        false
+                    }
+                })
             })
-        })
-        .await
-        .map_err(|e| HashError(e.to_string()))
+            .await
+            .map_err(|e| HashError(e.to_string()))
     }
 }
 

@@ -12,7 +12,7 @@ use tokio::net::TcpListener;
 use crate::password::PasswordHasher;
 use crate::redis_client::RedisClient;
 use crate::settings::Settings;
-use crate::state::AppState;
+use crate::state::{AppState, Shared};
 use crate::store::DynStore;
 use crate::store::cached::CachedStore;
 use crate::store::postgres::PostgresStore;
@@ -56,8 +56,10 @@ impl Application {
     /// Serves until `shutdown` completes (tests use a channel); in-flight requests finish.
     pub async fn run_until(self, shutdown: impl Future<Output = ()> + Send + 'static) -> anyhow::Result<()> {
         let pruner = spawn_pruner(self.state.clone());
+        let upkeep = crate::ops::metrics::spawn_upkeep();
         let result = run(self.listener, self.router, shutdown).await;
         pruner.abort();
+        upkeep.abort();
         result
     }
 }
@@ -90,7 +92,7 @@ pub async fn build_state(settings: Settings) -> anyhow::Result<AppState> {
         settings.login_window,
         redis.clone(),
     ));
-    Ok(AppState {
+    Ok(AppState::new(Shared {
         settings: Arc::new(settings),
         store,
         jwt,
@@ -98,7 +100,7 @@ pub async fn build_state(settings: Settings) -> anyhow::Result<AppState> {
         hasher,
         throttle,
         redis,
-    })
+    }))
 }
 
 /// Serves `router` on `listener` until `shutdown` completes.
@@ -127,20 +129,20 @@ pub fn router(state: AppState) -> Router {
 }
 
 /// The HTTP middleware around `routes`, outermost first: HSTS (with `Secure` cookies),
-/// CORS (for configured origins), request id, credential headers marked sensitive, request
-/// logging, `Set-Cookie` marked sensitive, then metrics, the request deadline and the body
-/// limit in one layer. The layers are composed into one stack and applied once: every
+/// CORS (for configured origins), credential headers marked sensitive, the request scope
+/// (request id, log span, metrics, deadline, body limit; see `ops/request_scope.rs`), then
+/// `Set-Cookie` marked sensitive. The layers are composed into one stack and applied once: every
 /// `Router::layer` call boxes each route again, and the boxed services are cloned on
 /// every request (under callgrind, seven separate layers cost about as much as verifying
 /// the token).
 pub fn with_middleware(routes: Router, settings: &Settings) -> Router {
-    use axum::middleware::{from_fn, from_fn_with_state};
     use http::header::{AUTHORIZATION, COOKIE, PROXY_AUTHORIZATION, SET_COOKIE};
     use tower::ServiceBuilder;
     use tower_http::sensitive_headers::{SetSensitiveRequestHeadersLayer, SetSensitiveResponseHeadersLayer};
 
-    use crate::ops::limits::{self, Limits};
-    use crate::ops::{metrics, request_id, security_headers};
+    use crate::ops::limits::Limits;
+    use crate::ops::request_scope::RequestScopeLayer;
+    use crate::ops::{metrics, security_headers};
 
     metrics::handle();
     let csrf = http::HeaderName::from_static("x-csrf-token");
@@ -151,16 +153,14 @@ pub fn with_middleware(routes: Router, settings: &Settings) -> Router {
     let stack = ServiceBuilder::new()
         .option_layer(security_headers::hsts(settings))
         .option_layer(security_headers::cors(settings))
-        .layer(from_fn(request_id::request_id))
         .layer(SetSensitiveRequestHeadersLayer::new([
             AUTHORIZATION,
             PROXY_AUTHORIZATION,
             COOKIE,
             csrf,
         ]))
-        .layer(request_id::trace_layer())
+        .layer(RequestScopeLayer::new(limits))
         .layer(SetSensitiveResponseHeadersLayer::new([SET_COOKIE]))
-        .layer(from_fn_with_state(limits, limits::guard))
         .layer(axum::extract::DefaultBodyLimit::max(settings.max_body_bytes));
     routes.layer(stack)
 }

@@ -12,9 +12,27 @@ use crate::settings::Settings;
 use crate::store::DynStore;
 use crate::throttle::LoginThrottle;
 
-/// The router state.
+/// The router state: one `Arc`, because axum clones the state for every request and a
+/// clone of seven shared handles showed up in the `/api/v1/secret` profile.
 #[derive(Clone)]
-pub struct AppState {
+pub struct AppState(Arc<Shared>);
+
+impl AppState {
+    /// Wraps the shared handles.
+    pub fn new(shared: Shared) -> Self {
+        AppState(Arc::new(shared))
+    }
+}
+
+impl std::ops::Deref for AppState {
+    type Target = Shared;
+    fn deref(&self) -> &Shared {
+        &self.0
+    }
+}
+
+/// What the state holds.
+pub struct Shared {
     pub settings: Arc<Settings>,
     pub store: DynStore,
     pub jwt: JwtManager,

@@ -6,6 +6,8 @@ use std::fmt;
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
 
+use crate::json::LazyObject;
+
 /// Whether a token is an access or a refresh token (claim `type`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum TokenType {
@@ -75,13 +77,41 @@ impl From<bool> for Freshness {
 /// The verified claims of a token.
 ///
 /// The raw claims map is exactly what Flask-JWT-Extended's `get_jwt()` returns (including
-/// its defaults: `type` = `"access"`, `fresh` = `false`, `jti` = `null` when missing).
-#[derive(Debug, Clone, PartialEq)]
+/// its defaults: `type` = `"access"`, `fresh` = `false`, `jti` = `null` when missing). It
+/// is built on first use: the typed accessors ([`Self::jti`], [`Self::session_id`],
+/// [`Self::subject`], …) read values picked out while the token was verified.
+#[derive(Clone)]
 pub struct Claims {
-    raw: Map<String, Value>,
+    raw: LazyObject,
     identity_claim: IdentityKey,
     token_type: TokenType,
     fresh: Freshness,
+    registered: RegisteredClaims,
+}
+
+/// The claims a request needs, taken from the payload while it is verified.
+#[derive(Debug, Clone)]
+pub(crate) struct RegisteredClaims {
+    pub(crate) identity: Value,
+    pub(crate) token_type: Option<Value>,
+    pub(crate) fresh: Option<Value>,
+    pub(crate) jti: Option<String>,
+    pub(crate) session_id: Option<String>,
+    pub(crate) csrf: Option<String>,
+    pub(crate) expires_at: Option<i64>,
+    pub(crate) issued_at: Option<i64>,
+}
+
+impl fmt::Debug for Claims {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Claims").field("raw", self.as_map()).finish_non_exhaustive()
+    }
+}
+
+impl PartialEq for Claims {
+    fn eq(&self, other: &Self) -> bool {
+        self.identity_claim == other.identity_claim && self.as_map() == other.as_map()
+    }
 }
 
 /// The name of the identity claim, shared without allocation for the usual `sub`.
@@ -109,33 +139,30 @@ impl IdentityKey {
 }
 
 impl Claims {
-    pub(crate) fn from_map(mut raw: Map<String, Value>, identity_claim: IdentityKey) -> Self {
-        let token_type = match raw.get("type") {
+    pub(crate) fn verified(raw: LazyObject, registered: RegisteredClaims, identity_claim: IdentityKey) -> Self {
+        let token_type = match &registered.token_type {
             Some(Value::String(t)) if t == "refresh" => TokenType::Refresh,
-            Some(_) => TokenType::Access,
-            None => {
-                raw.insert("type".into(), Value::from("access"));
-                TokenType::Access
-            }
+            _ => TokenType::Access,
         };
-        let fresh = Freshness::from_claim(raw.get("fresh"));
-        if !raw.contains_key("fresh") {
-            raw.insert("fresh".into(), Value::Bool(false));
-        }
-        if !raw.contains_key("jti") {
-            raw.insert("jti".into(), Value::Null);
-        }
         Claims {
             raw,
             identity_claim,
             token_type,
-            fresh,
+            fresh: Freshness::from_claim(registered.fresh.as_ref()),
+            registered,
         }
+    }
+
+    /// FJE's defaults, added to the map when it is built.
+    fn complete(map: &mut Map<String, Value>) {
+        map.entry("type").or_insert_with(|| Value::from("access"));
+        map.entry("fresh").or_insert(Value::Bool(false));
+        map.entry("jti").or_insert(Value::Null);
     }
 
     /// The identity claim's value (`sub` by default).
     pub fn identity(&self) -> &Value {
-        self.raw.get(self.identity_claim.as_str()).unwrap_or(&Value::Null)
+        &self.registered.identity
     }
 
     /// The identity as a string, when it is one (always, with the default `sub` claim).
@@ -162,71 +189,90 @@ impl Claims {
 
     /// The token's unique id (`jti`).
     pub fn jti(&self) -> Option<&str> {
-        self.str_claim("jti")
+        self.registered.jti.as_deref()
     }
 
     /// The session id (`sid`): one login's family of access and refresh tokens.
     pub fn session_id(&self) -> Option<&str> {
-        self.str_claim("sid")
+        self.registered.session_id.as_deref()
     }
 
     /// The CSRF double-submit value (`csrf`), present when cookie CSRF protection is on.
     pub fn csrf(&self) -> Option<&str> {
-        self.str_claim("csrf")
+        self.registered.csrf.as_deref()
     }
 
     /// Expiry (`exp`) in Unix seconds; `None` for tokens created without expiry.
     pub fn expires_at(&self) -> Option<i64> {
-        self.time_claim("exp")
+        self.registered.expires_at
     }
 
     /// Issue time (`iat`) in Unix seconds.
     pub fn issued_at(&self) -> Option<i64> {
-        self.time_claim("iat")
+        self.registered.issued_at
     }
 
     /// Any claim, raw.
     pub fn get(&self, name: &str) -> Option<&Value> {
-        self.raw.get(name)
+        self.as_map().get(name)
     }
 
     /// Any claim, deserialised into `T`; `None` when missing or of another shape.
     pub fn get_as<T: DeserializeOwned>(&self, name: &str) -> Option<T> {
-        self.raw.get(name).and_then(|v| T::deserialize(v).ok())
+        self.get(name).and_then(|v| T::deserialize(v).ok())
     }
 
     /// A string claim.
     pub fn str_claim(&self, name: &str) -> Option<&str> {
-        self.raw.get(name).and_then(Value::as_str)
+        self.get(name).and_then(Value::as_str)
     }
 
     /// All claims as a JSON object (FJE's `get_jwt()`).
     pub fn as_map(&self) -> &Map<String, Value> {
-        &self.raw
+        self.raw.get(Self::complete)
     }
 
     /// Consumes the claims into their JSON object.
     pub fn into_map(self) -> Map<String, Value> {
-        self.raw
-    }
-
-    fn time_claim(&self, name: &str) -> Option<i64> {
-        self.raw.get(name).and_then(Value::as_f64).map(|t| t as i64)
+        self.raw.into_map(Self::complete)
     }
 }
 
 /// A verified token: its JOSE header and its claims.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone)]
 pub struct DecodedToken {
-    /// The JOSE header (`alg`, `typ`, `kid`, and any additional headers).
-    pub header: Map<String, Value>,
+    header: LazyObject,
     /// The claims.
     pub claims: Claims,
 }
 
+impl fmt::Debug for DecodedToken {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("DecodedToken")
+            .field("header", self.header())
+            .field("claims", &self.claims)
+            .finish()
+    }
+}
+
+impl PartialEq for DecodedToken {
+    fn eq(&self, other: &Self) -> bool {
+        self.header() == other.header() && self.claims == other.claims
+    }
+}
+
 impl DecodedToken {
+    pub(crate) fn new(header: LazyObject, claims: Claims) -> Self {
+        DecodedToken { header, claims }
+    }
+
+    /// The JOSE header (`alg`, `typ`, `kid`, and any additional headers).
+    pub fn header(&self) -> &Map<String, Value> {
+        self.header.get(|_| {})
+    }
+
     /// The `kid` header, when the token names its key.
     pub fn kid(&self) -> Option<&str> {
-        self.header.get("kid").and_then(Value::as_str)
+        self.header().get("kid").and_then(Value::as_str)
     }
 }

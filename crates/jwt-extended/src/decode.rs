@@ -7,18 +7,17 @@
 //! is parsed once, duplicate keys are refused, and every failure has FJE's exact text.
 
 use std::borrow::Cow;
-use std::fmt;
 use std::str::FromStr;
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use jsonwebtoken::Algorithm;
-use serde::de::{self, Deserialize, Deserializer, MapAccess, Visitor};
-use serde_json::map::Entry;
+use serde::de;
 use serde_json::{Map, Value};
 
-use crate::claims::{Claims, DecodedToken, IdentityKey};
+use crate::claims::{Claims, DecodedToken, IdentityKey, RegisteredClaims};
 use crate::error::JwtError;
+use crate::json::{self, LazyObject};
 use crate::keys::KeySet;
 
 /// The decode-side settings, resolved once from the configuration.
@@ -48,20 +47,22 @@ pub(crate) fn decode(
     let (header_segment, payload_segment) = signing_input.split_once('.').ok_or(JwtError::invalid("Not enough segments"))?;
 
     let header_bytes = b64_segment(header_segment, "Invalid header padding")?;
-    let header = json_object(&header_bytes, "header")?;
+    let [alg, kid, crit, b64] = json_object(&header_bytes, "header", header_slot)?;
     let payload_bytes = b64_segment(payload_segment, "Invalid payload padding")?;
     let signature = strip_padding(crypto_segment);
-    let signature_bytes = b64_segment(crypto_segment, "Invalid crypto padding")?;
-    validate_header(&header)?;
-    let payload = json_object(&payload_bytes, "payload")?;
+    let mut signature_buffer = [0u8; SIGNATURE_BUFFER];
+    let signature_bytes = b64_signature(crypto_segment, &mut signature_buffer)?;
+    validate_header(kid.as_ref(), crit.as_ref(), b64.as_ref())?;
+    let identity_name = settings.identity.as_str();
+    let mut payload = Payload(json_object(&payload_bytes, "payload", |key| payload_slot(key, identity_name))?);
 
-    let alg = match header.get("alg") {
+    let alg = match alg {
         None => return Err(JwtError::invalid("Algorithm not specified")),
-        Some(Value::String(name)) => Algorithm::from_str(name).ok().filter(|a| settings.algorithms.contains(a)),
+        Some(Value::String(name)) => Algorithm::from_str(&name).ok().filter(|a| settings.algorithms.contains(a)),
         Some(_) => None,
     }
     .ok_or(JwtError::invalid("The specified alg value is not allowed"))?;
-    let kid = header.get("kid").and_then(Value::as_str);
+    let kid = kid.as_ref().and_then(Value::as_str);
     let verified = keys
         .candidates(kid, alg)
         .any(|key| key.verifies(alg, signing_input.as_bytes(), signature, &signature_bytes));
@@ -70,20 +71,109 @@ pub(crate) fn decode(
     }
 
     let expired = validate_claims(&payload, settings, now)?;
-    if !payload.contains_key(settings.identity.as_str()) {
-        return Err(JwtError::InvalidToken(Cow::Owned(format!(
-            "Missing claim: {}",
-            settings.identity.as_str()
-        ))));
-    }
-    let decoded = DecodedToken {
-        header,
-        claims: Claims::from_map(payload, settings.identity.clone()),
+    let identity_slot = payload_slot(identity_name, identity_name).unwrap_or(IDENTITY);
+    let Some(identity) = payload.0[identity_slot].clone() else {
+        return Err(JwtError::InvalidToken(Cow::Owned(format!("Missing claim: {identity_name}"))));
     };
+    let registered = RegisteredClaims {
+        identity,
+        expires_at: payload.get(EXP).and_then(Value::as_f64).map(|t| t as i64),
+        issued_at: payload.get(IAT).and_then(Value::as_f64).map(|t| t as i64),
+        token_type: payload.take(TYPE),
+        fresh: payload.take(FRESH),
+        jti: payload.take_string(JTI),
+        session_id: payload.take_string(SID),
+        csrf: payload.take_string(CSRF),
+    };
+    let decoded = DecodedToken::new(
+        LazyObject::new(header_bytes),
+        Claims::verified(LazyObject::new(payload_bytes), registered, settings.identity.clone()),
+    );
     if expired && !allow_expired {
         return Err(JwtError::Expired(Box::new(decoded)));
     }
     Ok(decoded)
+}
+
+/// The header members the checks read: `alg`, `kid`, `crit`, `b64`.
+fn header_slot(key: &str) -> Option<usize> {
+    match key {
+        "alg" => Some(0),
+        "kid" => Some(1),
+        "crit" => Some(2),
+        "b64" => Some(3),
+        _ => None,
+    }
+}
+
+const IAT: usize = 0;
+const NBF: usize = 1;
+const EXP: usize = 2;
+const ISS: usize = 3;
+const AUD: usize = 4;
+const SUB: usize = 5;
+const JTI: usize = 6;
+const TYPE: usize = 7;
+const FRESH: usize = 8;
+const SID: usize = 9;
+const CSRF: usize = 10;
+const IDENTITY: usize = 11;
+
+/// Where the payload members the checks and [`Claims`]' typed accessors read are kept. A
+/// `match` on the name: comparing each member with a list of names was visible in profiles.
+fn payload_slot(key: &str, identity: &str) -> Option<usize> {
+    match key {
+        "iat" => Some(IAT),
+        "nbf" => Some(NBF),
+        "exp" => Some(EXP),
+        "iss" => Some(ISS),
+        "aud" => Some(AUD),
+        "sub" => Some(SUB),
+        "jti" => Some(JTI),
+        "type" => Some(TYPE),
+        "fresh" => Some(FRESH),
+        "sid" => Some(SID),
+        "csrf" => Some(CSRF),
+        _ if key == identity => Some(IDENTITY),
+        _ => None,
+    }
+}
+
+/// The registered claims of a payload, by slot.
+struct Payload([Option<Value>; 12]);
+
+impl Payload {
+    fn get(&self, slot: usize) -> Option<&Value> {
+        self.0[slot].as_ref()
+    }
+
+    fn take(&mut self, slot: usize) -> Option<Value> {
+        self.0[slot].take()
+    }
+
+    fn take_string(&mut self, slot: usize) -> Option<String> {
+        match self.take(slot) {
+            Some(Value::String(s)) => Some(s),
+            _ => None,
+        }
+    }
+}
+
+/// Signatures up to this size (RSA-4096) are decoded on the stack.
+const SIGNATURE_BUFFER: usize = 512;
+
+/// [`b64_segment`] for the signature, into `buffer` when it fits.
+fn b64_signature<'b>(segment: &str, buffer: &'b mut [u8; SIGNATURE_BUFFER]) -> Result<Cow<'b, [u8]>, JwtError> {
+    const ERROR: &str = "Invalid crypto padding";
+    let stripped = strip_padding(segment);
+    if base64::decoded_len_estimate(stripped.len()) > buffer.len() {
+        return b64_segment(segment, ERROR).map(Cow::Owned);
+    }
+    check_padding(segment, ERROR)?;
+    let len = URL_SAFE_NO_PAD
+        .decode_slice(stripped, buffer)
+        .map_err(|_| JwtError::invalid(ERROR))?;
+    Ok(Cow::Borrowed(&buffer[..len]))
 }
 
 /// Splits a token without verifying anything: for reading the `csrf` claim of a token
@@ -102,32 +192,37 @@ fn strip_padding(segment: &str) -> &str {
 /// PyJWT's segment rules: at most two `=`, only with a length that is a multiple of four,
 /// the URL-safe alphabet, and canonical trailing bits.
 fn b64_segment(segment: &str, error: &'static str) -> Result<Vec<u8>, JwtError> {
-    let stripped = strip_padding(segment);
-    let padding = segment.len() - stripped.len();
+    check_padding(segment, error)?;
+    URL_SAFE_NO_PAD.decode(strip_padding(segment)).map_err(|_| JwtError::invalid(error))
+}
+
+fn check_padding(segment: &str, error: &'static str) -> Result<(), JwtError> {
+    let padding = segment.len() - strip_padding(segment).len();
     if padding > 2 || (padding > 0 && !segment.len().is_multiple_of(4)) {
         return Err(JwtError::invalid(error));
     }
-    URL_SAFE_NO_PAD.decode(stripped).map_err(|_| JwtError::invalid(error))
+    Ok(())
 }
 
-fn json_object(bytes: &[u8], part: &str) -> Result<Map<String, Value>, JwtError> {
+/// Checks a JSON object (see [`json::scan`]) and returns the members `slot` places.
+fn json_object<const N: usize>(bytes: &[u8], part: &str, slot: impl Fn(&str) -> Option<usize>) -> Result<[Option<Value>; N], JwtError> {
     let first = bytes.iter().find(|b| !b.is_ascii_whitespace());
     if first != Some(&b'{') && serde_json::from_slice::<de::IgnoredAny>(bytes).is_ok() {
         return Err(JwtError::InvalidToken(Cow::Owned(format!(
             "Invalid {part} string: must be a json object"
         ))));
     }
-    match serde_json::from_slice::<StrictObject>(bytes) {
-        Ok(StrictObject(map)) => Ok(map),
+    match json::scan(bytes, slot) {
+        Ok(values) => Ok(values),
         Err(e) => Err(JwtError::InvalidToken(Cow::Owned(format!("Invalid {part} string: {e}")))),
     }
 }
 
-fn validate_header(header: &Map<String, Value>) -> Result<(), JwtError> {
-    if header.get("kid").is_some_and(|kid| !kid.is_string()) {
+fn validate_header(kid: Option<&Value>, crit: Option<&Value>, b64: Option<&Value>) -> Result<(), JwtError> {
+    if kid.is_some_and(|kid| !kid.is_string()) {
         return Err(JwtError::invalid("Key ID header parameter must be a string"));
     }
-    if let Some(crit) = header.get("crit") {
+    if let Some(crit) = crit {
         // No critical extension is supported: a token that insists on one is refused.
         let list = crit
             .as_array()
@@ -139,7 +234,7 @@ fn validate_header(header: &Map<String, Value>) -> Result<(), JwtError> {
             .ok_or(JwtError::invalid("Invalid 'crit' header: values must be strings"))?;
         return Err(JwtError::InvalidToken(Cow::Owned(format!("Unsupported critical extension: {ext}"))));
     }
-    if header.get("b64") == Some(&Value::Bool(false)) {
+    if b64 == Some(&Value::Bool(false)) {
         return Err(JwtError::invalid(
             "The 'b64' header parameter requires 'b64' to be listed in 'crit'.",
         ));
@@ -149,26 +244,26 @@ fn validate_header(header: &Map<String, Value>) -> Result<(), JwtError> {
 
 /// Returns whether the token has expired (reported after the other claim checks, as FJE
 /// does by decoding an expired token a second time).
-fn validate_claims(payload: &Map<String, Value>, settings: &DecodeSettings, now: f64) -> Result<bool, JwtError> {
+fn validate_claims(payload: &Payload, settings: &DecodeSettings, now: f64) -> Result<bool, JwtError> {
     let leeway = settings.leeway;
-    if let Some(iat) = payload.get("iat") {
+    if let Some(iat) = payload.get(IAT) {
         let iat = integer(iat).ok_or(JwtError::invalid("Issued At claim (iat) must be an integer."))?;
         if iat > now + leeway {
             return Err(JwtError::invalid("The token is not yet valid (iat)"));
         }
     }
-    if let Some(nbf) = payload.get("nbf") {
+    if let Some(nbf) = payload.get(NBF) {
         let nbf = integer(nbf).ok_or(JwtError::invalid("Not Before claim (nbf) must be an integer."))?;
         if nbf > now + leeway {
             return Err(JwtError::invalid("The token is not yet valid (nbf)"));
         }
     }
-    let expired = match payload.get("exp") {
+    let expired = match payload.get(EXP) {
         Some(exp) => integer(exp).ok_or(JwtError::invalid("Expiration Time claim (exp) must be an integer."))? <= now - leeway,
         None => false,
     };
     if let Some(issuer) = &settings.issuer {
-        match payload.get("iss") {
+        match payload.get(ISS) {
             None => return Err(JwtError::invalid("Token is missing the \"iss\" claim")),
             Some(Value::String(iss)) if iss == issuer => {}
             Some(Value::String(_)) => return Err(JwtError::invalid("Invalid issuer")),
@@ -176,12 +271,12 @@ fn validate_claims(payload: &Map<String, Value>, settings: &DecodeSettings, now:
         }
     }
     if let Some(audience) = &settings.audience {
-        check_audience(payload.get("aud"), audience)?;
+        check_audience(payload.get(AUD), audience)?;
     }
-    if settings.verify_sub && payload.get("sub").is_some_and(|s| !s.is_string()) {
+    if settings.verify_sub && payload.get(SUB).is_some_and(|s| !s.is_string()) {
         return Err(JwtError::invalid("Subject must be a string"));
     }
-    if payload.get("jti").is_some_and(|j| !j.is_string()) {
+    if payload.get(JTI).is_some_and(|j| !j.is_string()) {
         return Err(JwtError::invalid("JWT ID must be a string"));
     }
     Ok(expired)
@@ -215,37 +310,6 @@ fn integer(value: &Value) -> Option<f64> {
     value.as_f64().filter(|f| f.is_finite()).map(f64::trunc)
 }
 
-/// A JSON object that refuses duplicate keys: two parsers that disagree on which of two
-/// `sub` values counts must never both see a valid token.
-struct StrictObject(Map<String, Value>);
-
-impl<'de> Deserialize<'de> for StrictObject {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> Visitor<'de> for ObjectVisitor {
-            type Value = StrictObject;
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("a json object")
-            }
-            fn visit_map<A: MapAccess<'de>>(self, mut access: A) -> Result<StrictObject, A::Error> {
-                let mut map = Map::new();
-                while let Some(key) = access.next_key::<String>()? {
-                    match map.entry(key) {
-                        Entry::Occupied(entry) => {
-                            return Err(de::Error::custom(format_args!("duplicate key {:?}", entry.key())));
-                        }
-                        Entry::Vacant(entry) => {
-                            entry.insert(access.next_value()?);
-                        }
-                    }
-                }
-                Ok(StrictObject(map))
-            }
-        }
-        deserializer.deserialize_map(ObjectVisitor)
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -264,15 +328,18 @@ mod tests {
 
     #[test]
     fn objects_refuse_duplicates_and_non_objects() {
-        assert!(json_object(br#"{"a":1,"a":2}"#, "payload").is_err());
-        let err = json_object(b"[1]", "payload").unwrap_err();
+        let a = |key: &str| (key == "a").then_some(0);
+        assert!(json_object::<1>(br#"{"a":1,"a":2}"#, "payload", a).is_err());
+        assert!(json_object::<1>(br#"{"b":1,"b":2}"#, "payload", a).is_err());
+        let err = json_object::<1>(b"[1]", "payload", a).unwrap_err();
         assert_eq!(err.message(), "Invalid payload string: must be a json object");
         assert!(
-            json_object(b"{", "payload")
+            json_object::<1>(b"{", "payload", a)
                 .unwrap_err()
                 .message()
                 .starts_with("Invalid payload string: ")
         );
-        assert_eq!(json_object(br#"{"a":{"a":1}}"#, "header").unwrap().len(), 1);
+        let [value] = json_object(br#"{"a":{"a":1}}"#, "header", a).unwrap();
+        assert_eq!(value, Some(serde_json::json!({"a": 1})));
     }
 }

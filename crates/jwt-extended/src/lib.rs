@@ -42,6 +42,7 @@ mod encode;
 mod error;
 #[doc(hidden)]
 pub mod fuzzing;
+mod json;
 mod keys;
 mod locations;
 mod manager;

@@ -43,7 +43,7 @@ pub async fn run(settings: Settings, args: &DecodeArgs) -> anyhow::Result<ExitCo
         }
     };
     let revoked = state.revocations.is_revoked(&decoded).await.map_err(|e| anyhow::anyhow!(e.0))?;
-    let out = json!({ "header": decoded.header, "claims": decoded.claims.as_map(), "revoked": revoked });
+    let out = json!({ "header": decoded.header(), "claims": decoded.claims.as_map(), "revoked": revoked });
     println!("{}", serde_json::to_string_pretty(&out)?);
     if revoked {
         eprintln!("invalid token: Token has been revoked");

@@ -8,6 +8,7 @@ pub mod logging;
 pub mod metrics;
 pub mod openapi;
 pub mod request_id;
+pub mod request_scope;
 pub mod security_headers;
 
 use axum::Json;

@@ -1,20 +1,11 @@
-//! Request ids and request logging: every request gets an `x-request-id` (the client's,
-//! when it is short and printable, else a new UUID v7), echoed on the response and
-//! recorded on a tracing span that every log line of the request is written inside.
+//! Request ids: every request gets an `x-request-id` (the client's, when it is short and
+//! printable, else a new UUID v7), echoed on the response and recorded on the request's
+//! tracing span (see `request_scope.rs`), so every log line of a request carries it.
 //! Credentials are never logged: the headers that carry them are marked sensitive (see
 //! `startup::with_middleware`) and print as `Sensitive`; bodies and query strings are not
 //! logged at all.
 
-use std::time::Duration;
-
-use axum::body::Body;
-use axum::extract::Request;
-use axum::middleware::Next;
-use axum::response::Response;
 use http::{HeaderName, HeaderValue};
-use tower_http::classify::{ServerErrorsAsFailures, SharedClassifier};
-use tower_http::trace::TraceLayer;
-use tracing::Span;
 
 /// The request id header, read from requests and written on responses.
 pub const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
@@ -26,19 +17,13 @@ const MAX_CLIENT_ID_LEN: usize = 128;
 #[derive(Debug, Clone)]
 pub struct RequestId(pub HeaderValue);
 
-/// Middleware: picks the request id, stores it on the request and echoes it back.
-pub async fn request_id(mut request: Request, next: Next) -> Response {
-    let id = request
-        .headers()
+/// The client's id when it is acceptable, else a new one.
+pub fn pick(headers: &http::HeaderMap) -> HeaderValue {
+    headers
         .get(&REQUEST_ID)
         .filter(|value| acceptable(value))
         .cloned()
-        .unwrap_or_else(new_id);
-    request.headers_mut().insert(REQUEST_ID, id.clone());
-    request.extensions_mut().insert(RequestId(id.clone()));
-    let mut response = next.run(request).await;
-    response.headers_mut().insert(REQUEST_ID, id);
-    response
+        .unwrap_or_else(new_id)
 }
 
 /// A client id is kept when it is 1–128 visible ASCII characters (no log forging).
@@ -49,46 +34,6 @@ fn acceptable(value: &HeaderValue) -> bool {
 
 fn new_id() -> HeaderValue {
     HeaderValue::from_str(&uuid::Uuid::now_v7().to_string()).expect("a UUID is a valid header value")
-}
-
-/// The request-logging layer with our span and events.
-pub type Trace = TraceLayer<
-    SharedClassifier<ServerErrorsAsFailures>,
-    fn(&Request<Body>) -> Span,
-    fn(&Request<Body>, &Span),
-    fn(&Response<Body>, Duration, &Span),
->;
-
-/// One `request` span per request (id, method, path), a debug line with the (redacted)
-/// request headers, and a line with the status and latency: at `info` for refusals
-/// (4xx; 5xx are logged as errors by the layer), at `debug` for the rest. A line per
-/// successful request was the largest cost after the token check itself under callgrind;
-/// access logs belong to the proxy, the audit log records what matters to security.
-pub fn trace_layer() -> Trace {
-    TraceLayer::new_for_http()
-        .make_span_with(make_span as fn(&Request<Body>) -> Span)
-        .on_request(on_request as fn(&Request<Body>, &Span))
-        .on_response(on_response as fn(&Response<Body>, Duration, &Span))
-}
-
-fn make_span(request: &Request<Body>) -> Span {
-    let id = request.headers().get(&REQUEST_ID).and_then(|v| v.to_str().ok()).unwrap_or("-");
-    tracing::info_span!("request", id = %id, method = %request.method(), path = %request.uri().path())
-}
-
-fn on_request(request: &Request<Body>, _span: &Span) {
-    tracing::debug!(headers = ?request.headers(), "request received");
-}
-
-fn on_response(response: &Response<Body>, latency: Duration, _span: &Span) {
-    tracing::debug!(headers = ?response.headers(), "response headers");
-    let status = response.status().as_u16();
-    let latency_ms = latency.as_secs_f64() * 1000.0;
-    if response.status().is_client_error() {
-        tracing::info!(status, latency_ms, "request finished");
-    } else {
-        tracing::debug!(status, latency_ms, "request finished");
-    }
 }
 
 #[cfg(test)]

@@ -61,11 +61,11 @@ fn time_claim(token: &DecodedToken, name: &str) -> Option<f64> {
 pub fn check_decoded(token: &DecodedToken, before: f64, after: f64, allow_expired: bool) {
     let claims = token.claims.as_map();
     assert_eq!(
-        token.header.get("alg").and_then(Value::as_str),
+        token.header().get("alg").and_then(Value::as_str),
         Some("HS256"),
         "only HS256 is allowed"
     );
-    assert!(token.header.get("kid").is_none_or(Value::is_string), "kid must be a string");
+    assert!(token.header().get("kid").is_none_or(Value::is_string), "kid must be a string");
     assert!(
         claims.get("sub").is_some_and(Value::is_string),
         "identity claim present and a string: {claims:?}"

@@ -140,7 +140,7 @@ impl<P: Policy> Jwt<P> {
 
     /// The JOSE header (FJE `get_jwt_header()`).
     pub fn header(&self) -> &serde_json::Map<String, Value> {
-        &self.verified.token.header
+        self.verified.token.header()
     }
 
     /// The identity claim (FJE `get_jwt_identity()`).
