@@ -17,6 +17,7 @@ pub mod ops;
 pub mod password;
 pub mod redis_client;
 pub mod revocation;
+pub mod serve;
 pub mod settings;
 pub mod signing;
 pub mod startup;

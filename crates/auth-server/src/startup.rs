@@ -105,9 +105,7 @@ pub async fn build_state(settings: Settings) -> anyhow::Result<AppState> {
 
 /// Serves `router` on `listener` until `shutdown` completes.
 pub async fn run(listener: TcpListener, router: Router, shutdown: impl Future<Output = ()> + Send + 'static) -> anyhow::Result<()> {
-    axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>())
-        .with_graceful_shutdown(shutdown)
-        .await?;
+    crate::serve::serve(listener, router, shutdown).await;
     Ok(())
 }
 

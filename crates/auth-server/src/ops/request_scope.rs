@@ -14,6 +14,7 @@ use std::time::Instant;
 
 use axum::extract::Request;
 use axum::response::{IntoResponse, Response};
+use http::Method;
 use tower::{Layer, Service};
 use tracing::Instrument;
 
@@ -73,12 +74,11 @@ where
         let started = Instant::now();
         let id = request_id::pick(request.headers());
         request.headers_mut().insert(REQUEST_ID, id.clone());
-        let span = tracing::info_span!(
-            "request",
-            id = %id.to_str().unwrap_or("-"),
-            method = %request.method(),
-            path = %request.uri().path(),
-        );
+        // Only the id is a span field: span fields are formatted when the span is made,
+        // for every request, while method and path are only needed on the request's
+        // status line (callgrind: three fields cost 3.7k instructions, 5% of `/secret`).
+        let span = tracing::info_span!("request", id = %id.to_str().unwrap_or("-"));
+        let (method, uri) = (request.method().clone(), request.uri().clone());
         request.extensions_mut().insert(RequestId(id.clone()));
         let tracker = Tracker::start(&request);
         let future = async move {
@@ -96,7 +96,7 @@ where
                 limits::within_deadline(limits.deadline, answer).await
             };
             tracker.finish(&response);
-            log_response(&response, started);
+            log_response(&method, uri.path(), &response, started);
             response.headers_mut().insert(REQUEST_ID, id);
             Ok(response)
         };
@@ -108,15 +108,15 @@ where
 /// `debug` for the rest. A line per successful request was the largest cost after the
 /// token check under callgrind; access logs belong to the proxy, and the audit log
 /// records what matters to security.
-fn log_response(response: &Response, started: Instant) {
+fn log_response(method: &Method, path: &str, response: &Response, started: Instant) {
     tracing::debug!(headers = ?response.headers(), "response headers");
     let status = response.status().as_u16();
     let latency_ms = started.elapsed().as_secs_f64() * 1000.0;
     if response.status().is_server_error() {
-        tracing::error!(status, latency_ms, "request failed");
+        tracing::error!(%method, path, status, latency_ms, "request failed");
     } else if response.status().is_client_error() {
-        tracing::info!(status, latency_ms, "request finished");
+        tracing::info!(%method, path, status, latency_ms, "request finished");
     } else {
-        tracing::debug!(status, latency_ms, "request finished");
+        tracing::debug!(%method, path, status, latency_ms, "request finished");
     }
 }

@@ -4,11 +4,10 @@
 use std::io::Write;
 use std::sync::{Arc, Mutex};
 
-use auth_server::ops::logging::subscriber;
+use auth_server::ops::logging::{LogFilter, subscriber};
 use auth_server::settings::LogFormat;
 use reqwest::header::{AUTHORIZATION, COOKIE, SET_COOKIE};
 use serde_json::{Value, json};
-use tracing_subscriber::EnvFilter;
 
 use crate::helpers::{PASSWORD, spawn};
 
@@ -52,7 +51,12 @@ async fn credentials_never_reach_the_logs_and_every_line_has_the_request_id() {
     let _second_dispatcher = tracing::Dispatch::new(tracing::subscriber::NoSubscriber::default());
     let logs = Captured::default();
     let writer = logs.clone();
-    let _guard = tracing::subscriber::set_default(subscriber(LogFormat::Json, EnvFilter::new("debug"), move || writer.clone(), false));
+    let _guard = tracing::subscriber::set_default(subscriber(
+        LogFormat::Json,
+        LogFilter::parse("debug"),
+        move || writer.clone(),
+        false,
+    ));
     let app = spawn().await;
 
     // Cookie transport: the JWTs travel in Set-Cookie.

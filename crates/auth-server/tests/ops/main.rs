@@ -4,6 +4,7 @@
 //! temporary data directory.
 
 mod cli;
+mod connections;
 mod docs;
 mod helpers;
 mod logging;

@@ -1,0 +1,57 @@
+//! The accept loop (`serve.rs`), spoken to over raw TCP: HTTP/1.1 keep-alive answers
+//! pipelined requests in order, and a client that opens with the HTTP/2 preface gets a
+//! closed connection instead of a hang.
+
+use std::time::Duration;
+
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpStream;
+
+use crate::helpers::{TestServer, spawn};
+
+/// Writes `bytes` on a new connection and reads until the server closes it.
+async fn exchange(server: &TestServer, bytes: &[u8]) -> String {
+    let addr = server.base.trim_start_matches("http://");
+    let mut stream = TcpStream::connect(addr).await.unwrap();
+    stream.write_all(bytes).await.unwrap();
+    let mut answer = Vec::new();
+    tokio::time::timeout(Duration::from_secs(10), stream.read_to_end(&mut answer))
+        .await
+        .expect("the server closes the connection")
+        .unwrap();
+    String::from_utf8_lossy(&answer).into_owned()
+}
+
+#[tokio::test]
+async fn pipelined_requests_on_one_connection_are_answered_in_order() {
+    let server = spawn().await;
+    let answer = exchange(
+        &server,
+        b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n\
+          GET /no-such-route HTTP/1.1\r\nHost: x\r\n\r\n\
+          GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+    )
+    .await;
+    // A status line follows the previous body directly (no newline after a body).
+    let statuses: Vec<&str> = answer
+        .match_indices("HTTP/1.1 ")
+        .map(|(at, _)| answer[at..].lines().next().unwrap())
+        .collect();
+    assert_eq!(
+        statuses,
+        ["HTTP/1.1 200 OK", "HTTP/1.1 404 Not Found", "HTTP/1.1 200 OK"],
+        "{answer}"
+    );
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn an_http2_prior_knowledge_client_is_disconnected_not_left_waiting() {
+    let server = spawn().await;
+    let answer = exchange(&server, b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n").await;
+    assert_eq!(answer, "", "hyper closes the connection without an HTTP/1.1 answer");
+    // The server still serves HTTP/1.1 afterwards.
+    let health = server.client.get(server.url("/healthz")).send().await.unwrap();
+    assert_eq!(health.status(), 200);
+    server.stop().await;
+}
