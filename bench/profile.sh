@@ -6,7 +6,8 @@
 # busy machine (timings would not).
 #
 # Env: ROUTE (/api/v1/secret), SECONDS_MEASURED (15), AUTH_SERVER_BIN (skip the build),
-# SERVER_ENV (extra VAR=value words for the server, e.g. AUTH_REDIS_URL=redis://...).
+# SERVER_ENV (extra VAR=value words for the server, e.g. AUTH_REDIS_URL=redis://...),
+# KEEP_PROFILE (a path: keep the callgrind output there for callgrind_annotate).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 route=${ROUTE:-/api/v1/secret}
@@ -47,5 +48,6 @@ kill "$pid"
 wait "$pid" 2>/dev/null || true
 measured=$(grep -l 'measured' "$work"/callgrind.out* | head -n 1)
 total=$(callgrind_annotate "$measured" 2>/dev/null | awk '/PROGRAM TOTALS/ { gsub(",", "", $1); print $1 }')
+[[ -n ${KEEP_PROFILE:-} ]] && cp "$measured" "$KEEP_PROFILE"
 echo "route $route: $done_requests requests, $((total / done_requests)) instructions per request (server side)"
 callgrind_annotate --inclusive=yes "$measured" 2>/dev/null | sed -n '/file:function/,$p' | head -n "${TOP:-45}"

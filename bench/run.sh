@@ -119,10 +119,19 @@ auth=(-H "Authorization: Bearer $access")
 [[ $(curl -s -o /dev/null -w '%{http_code}' "${auth[@]}" "http://$main/api/v1/secret") == 200 ]] || die "/secret refused the token"
 idle_rss=$(rss_mb main)
 
+# Revocations in Redis: a second server on the same data directory (same key, same user),
+# measured in the same rounds as the ceiling and goal 1, so that the ratio is not decided
+# by what the shared machine did in another minute.
+start_server redis "$work/main" AUTH_REDIS_URL="$redis_url" AUTH_REDIS_KEY_PREFIX="$redis_prefix"
+[[ $(curl -s -o /dev/null -w '%{http_code}' "${auth[@]}" "http://${server_addr[redis]}/api/v1/secret") == 200 ]] \
+  || die "/secret with Redis refused the token"
+
 for _ in $(seq 1 "$rounds"); do
   measure ceiling_secret http://127.0.0.1:5002/secret -H "Authorization: Bearer $ceiling_token"
   measure ours_secret "http://$main/api/v1/secret" "${auth[@]}"
+  measure ours_secret_redis "http://${server_addr[redis]}/api/v1/secret" "${auth[@]}"
 done
+stop_server redis
 measure flask_secret http://127.0.0.1:5001/secret -H "Authorization: Bearer $flask_access"
 
 # Refresh with rotation: two pools of live refresh tokens (warm-up, measured run), one
@@ -205,13 +214,6 @@ while [[ $left -gt 0 && $(date +%s) -lt $((seeded_at + expiry + 30)) ]]; do
 done
 after_prune_rss=$(rss_mb seeded)
 stop_server seeded
-
-# --- revocations in Redis --------------------------------------------------------------
-start_server redis "$work/main" AUTH_REDIS_URL="$redis_url" AUTH_REDIS_KEY_PREFIX="$redis_prefix"
-for _ in $(seq 1 "$rounds"); do
-  measure ours_secret_redis "http://${server_addr[redis]}/api/v1/secret" "${auth[@]}"
-done
-stop_server redis
 
 cat >"$results/facts.json" <<JSON
 {"scenarios": ["ceiling_secret", "ours_secret", "flask_secret", "ours_secret_1m", "ours_secret_redis",
