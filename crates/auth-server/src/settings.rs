@@ -101,6 +101,10 @@ pub struct SettingsArgs {
     /// Longest time a request may take before it is answered 503 (`30s`).
     #[arg(long, global = true, env = "AUTH_REQUEST_TIMEOUT")]
     pub request_timeout: Option<String>,
+    /// Longest time a client may take to send a request's headers, counted from the
+    /// connection's start or the previous answer, before the connection is closed (`30s`).
+    #[arg(long, global = true, env = "AUTH_HEADER_TIMEOUT")]
+    pub header_timeout: Option<String>,
     /// How often revocations and sessions whose tokens have all expired are dropped (`60s`).
     #[arg(long, global = true, env = "AUTH_PRUNE_INTERVAL")]
     pub prune_interval: Option<String>,
@@ -138,6 +142,7 @@ impl SettingsArgs {
             login_max_failures: self.login_max_failures.or(lower.login_max_failures),
             login_window: self.login_window.or(lower.login_window),
             request_timeout: self.request_timeout.or(lower.request_timeout),
+            header_timeout: self.header_timeout.or(lower.header_timeout),
             prune_interval: self.prune_interval.or(lower.prune_interval),
             trusted_proxy_hops: self.trusted_proxy_hops.or(lower.trusted_proxy_hops),
             cors_origins: self.cors_origins.or(lower.cors_origins),
@@ -173,6 +178,8 @@ pub struct Settings {
     pub login_max_failures: u32,
     pub login_window: Duration,
     pub request_timeout: Duration,
+    /// Slow or idle clients: see `serve.rs`.
+    pub header_timeout: Duration,
     pub prune_interval: Duration,
     /// How many `X-Forwarded-For` entries, counted from the right, were appended by
     /// proxies we trust; the client is the entry they name (0: the socket address).
@@ -203,6 +210,7 @@ impl std::fmt::Debug for Settings {
             .field("login_max_failures", &self.login_max_failures)
             .field("login_window", &self.login_window)
             .field("request_timeout", &self.request_timeout)
+            .field("header_timeout", &self.header_timeout)
             .field("prune_interval", &self.prune_interval)
             .field("trusted_proxy_hops", &self.trusted_proxy_hops)
             .field("cors_origins", &self.cors_origins)
@@ -267,6 +275,7 @@ impl Settings {
             login_max_failures: a.login_max_failures.unwrap_or(5),
             login_window: parse_duration(a.login_window.as_deref().unwrap_or("15m")).context("login-window")?,
             request_timeout: parse_duration(a.request_timeout.as_deref().unwrap_or("30s")).context("request-timeout")?,
+            header_timeout: parse_duration(a.header_timeout.as_deref().unwrap_or("30s")).context("header-timeout")?,
             prune_interval: parse_duration(a.prune_interval.as_deref().unwrap_or("60s")).context("prune-interval")?,
             trusted_proxy_hops: a.trusted_proxy_hops.unwrap_or(0),
             cors_origins: cors_origins(a.cors_origins.unwrap_or_default())?,
@@ -385,14 +394,17 @@ mod tests {
         let settings = Settings::resolve(SettingsArgs::default(), None).unwrap();
         assert_eq!(settings.trusted_proxy_hops, 0);
         assert!(settings.cors_origins.is_empty());
+        assert_eq!(settings.header_timeout, Duration::from_secs(30));
     }
 
     #[test]
     fn toml_keys_are_kebab_case_and_checked() {
-        let parsed: SettingsArgs = toml::from_str("bind = \"0.0.0.0:9000\"\naccess-ttl = \"5m\"\nrequest-timeout = \"10s\"").unwrap();
+        let parsed: SettingsArgs =
+            toml::from_str("bind = \"0.0.0.0:9000\"\naccess-ttl = \"5m\"\nrequest-timeout = \"10s\"\nheader-timeout = \"5s\"").unwrap();
         assert_eq!(parsed.bind, Some("0.0.0.0:9000".parse().unwrap()));
         assert_eq!(parsed.access_ttl.as_deref(), Some("5m"));
         assert_eq!(parsed.request_timeout.as_deref(), Some("10s"));
+        assert_eq!(parsed.header_timeout.as_deref(), Some("5s"));
         assert!(toml::from_str::<SettingsArgs>("no-such-key = 1").is_err());
     }
 }

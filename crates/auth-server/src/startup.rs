@@ -4,6 +4,7 @@
 use std::future::Future;
 use std::net::SocketAddr;
 use std::sync::Arc;
+use std::time::Duration;
 
 use anyhow::Context;
 use axum::Router;
@@ -57,7 +58,7 @@ impl Application {
     pub async fn run_until(self, shutdown: impl Future<Output = ()> + Send + 'static) -> anyhow::Result<()> {
         let pruner = spawn_pruner(self.state.clone());
         let upkeep = crate::ops::metrics::spawn_upkeep();
-        let result = run(self.listener, self.router, shutdown).await;
+        let result = run(self.listener, self.router, self.state.settings.header_timeout, shutdown).await;
         pruner.abort();
         upkeep.abort();
         result
@@ -103,9 +104,15 @@ pub async fn build_state(settings: Settings) -> anyhow::Result<AppState> {
     }))
 }
 
-/// Serves `router` on `listener` until `shutdown` completes.
-pub async fn run(listener: TcpListener, router: Router, shutdown: impl Future<Output = ()> + Send + 'static) -> anyhow::Result<()> {
-    crate::serve::serve(listener, router, shutdown).await;
+/// Serves `router` on `listener` until `shutdown` completes; `header_timeout` is the
+/// setting of the same name (see `serve.rs`).
+pub async fn run(
+    listener: TcpListener,
+    router: Router,
+    header_timeout: Duration,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> anyhow::Result<()> {
+    crate::serve::serve(listener, router, header_timeout, shutdown).await;
     Ok(())
 }
 

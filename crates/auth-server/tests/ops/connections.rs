@@ -1,13 +1,14 @@
 //! The accept loop (`serve.rs`), spoken to over raw TCP: HTTP/1.1 keep-alive answers
-//! pipelined requests in order, and a client that opens with the HTTP/2 preface gets a
-//! closed connection instead of a hang.
+//! pipelined requests in order, a client that opens with the HTTP/2 preface gets a
+//! closed connection instead of a hang, and clients too slow to send their headers (or
+//! idle after an answer) are disconnected after the header timeout.
 
 use std::time::Duration;
 
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
-use crate::helpers::{TestServer, spawn};
+use crate::helpers::{TestServer, spawn, spawn_with};
 
 /// Writes `bytes` on a new connection and reads until the server closes it.
 async fn exchange(server: &TestServer, bytes: &[u8]) -> String {
@@ -53,5 +54,25 @@ async fn an_http2_prior_knowledge_client_is_disconnected_not_left_waiting() {
     // The server still serves HTTP/1.1 afterwards.
     let health = server.client.get(server.url("/healthz")).send().await.unwrap();
     assert_eq!(health.status(), 200);
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn a_client_that_never_finishes_its_headers_is_disconnected() {
+    let server = spawn_with(|args| args.header_timeout = Some("1s".into())).await;
+    let started = std::time::Instant::now();
+    // No blank line: the header section never ends (slowloris).
+    let answer = exchange(&server, b"GET /healthz HTTP/1.1\r\nHost: x\r\nX-Slow: 1\r\n").await;
+    assert_eq!(answer, "", "closed without an answer");
+    assert!(started.elapsed() >= Duration::from_millis(900), "closed before the timeout");
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn a_kept_alive_connection_is_closed_once_idle_for_the_header_timeout() {
+    let server = spawn_with(|args| args.header_timeout = Some("1s".into())).await;
+    // HTTP/1.1 keeps the connection open after the answer; the client then says nothing.
+    let answer = exchange(&server, b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n").await;
+    assert!(answer.starts_with("HTTP/1.1 200 OK"), "{answer}");
     server.stop().await;
 }

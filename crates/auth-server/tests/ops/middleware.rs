@@ -161,7 +161,7 @@ async fn requests_over_the_deadline_are_503_json() {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
     let (tx, rx) = oneshot::channel::<()>();
-    let server = tokio::spawn(startup::run(listener, router, async {
+    let server = tokio::spawn(startup::run(listener, router, settings.header_timeout, async {
         let _ = rx.await;
     }));
 

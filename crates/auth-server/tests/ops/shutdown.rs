@@ -29,7 +29,7 @@ async fn an_in_flight_request_completes_after_shutdown_is_triggered() {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     let (stop, stopped) = oneshot::channel::<()>();
-    let server = tokio::spawn(startup::run(listener, router, async {
+    let server = tokio::spawn(startup::run(listener, router, settings.header_timeout, async {
         let _ = stopped.await;
     }));
 
