@@ -2,10 +2,12 @@
 //! prefix): `rev:jti:<jti>`, `rev:sid:<sid>`, `rev:user:<id>` (value: the cut-off time),
 //! each expiring when what it blocks has expired; `rev:loaded` marks that the mirror
 //! holds everything the database holds. A check is one `MGET` of the token's three keys
-//! and the marker. When the marker is missing (Redis restarted empty, or this is the
+//! and the marker, sent in one pipeline with the checks of the other requests in flight
+//! at that moment (`combined.rs`). When the marker is missing (Redis restarted empty, or this is the
 //! first start) the mirror is rebuilt from the database before answering, so a Redis
 //! that lost its data never lets a revoked token through.
 
+use std::borrow::Cow;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use async_trait::async_trait;
@@ -13,6 +15,7 @@ use jwt_extended::DecodedToken;
 use redis::Script;
 
 use super::Mirror;
+use super::combined::Combiner;
 use crate::redis_client::RedisClient;
 use crate::store::{DynStore, RevocationKind, RevocationRecord, StoreError};
 
@@ -42,6 +45,8 @@ pub struct RedisMirror {
     store: DynStore,
     merge: Script,
     keys: KeyNames,
+    /// Checks in flight together share a pipeline.
+    lookups: Combiner<Lookup, LookupValues>,
     /// A write reached the database but not Redis: rebuild before the next check.
     stale: AtomicBool,
 }
@@ -90,6 +95,7 @@ impl RedisMirror {
             redis,
             store,
             merge: Script::new(MERGE_LUA),
+            lookups: Combiner::default(),
             stale: AtomicBool::new(false),
         }
     }
@@ -126,35 +132,59 @@ impl RedisMirror {
 
     async fn lookup(&self, token: &DecodedToken) -> Result<Option<bool>, StoreError> {
         let claims = &token.claims;
-        let keys = &self.keys;
-        let numeric_identity;
-        let identity = match claims.identity() {
-            serde_json::Value::String(s) => s.as_str(),
-            other => {
-                numeric_identity = other.to_string();
-                &numeric_identity
+        let query = || {
+            let keys = &self.keys;
+            let identity = match claims.identity() {
+                serde_json::Value::String(s) => Cow::Borrowed(s.as_str()),
+                other => Cow::Owned(other.to_string()),
+            };
+            Lookup {
+                jti: claims.jti().map(|j| keys.record(RevocationKind::Token, j)),
+                sid: claims.session_id().map(|s| keys.record(RevocationKind::Session, s)),
+                user: keys.record(RevocationKind::User, &identity),
             }
         };
-        let jti = claims.jti().map(|j| keys.record(RevocationKind::Token, j));
-        let sid = claims.session_id().map(|s| keys.record(RevocationKind::Session, s));
-        let user = keys.record(RevocationKind::User, identity);
-        let names: [&str; 4] = [
-            jti.as_deref().unwrap_or(&keys.none),
-            sid.as_deref().unwrap_or(&keys.none),
-            &user,
-            &keys.marker,
-        ];
-        let values: Vec<Option<i64>> = self.redis.query(redis::cmd("MGET").arg(&names[..])).await?;
-        let [jti, sid, user, marker] = values[..] else {
-            return Err(StoreError::Unavailable(format!("redis: MGET answered {} values", values.len())));
-        };
+        let [jti, sid, user, marker] = self.lookups.run(query, |batch| self.fetch(batch)).await?;
         if marker.is_none() {
             return Ok(None);
         }
         let before_cutoff = user.is_some_and(|cutoff| claims.issued_at().is_none_or(|iat| iat <= cutoff));
         Ok(Some(jti.is_some() || sid.is_some() || before_cutoff))
     }
+
+    /// One `MGET` per lookup, sent as one pipeline.
+    async fn fetch(&self, batch: Vec<Lookup>) -> Result<Vec<LookupValues>, StoreError> {
+        let keys = &self.keys;
+        let mut pipe = redis::pipe();
+        for lookup in &batch {
+            let names: [&str; 4] = [
+                lookup.jti.as_deref().unwrap_or(&keys.none),
+                lookup.sid.as_deref().unwrap_or(&keys.none),
+                &lookup.user,
+                &keys.marker,
+            ];
+            pipe.cmd("MGET").arg(&names[..]);
+        }
+        let answers: Vec<Vec<Option<i64>>> = self.redis.pipeline(&pipe).await?;
+        answers
+            .into_iter()
+            .map(|values| {
+                <LookupValues>::try_from(values)
+                    .map_err(|values| StoreError::Unavailable(format!("redis: MGET answered {} values", values.len())))
+            })
+            .collect()
+    }
 }
+
+/// The keys of one token's check (the marker is added when sending).
+struct Lookup {
+    jti: Option<String>,
+    sid: Option<String>,
+    user: String,
+}
+
+/// What `MGET` found for a [`Lookup`]: token, session, user cut-off, marker.
+type LookupValues = [Option<i64>; 4];
 
 #[async_trait]
 impl Mirror for RedisMirror {

@@ -3,6 +3,7 @@
 //! the check on every protected request — process memory by default, Redis when
 //! `AUTH_REDIS_URL` is set so every instance sees a revocation on its very next request.
 
+mod combined;
 mod in_memory;
 mod in_redis;
 

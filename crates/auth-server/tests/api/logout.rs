@@ -74,3 +74,39 @@ async fn logout_all_revokes_every_session() {
     let again = app.login("alice", PASSWORD).await;
     assert_eq!(app.secret_status(&s(&again, "access_token")).await, StatusCode::OK);
 }
+
+/// With Redis, checks in flight together share one round trip
+/// (`src/revocation/combined.rs`); each request must still get its own token's answer.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_checks_of_revoked_and_live_tokens_each_get_their_own_answer() {
+    let app = spawn_app().await;
+    let live = app.register("alice").await;
+    let token_revoked = app.login("alice", PASSWORD).await;
+    logout(&app, "/api/v1/auth/logout/access", &s(&token_revoked, "access_token")).await;
+    let session_revoked = app.login("alice", PASSWORD).await;
+    logout(&app, "/api/v1/auth/logout", &s(&session_revoked, "access_token")).await;
+    let also_live = app.login("alice", PASSWORD).await;
+    // A deleted account: its user cut-off blocks its tokens.
+    let user_revoked = app.register("bob").await;
+    let bob = app.claims(&s(&user_revoked, "access_token"))["sub"].as_str().unwrap().to_string();
+    let path = format!("/api/v1/users/{bob}");
+    let (status, body) = app.call(Method::DELETE, &path, Some(&s(&user_revoked, "access_token")), None).await;
+    assert_eq!(status, StatusCode::NO_CONTENT, "{body}");
+    let cases = [
+        (s(&live, "access_token"), StatusCode::OK),
+        (s(&token_revoked, "access_token"), StatusCode::UNAUTHORIZED),
+        (s(&session_revoked, "access_token"), StatusCode::UNAUTHORIZED),
+        (s(&also_live, "access_token"), StatusCode::OK),
+        (s(&user_revoked, "access_token"), StatusCode::UNAUTHORIZED),
+    ];
+    let mut requests = tokio::task::JoinSet::new();
+    for i in 0..200 {
+        let (token, expected) = cases[i % cases.len()].clone();
+        let request = app.req(Method::GET, "/api/v1/secret", Some(&token));
+        requests.spawn(async move { (i, expected, request.send().await.expect("request sent").status()) });
+    }
+    while let Some(answer) = requests.join_next().await {
+        let (i, expected, status) = answer.expect("request task");
+        assert_eq!(status, expected, "request {i} (case {})", i % cases.len());
+    }
+}
