@@ -4,7 +4,7 @@
 # writes docs/benchmark.md and docs/benchmark.svg, and says which goals are met.
 #
 # Env: DURATION (s per measured run, 10), WARMUP (s, 2), CONNECTIONS (32), ROUNDS (best of,
-# 2), AUTH_SERVER_BIN (skip the release build), PEERS_DIR (../shared/bench), REDIS_URL
+# 3), AUTH_SERVER_BIN (skip the release build), PEERS_DIR (../shared/bench), REDIS_URL
 # (redis://127.0.0.1:6379), MANY_CONNECTIONS (10000), REVOKED (1000000).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -12,7 +12,7 @@ lib="$root/bench/lib"
 duration=${DURATION:-10}
 warmup=${WARMUP:-2}
 connections=${CONNECTIONS:-32}
-rounds=${ROUNDS:-2}
+rounds=${ROUNDS:-3}
 peers_dir=${PEERS_DIR:-$root/../shared/bench}
 redis_url=${REDIS_URL:-redis://127.0.0.1:6379}
 many=${MANY_CONNECTIONS:-10000}

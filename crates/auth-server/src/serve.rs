@@ -23,7 +23,7 @@ use http::Request;
 use hyper::body::Incoming;
 use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::server::graceful::GracefulShutdown;
-use tokio::net::TcpListener;
+use tokio::net::{TcpListener, TcpSocket};
 use tower::Service;
 
 /// Serves `router` on `listener` until `shutdown` completes, then waits for the open
@@ -66,6 +66,27 @@ pub async fn serve(listener: TcpListener, router: Router, header_timeout: Durati
     }
     drop(listener);
     connections.shutdown().await;
+}
+
+/// Handshakes the kernel completes ahead of `accept` (it caps this at
+/// `net.core.somaxconn`, 4096 on current kernels). `TcpListener::bind` asks for 1024: a
+/// burst of 10,000 clients opening connections at once overflowed that queue, the kernel
+/// dropped the handshakes it could not queue, and those clients waited 1, 3, then 7 s to
+/// retry (`TcpExtListenOverflows` in `nstat`; the benchmark's slowest connection took 5.4 s).
+const ACCEPT_BACKLOG: u32 = 4096;
+
+/// A listener on `addr` with a deeper accept queue than [`TcpListener::bind`]'s, otherwise
+/// the same (address reuse on Unix, so a restart does not wait for old connections).
+pub fn bind(addr: SocketAddr) -> io::Result<TcpListener> {
+    let socket = if addr.is_ipv4() {
+        TcpSocket::new_v4()?
+    } else {
+        TcpSocket::new_v6()?
+    };
+    #[cfg(unix)]
+    socket.set_reuseaddr(true)?;
+    socket.bind(addr)?;
+    socket.listen(ACCEPT_BACKLOG)
 }
 
 /// Connection errors concern one client only; anything else (out of file descriptors,

@@ -32,9 +32,7 @@ impl Application {
     pub async fn build(settings: Settings) -> anyhow::Result<Self> {
         let state = build_state(settings).await?;
         crate::users::ensure_admin(&state).await?;
-        let listener = TcpListener::bind(state.settings.bind)
-            .await
-            .with_context(|| format!("binding {}", state.settings.bind))?;
+        let listener = crate::serve::bind(state.settings.bind).with_context(|| format!("binding {}", state.settings.bind))?;
         let router = router(state.clone());
         Ok(Application { listener, router, state })
     }
