@@ -124,7 +124,7 @@ impl<Q, A> Combiner<Q, A> {
             }
             Err(error) => {
                 for sender in senders {
-                    let _ = sender.send(Err(StoreError::Unavailable(error.to_string())));
+                    let _ = sender.send(Err(error.clone()));
                 }
                 Err(error)
             }

@@ -3,9 +3,9 @@
 //! each expiring when what it blocks has expired; `rev:loaded` marks that the mirror
 //! holds everything the database holds. A check is one `MGET` of the token's three keys
 //! and the marker, sent in one pipeline with the checks of the other requests in flight
-//! at that moment (`combined.rs`). When the marker is missing (Redis restarted empty, or this is the
-//! first start) the mirror is rebuilt from the database before answering, so a Redis
-//! that lost its data never lets a revoked token through.
+//! at that moment (`combined.rs`). When the marker is missing (Redis restarted empty, or
+//! this is the first start) the mirror is rebuilt from the database before answering, so
+//! a Redis that lost its data never lets a revoked token through.
 
 use std::borrow::Cow;
 use std::sync::atomic::{AtomicBool, Ordering};

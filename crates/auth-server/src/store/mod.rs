@@ -21,7 +21,7 @@ use std::sync::Arc;
 use async_trait::async_trait;
 
 /// Why a store operation failed.
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug, Clone, thiserror::Error)]
 pub enum StoreError {
     /// A uniqueness constraint refused the write (username or item name taken).
     #[error("conflict: {0}")]
