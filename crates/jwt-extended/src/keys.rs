@@ -327,7 +327,7 @@ impl KeySet {
     /// The keys that may verify a token with this `kid` and algorithm, best first.
     pub(crate) fn candidates<'a>(&'a self, kid: Option<&str>, alg: Algorithm) -> impl Iterator<Item = &'a VerificationKey> + 'a {
         let family = alg.family();
-        let by_kid = kid.and_then(|k| self.by_kid.get(k)).map(|&i| &self.verifiers[i]);
+        let by_kid = kid.and_then(|k| self.named(k));
         // A token naming an unknown kid gets no candidates at all; one naming none is tried
         // against the keys without a kid (tokens minted before kids were introduced).
         let unnamed = if kid.is_none() {
@@ -339,6 +339,16 @@ impl KeySet {
             .into_iter()
             .chain(unnamed.into_iter().flatten())
             .filter(move |k| k.alg.family() == family)
+    }
+
+    /// The key with id `kid`. The signing key is compared first: nearly every token names
+    /// it, and comparing a short string costs less than hashing it (kids are unique, so
+    /// the map could only give the same answer).
+    fn named(&self, kid: &str) -> Option<&VerificationKey> {
+        match self.verifiers.first() {
+            Some(own) if own.kid.as_deref() == Some(kid) => Some(own),
+            _ => self.by_kid.get(kid).map(|&i| &self.verifiers[i]),
+        }
     }
 
     /// Every algorithm some key can verify: the default decode allowlist.
