@@ -6,7 +6,7 @@
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::sync::OnceLock;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use axum::Router;
 use axum::extract::{MatchedPath, Request};
@@ -138,7 +138,6 @@ pub async fn metrics() -> Response {
 /// Counts and times one request by route pattern, method and status (see
 /// `request_scope.rs`, the middleware that runs it).
 pub struct Tracker {
-    start: Instant,
     method: &'static str,
     path: Option<MatchedPath>,
 }
@@ -160,20 +159,20 @@ thread_local! {
 }
 
 impl Tracker {
-    /// Starts the clock for `request`.
+    /// Notes the route and method of `request`.
     pub fn start(request: &Request) -> Self {
         Tracker {
-            start: Instant::now(),
             method: method_label(request.method()),
             path: request.extensions().get::<MatchedPath>().cloned(),
         }
     }
 
-    /// Records the request with the status of `response`.
-    pub fn finish(self, response: &Response) {
+    /// Records the request with the status of `response`, answered in `elapsed` (the
+    /// caller's clock: the log line reports the same duration without reading it again).
+    pub fn finish(self, response: &Response, elapsed: Duration) {
         let path = self.path.as_ref().map_or(UNMATCHED, MatchedPath::as_str);
         let status = response.status().as_u16();
-        let elapsed = self.start.elapsed().as_secs_f64();
+        let elapsed = elapsed.as_secs_f64();
         HANDLES.with_borrow_mut(|cache| {
             let per_path = match cache.get_mut(path) {
                 Some(per_path) => per_path,

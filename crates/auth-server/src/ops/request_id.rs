@@ -1,6 +1,7 @@
 //! Request ids: every request gets an `x-request-id` (the client's, when it is short and
-//! printable, else a new UUID v7), echoed on the response and recorded on the request's
-//! tracing span (see `request_scope.rs`), so every log line of a request carries it.
+//! printable, else a new UUID v7), set on the request's `x-request-id` header for the
+//! handlers, echoed on the response and recorded on the request's tracing span (see
+//! `request_scope.rs`), so every log line of a request carries it.
 //! Credentials are never logged: the headers that carry them are marked sensitive (see
 //! `startup::with_middleware`) and print as `Sensitive`; bodies and query strings are not
 //! logged at all.
@@ -12,10 +13,6 @@ pub const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
 /// Longest client-supplied request id kept as is.
 const MAX_CLIENT_ID_LEN: usize = 128;
-
-/// The request id, also stored in the request extensions for handlers.
-#[derive(Debug, Clone)]
-pub struct RequestId(pub HeaderValue);
 
 /// The client's id when it is acceptable, else a new one.
 pub fn pick(headers: &http::HeaderMap) -> HeaderValue {
@@ -33,7 +30,11 @@ fn acceptable(value: &HeaderValue) -> bool {
 }
 
 fn new_id() -> HeaderValue {
-    HeaderValue::from_str(&uuid::Uuid::now_v7().to_string()).expect("a UUID is a valid header value")
+    // Encoded on the stack: `to_string()` went through the formatting machinery and an
+    // extra allocation on every request.
+    let mut text = [0u8; uuid::fmt::Hyphenated::LENGTH];
+    let text = uuid::Uuid::now_v7().hyphenated().encode_lower(&mut text);
+    HeaderValue::from_str(text).expect("a UUID is a valid header value")
 }
 
 #[cfg(test)]
