@@ -75,12 +75,20 @@ async function request(method, path, body, csrfCookie = 'csrf_access_token') {
   return data;
 }
 
-// Silent refresh. `generation` counts completed refreshes: a call that was sent before
-// the latest refresh and failed as expired just retries with the new cookie.
+// Silent refresh. `generation` counts the times new tokens arrived (a refresh or a log
+// in): a call that was sent before the latest ones and failed as expired just retries
+// with the new cookie. A refresh the server refused answers every call of its
+// generation: when two concurrent calls find their token expired and the first call's
+// refresh has already failed by the time the second's answer arrives, the second must
+// not try the ended session's refresh token again.
 let refreshing = null;
 let generation = 0;
+let refusedGeneration = -1;
 
 function refreshOnce() {
+  if (refusedGeneration === generation) {
+    return Promise.reject(new SessionEnded(SESSION_ENDED));
+  }
   if (!refreshing) {
     refreshing = request('POST', '/api/v1/auth/refresh?transport=cookie', undefined, 'csrf_refresh_token')
       .then(() => {
@@ -91,6 +99,7 @@ function refreshOnce() {
         if (error.status === 0 || error.status >= 500) {
           throw error;
         }
+        refusedGeneration = generation;
         throw new SessionEnded(SESSION_ENDED);
       })
       .finally(() => {
@@ -329,6 +338,7 @@ function credentialsForm(formId, path, errorId) {
     show($('notice'), '');
     try {
       await request('POST', path, { username, password });
+      generation += 1; // new tokens: an earlier refusal does not concern them
       form.reset();
       await showAccount('');
     } catch (error) {
