@@ -16,6 +16,7 @@ use crate::error::{ConfigError, JwtError};
 use crate::keys::{KeySet, SigningKey, VerificationKey};
 use crate::manager::{Hooks, Inner, JwtManager};
 use crate::revocation::RevocationCheck;
+use crate::verified_cache;
 
 /// Configures a [`JwtManager`]. Start with [`JwtManager::builder`].
 ///
@@ -389,6 +390,7 @@ impl JwtManagerBuilder {
                 handlers: self.handlers,
                 revocation: self.revocation,
                 buffers_body,
+                cache_owner: verified_cache::new_owner(),
             }),
         })
     }

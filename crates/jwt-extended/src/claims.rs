@@ -2,6 +2,7 @@
 //! the claims this library writes (`type`, `fresh`, `jti`, `sid`, `csrf`, times).
 
 use std::fmt;
+use std::sync::Arc;
 
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
@@ -80,8 +81,13 @@ impl From<bool> for Freshness {
 /// its defaults: `type` = `"access"`, `fresh` = `false`, `jti` = `null` when missing). It
 /// is built on first use: the typed accessors ([`Self::jti`], [`Self::session_id`],
 /// [`Self::subject`], …) read values picked out while the token was verified.
+///
+/// Cloning is cheap (one reference count): the claims of a token are shared by every
+/// request that presents it (see `verified_cache`).
 #[derive(Clone)]
-pub struct Claims {
+pub struct Claims(Arc<ClaimsData>);
+
+struct ClaimsData {
     raw: LazyObject,
     identity_claim: IdentityKey,
     token_type: TokenType,
@@ -110,7 +116,7 @@ impl fmt::Debug for Claims {
 
 impl PartialEq for Claims {
     fn eq(&self, other: &Self) -> bool {
-        self.identity_claim == other.identity_claim && self.as_map() == other.as_map()
+        self.0.identity_claim == other.0.identity_claim && self.as_map() == other.as_map()
     }
 }
 
@@ -144,13 +150,13 @@ impl Claims {
             Some(Value::String(t)) if t == "refresh" => TokenType::Refresh,
             _ => TokenType::Access,
         };
-        Claims {
+        Claims(Arc::new(ClaimsData {
             raw,
             identity_claim,
             token_type,
             fresh: Freshness::from_claim(registered.fresh.as_ref()),
             registered,
-        }
+        }))
     }
 
     /// FJE's defaults, added to the map when it is built.
@@ -162,7 +168,7 @@ impl Claims {
 
     /// The identity claim's value (`sub` by default).
     pub fn identity(&self) -> &Value {
-        &self.registered.identity
+        &self.0.registered.identity
     }
 
     /// The identity as a string, when it is one (always, with the default `sub` claim).
@@ -179,37 +185,37 @@ impl Claims {
 
     /// Access or refresh.
     pub fn token_type(&self) -> TokenType {
-        self.token_type
+        self.0.token_type
     }
 
     /// The `fresh` claim.
     pub fn freshness(&self) -> Freshness {
-        self.fresh
+        self.0.fresh
     }
 
     /// The token's unique id (`jti`).
     pub fn jti(&self) -> Option<&str> {
-        self.registered.jti.as_deref()
+        self.0.registered.jti.as_deref()
     }
 
     /// The session id (`sid`): one login's family of access and refresh tokens.
     pub fn session_id(&self) -> Option<&str> {
-        self.registered.session_id.as_deref()
+        self.0.registered.session_id.as_deref()
     }
 
     /// The CSRF double-submit value (`csrf`), present when cookie CSRF protection is on.
     pub fn csrf(&self) -> Option<&str> {
-        self.registered.csrf.as_deref()
+        self.0.registered.csrf.as_deref()
     }
 
     /// Expiry (`exp`) in Unix seconds; `None` for tokens created without expiry.
     pub fn expires_at(&self) -> Option<i64> {
-        self.registered.expires_at
+        self.0.registered.expires_at
     }
 
     /// Issue time (`iat`) in Unix seconds.
     pub fn issued_at(&self) -> Option<i64> {
-        self.registered.issued_at
+        self.0.registered.issued_at
     }
 
     /// Any claim, raw.
@@ -229,19 +235,22 @@ impl Claims {
 
     /// All claims as a JSON object (FJE's `get_jwt()`).
     pub fn as_map(&self) -> &Map<String, Value> {
-        self.raw.get(Self::complete)
+        self.0.raw.get(Self::complete)
     }
 
     /// Consumes the claims into their JSON object.
     pub fn into_map(self) -> Map<String, Value> {
-        self.raw.into_map(Self::complete)
+        match Arc::try_unwrap(self.0) {
+            Ok(data) => data.raw.into_map(Self::complete),
+            Err(shared) => shared.raw.get(Self::complete).clone(),
+        }
     }
 }
 
 /// A verified token: its JOSE header and its claims.
 #[derive(Clone)]
 pub struct DecodedToken {
-    header: LazyObject,
+    header: Arc<LazyObject>,
     /// The claims.
     pub claims: Claims,
 }
@@ -263,7 +272,10 @@ impl PartialEq for DecodedToken {
 
 impl DecodedToken {
     pub(crate) fn new(header: LazyObject, claims: Claims) -> Self {
-        DecodedToken { header, claims }
+        DecodedToken {
+            header: Arc::new(header),
+            claims,
+        }
     }
 
     /// The JOSE header (`alg`, `typ`, `kid`, and any additional headers).

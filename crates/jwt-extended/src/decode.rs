@@ -40,6 +40,18 @@ pub(crate) fn decode(
     now: f64,
     allow_expired: bool,
 ) -> Result<DecodedToken, JwtError> {
+    decode_timed(token, keys, settings, now, allow_expired).map(|(decoded, _)| decoded)
+}
+
+/// [`decode`], also returning the time claims, for checking the token again later
+/// without decoding it.
+pub(crate) fn decode_timed(
+    token: &str,
+    keys: &KeySet,
+    settings: &DecodeSettings,
+    now: f64,
+    allow_expired: bool,
+) -> Result<(DecodedToken, Validity), JwtError> {
     if token.len() > settings.max_token_bytes {
         return Err(JwtError::invalid("Token is too large"));
     }
@@ -71,6 +83,11 @@ pub(crate) fn decode(
     }
 
     let expired = validate_claims(&payload, settings, now)?;
+    let validity = Validity {
+        issued_at: payload.get(IAT).and_then(integer),
+        not_before: payload.get(NBF).and_then(integer),
+        expires_at: payload.get(EXP).and_then(integer),
+    };
     let identity_slot = payload_slot(identity_name, identity_name).unwrap_or(IDENTITY);
     let Some(identity) = payload.0[identity_slot].clone() else {
         return Err(JwtError::InvalidToken(Cow::Owned(format!("Missing claim: {identity_name}"))));
@@ -92,7 +109,25 @@ pub(crate) fn decode(
     if expired && !allow_expired {
         return Err(JwtError::Expired(Box::new(decoded)));
     }
-    Ok(decoded)
+    Ok((decoded, validity))
+}
+
+/// The time claims of a verified token (as [`integer`] reads them).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct Validity {
+    pub(crate) issued_at: Option<f64>,
+    pub(crate) not_before: Option<f64>,
+    pub(crate) expires_at: Option<f64>,
+}
+
+impl Validity {
+    /// Whether [`validate_claims`] would accept these times at `now` and not call the
+    /// token expired: its three time conditions, negated (the two must agree).
+    pub(crate) fn holds_at(&self, now: f64, leeway: f64) -> bool {
+        self.issued_at.is_none_or(|iat| iat <= now + leeway)
+            && self.not_before.is_none_or(|nbf| nbf <= now + leeway)
+            && self.expires_at.is_none_or(|exp| exp > now - leeway)
+    }
 }
 
 /// The header members the checks read: `alg`, `kid`, `crit`, `b64`.
@@ -313,6 +348,41 @@ fn integer(value: &Value) -> Option<f64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// The verified-token cache re-checks times with `Validity::holds_at`: it must
+        /// accept exactly what a full decode accepts as not expired.
+        #[test]
+        fn validity_agrees_with_the_claim_checks(
+            iat in proptest::option::of(-50i64..50),
+            nbf in proptest::option::of(-50i64..50),
+            exp in proptest::option::of(-50i64..50),
+            now in -60.0f64..60.0,
+            leeway in prop_oneof![Just(0.0), 0.0f64..20.0],
+        ) {
+            let mut payload = Payload([const { None }; 12]);
+            payload.0[IAT] = iat.map(Value::from);
+            payload.0[NBF] = nbf.map(Value::from);
+            payload.0[EXP] = exp.map(Value::from);
+            let settings = DecodeSettings {
+                algorithms: vec![Algorithm::HS256],
+                audience: None,
+                issuer: None,
+                leeway,
+                identity: IdentityKey::Sub,
+                verify_sub: true,
+                max_token_bytes: 1 << 16,
+            };
+            let validity = Validity {
+                issued_at: iat.map(|t| t as f64),
+                not_before: nbf.map(|t| t as f64),
+                expires_at: exp.map(|t| t as f64),
+            };
+            let accepted = matches!(validate_claims(&payload, &settings, now), Ok(false));
+            prop_assert_eq!(validity.holds_at(now, leeway), accepted);
+        }
+    }
 
     #[test]
     fn padding_rules_follow_pyjwt() {

@@ -47,6 +47,7 @@ mod keys;
 mod locations;
 mod manager;
 pub mod revocation;
+mod verified_cache;
 
 pub use axum::Policy;
 pub use builder::{JwtManagerBuilder, install_crypto_provider};

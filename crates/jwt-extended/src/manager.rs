@@ -14,12 +14,13 @@ use crate::axum::ErrorHandlers;
 use crate::builder::JwtManagerBuilder;
 use crate::claims::{DecodedToken, TokenType};
 use crate::config::{JwtConfig, TokenLocation};
-use crate::decode::{DecodeSettings, decode};
+use crate::decode::{DecodeSettings, decode, decode_timed};
 use crate::encode::{IssuedToken, TokenBuilder};
 use crate::error::{JwtError, TokenError};
 use crate::keys::KeySet;
 use crate::locations::find_token;
 use crate::revocation::{Consumption, RevocationCheck, RevocationStore};
+use crate::verified_cache;
 
 /// Seconds since the Unix epoch, with a fraction.
 pub(crate) fn unix_now() -> f64 {
@@ -99,6 +100,8 @@ pub(crate) struct Inner {
     pub(crate) handlers: ErrorHandlers,
     pub(crate) revocation: Option<Arc<dyn RevocationCheck>>,
     pub(crate) buffers_body: bool,
+    /// This manager's entries in the per-thread [`verified_cache`].
+    pub(crate) cache_owner: u64,
 }
 
 /// The heart of the library: configuration, keys and callbacks. Clone it freely (it is
@@ -185,7 +188,14 @@ impl JwtManager {
     /// FJE's `decode_token`: verifies signature and claims (not type, freshness or
     /// revocation, which depend on the route).
     pub fn decode_token(&self, token: &str) -> Result<DecodedToken, JwtError> {
-        decode(token, &self.inner.keys, &self.inner.decode, unix_now(), false)
+        let inner = &self.inner;
+        let now = unix_now();
+        if let Some(decoded) = verified_cache::get(inner.cache_owner, token, now, inner.decode.leeway) {
+            return Ok(decoded);
+        }
+        let (decoded, validity) = decode_timed(token, &inner.keys, &inner.decode, now, false)?;
+        verified_cache::put(inner.cache_owner, token, &decoded, validity);
+        Ok(decoded)
     }
 
     /// Like [`Self::decode_token`] but accepts expired tokens (FJE `allow_expired=True`).
@@ -217,7 +227,7 @@ impl JwtManager {
         let found = find_token(parts, config, locations, refresh)?;
         // FJE decodes an expired token a second time (for the expired callback) and that
         // second decode compares the CSRF value too, so a CSRF mismatch wins over expiry.
-        let token = match decode(&found.token, &self.inner.keys, &self.inner.decode, unix_now(), false) {
+        let token = match self.decode_token(&found.token) {
             Err(JwtError::Expired(expired)) => {
                 if let Some(csrf) = &found.csrf {
                     check_csrf(&expired, csrf)?;

@@ -26,3 +26,4 @@ mod revocation;
 mod rotation;
 mod token_types;
 mod user_lookup;
+mod verified_cache;
