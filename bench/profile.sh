@@ -7,6 +7,8 @@
 #
 # Env: ROUTE (/api/v1/secret), SECONDS_MEASURED (15), AUTH_SERVER_BIN (skip the build),
 # SERVER_ENV (extra VAR=value words for the server, e.g. AUTH_REDIS_URL=redis://...),
+# DISTINCT_TOKENS (N: /api/v1/secret with N distinct tokens round-robin, the
+# verified-token cache's miss path),
 # KEEP_PROFILE (a path: keep the callgrind output there for callgrind_annotate).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -34,13 +36,21 @@ done
 [[ -n $addr ]] || { cat "$work/server.log"; exit 1; }
 curl -sf -XPOST "http://$addr/api/v1/auth/register" -H 'content-type: application/json' \
   -d '{"username":"profile","password":"profile-password-1"}' >/dev/null
-token=$(curl -sf -XPOST "http://$addr/api/v1/auth/login" -H 'content-type: application/json' \
-  -d '{"username":"profile","password":"profile-password-1"}' | jq -r .access_token)
+pair=$(curl -sf -XPOST "http://$addr/api/v1/auth/login" -H 'content-type: application/json' \
+  -d '{"username":"profile","password":"profile-password-1"}')
+if [[ ${DISTINCT_TOKENS:-0} -gt 0 ]]; then
+  # A different token on every request (lib/distinct.lua, which calls /api/v1/secret).
+  route=/api/v1/secret
+  python3 "$root/bench/lib/mint_tokens.py" "$addr" "$(jq -r .refresh_token <<<"$pair")" "$DISTINCT_TOKENS" >"$work/distinct.tokens"
+  load=(-s "$root/bench/lib/distinct.lua" "http://$addr" -- "$work/distinct.tokens")
+else
+  load=(-H "Authorization: Bearer $(jq -r .access_token <<<"$pair")" "http://$addr$route")
+fi
 # Warm the connection pool and caches, then count only the measured requests.
-wrk -t1 -c4 -d2s -H "Authorization: Bearer $token" "http://$addr$route" >/dev/null
+wrk -t1 -c4 -d2s "${load[@]}" >/dev/null
 callgrind_control --zero "$pid" >/dev/null
 # A fixed duration; the per-request figure divides by the requests wrk completed.
-wrk -t1 -c4 -d"${SECONDS_MEASURED:-15}"s -H "Authorization: Bearer $token" "http://$addr$route" >"$work/wrk.txt"
+wrk -t1 -c4 -d"${SECONDS_MEASURED:-15}"s "${load[@]}" >"$work/wrk.txt"
 grep -E "requests in|Non-2xx" "$work/wrk.txt" >&2 || true
 done_requests=$(awk '/requests in/ { print $1 }' "$work/wrk.txt")
 callgrind_control --dump=measured "$pid" >/dev/null

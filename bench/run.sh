@@ -5,7 +5,8 @@
 #
 # Env: DURATION (s per measured run, 10), WARMUP (s, 2), CONNECTIONS (32), ROUNDS (best of,
 # 3), AUTH_SERVER_BIN (skip the release build), PEERS_DIR (../shared/bench), REDIS_URL
-# (redis://127.0.0.1:6379), MANY_CONNECTIONS (10000), REVOKED (1000000).
+# (redis://127.0.0.1:6379), MANY_CONNECTIONS (10000), REVOKED (1000000), DISTINCT_TOKENS
+# (1024).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 lib="$root/bench/lib"
@@ -17,6 +18,7 @@ peers_dir=${PEERS_DIR:-$root/../shared/bench}
 redis_url=${REDIS_URL:-redis://127.0.0.1:6379}
 many=${MANY_CONNECTIONS:-10000}
 revoked=${REVOKED:-1000000}
+distinct=${DISTINCT_TOKENS:-1024}
 cores=$(nproc)
 work=$(mktemp -d)
 results="$work/results"
@@ -134,6 +136,16 @@ done
 stop_server redis
 measure flask_secret http://127.0.0.1:5001/secret -H "Authorization: Bearer $flask_access"
 
+# A different token on every request (the verified-token cache misses): DISTINCT access
+# tokens of one session, each from a refresh of the previous refresh token.
+python3 "$lib/mint_tokens.py" "$main" "$(login main bench | jq -r .refresh_token)" "$distinct" >"$work/distinct.tokens"
+distinct_script="$work/distinct.lua"
+cat "$lib/distinct.lua" "$lib/report.lua" >"$distinct_script"
+wrk -t1 -c"$connections" -d"$warmup"s -s "$distinct_script" "http://$main" -- "$work/distinct.tokens" >/dev/null
+say ours_secret_distinct
+wrk -t1 -c"$connections" -d"$duration"s -s "$distinct_script" "http://$main" -- "$work/distinct.tokens" \
+  | grep '^{' | tee -a "$results/ours_secret_distinct.json" >&2
+
 # Refresh with rotation: two pools of live refresh tokens (warm-up, measured run), one
 # session per connection.
 for pool in warm measured; do
@@ -216,12 +228,12 @@ after_prune_rss=$(rss_mb seeded)
 stop_server seeded
 
 cat >"$results/facts.json" <<JSON
-{"scenarios": ["ceiling_secret", "ours_secret", "flask_secret", "ours_secret_1m", "ours_secret_redis",
+{"scenarios": ["ceiling_secret", "ours_secret", "flask_secret", "ours_secret_distinct", "ours_secret_1m", "ours_secret_redis",
   "ours_refresh", "flask_refresh", "ours_login", "flask_login", "ours_secret_under_login", "ours_secret_many"],
  "cores": $cores, "hash_seconds": $hash_seconds, "date": "$(date -u +%Y-%m-%d)",
  "machine": "$(uname -m) $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)",
  "connections": $connections, "duration": $duration, "warmup": $warmup, "rounds": $rounds,
- "many_connections": $many, "connections_seen": $connections_seen, "revocations_after_prune": $left,
+ "many_connections": $many, "distinct_tokens": $distinct, "connections_seen": $connections_seen, "revocations_after_prune": $left,
  "memory_mb": {"idle": $idle_rss, "many_connections": $(awk -v k="$many_rss_kb" 'BEGIN { printf "%.1f", k / 1024 }'),
    "before_1m_revocations": $before_1m_rss, "with_1m_revocations": $with_1m_rss, "after_prune": $after_prune_rss}}
 JSON

@@ -30,6 +30,11 @@
 //!
 //! The library core (configuration, keys, token creation and decoding, token locations,
 //! CSRF, revocation, errors) is independent of axum; [`axum`] holds the glue.
+//!
+//! A token is decoded (base64, JSON, signature) the first time a thread sees it; a client
+//! presenting it again is answered from a small per-thread cache of verified tokens, whose
+//! expiry is checked again on every hit. The route's checks (type, freshness, CSRF) and
+//! the revocation check run on every request, so revoking a token takes effect at once.
 #![deny(missing_docs)]
 
 pub mod axum;

@@ -3,16 +3,17 @@
 //! of a protected request (perf on `/api/v1/secret`), and a client sends the same access
 //! token for its whole lifetime.
 //!
-//! A hit needs the same bytes (compared in full), the same manager (whose keys and decode
-//! settings never change once built) and time claims that still hold now (`iat`, `nbf`
-//! and `exp`, with the leeway); anything else takes the full path, so an expired token
-//! gets the usual error. Only successful verifications are stored. Everything that depends
-//! on the route or on state (type, freshness, CSRF, revocation, the verifier callback)
-//! runs on every request as before.
+//! A hit needs the same bytes (all of them compared, however early they differ), the same
+//! manager (whose keys and decode settings never change once built) and time claims that
+//! still hold now (`iat`, `nbf` and `exp`, with the leeway); anything else takes the full
+//! path, so an expired token gets the usual error. Only successful verifications are
+//! stored, so a forged token can neither enter nor evict. Everything that depends on the
+//! route or on state (type, freshness, CSRF, revocation, the verifier callback) runs on
+//! every request as before.
 //!
 //! One small table per thread (tokio's workers): a hit takes no lock and writes nothing
-//! another core reads. Direct-mapped: a flood of distinct tokens only evicts entries, and
-//! the table never grows past [`SLOTS`] entries per thread.
+//! another core reads. Direct-mapped: a flood of distinct valid tokens only evicts
+//! entries, and the table never grows past [`SLOTS`] entries per thread.
 
 use std::cell::RefCell;
 use std::hash::BuildHasher;
@@ -65,10 +66,32 @@ pub(crate) fn get(owner: u64, token: &str, now: f64, leeway: f64) -> Option<Deco
         .try_with(|table| {
             let table = table.borrow();
             let entry = table.slots.get(table.slot(token))?.as_ref()?;
-            (entry.owner == owner && *entry.token == *token && entry.validity.holds_at(now, leeway)).then(|| entry.decoded.clone())
+            (entry.owner == owner && same_bytes(entry.token.as_bytes(), token.as_bytes()) && entry.validity.holds_at(now, leeway))
+                .then(|| entry.decoded.clone())
         })
         .ok()
         .flatten()
+}
+
+/// Whether `a` and `b` are equal, in a time that depends on their length only: a forged
+/// token that lands in a real token's slot must not learn, from how soon a comparison
+/// stops, how many of its leading bytes are right.
+fn same_bytes(a: &[u8], b: &[u8]) -> bool {
+    if a.len() != b.len() {
+        return false;
+    }
+    let mut difference = 0u64;
+    let (a_words, a_rest) = a.split_at(a.len() - a.len() % 8);
+    let (b_words, b_rest) = b.split_at(a_words.len());
+    for (x, y) in a_words.chunks_exact(8).zip(b_words.chunks_exact(8)) {
+        let x = u64::from_ne_bytes(x.try_into().unwrap_or_default());
+        let y = u64::from_ne_bytes(y.try_into().unwrap_or_default());
+        difference |= x ^ y;
+    }
+    for (x, y) in a_rest.iter().zip(b_rest) {
+        difference |= u64::from(x ^ y);
+    }
+    std::hint::black_box(difference) == 0
 }
 
 /// Remembers that `owner` verified `token`, replacing whatever shared its slot.
@@ -129,6 +152,19 @@ mod tests {
         assert!(get(owner, &token, 1_004.0, 5.0).is_some(), "within the leeway");
         assert!(get(owner, &token, 899.0, 0.0).is_none(), "before nbf and iat");
         assert!(get(new_owner(), &token, 999.0, 0.0).is_none(), "another manager");
+    }
+
+    #[test]
+    fn byte_comparison_finds_every_difference() {
+        let token = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2lnbmF0dXJlLW9mLWV4YWN0bHktZm9ydHk";
+        assert!(same_bytes(token.as_bytes(), token.as_bytes()));
+        assert!(same_bytes(b"", b""));
+        assert!(!same_bytes(token.as_bytes(), &token.as_bytes()[1..]));
+        for i in 0..token.len() {
+            let mut changed = token.as_bytes().to_vec();
+            changed[i] ^= 1;
+            assert!(!same_bytes(token.as_bytes(), &changed), "byte {i}");
+        }
     }
 
     #[test]
