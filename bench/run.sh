@@ -111,6 +111,18 @@ measure() {
     | grep '^{' | tee -a "$results/$name.json" >&2
 }
 
+# measure_with_tokens RESULT_NAME LUA_SCRIPT WARM_TOKENS MEASURED_TOKENS: like measure, on
+# the main server, for the scripts that read a token file given after `--` (rotation
+# consumes tokens, so warm-up and measured run may need their own).
+measure_with_tokens() {
+  local name=$1 script="$work/$1.lua"
+  cat "$2" "$lib/report.lua" >"$script"
+  wrk -t1 -c"$connections" -d"$warmup"s -s "$script" "http://$main" -- "$3" >/dev/null
+  say "$name"
+  wrk -t1 -c"$connections" -d"$duration"s -s "$script" "http://$main" -- "$4" \
+    | grep '^{' | tee -a "$results/$name.json" >&2
+}
+
 # --- the default server: SQLite, revocations in memory ---------------------------------
 start_server main "$work/main"
 main=${server_addr[main]}
@@ -160,12 +172,7 @@ measure flask_secret http://127.0.0.1:5001/secret -H "Authorization: Bearer $fla
 # A different token on every request (the verified-token cache misses): DISTINCT access
 # tokens of one session, each from a refresh of the previous refresh token.
 python3 "$lib/mint_tokens.py" "$main" "$(login main bench | jq -r .refresh_token)" "$distinct" >"$work/distinct.tokens"
-distinct_script="$work/distinct.lua"
-cat "$lib/distinct.lua" "$lib/report.lua" >"$distinct_script"
-wrk -t1 -c"$connections" -d"$warmup"s -s "$distinct_script" "http://$main" -- "$work/distinct.tokens" >/dev/null
-say ours_secret_distinct
-wrk -t1 -c"$connections" -d"$duration"s -s "$distinct_script" "http://$main" -- "$work/distinct.tokens" \
-  | grep '^{' | tee -a "$results/ours_secret_distinct.json" >&2
+measure_with_tokens ours_secret_distinct "$lib/distinct.lua" "$work/distinct.tokens" "$work/distinct.tokens"
 
 # Refresh with rotation: two pools of live refresh tokens (warm-up, measured run), one
 # session per connection.
@@ -173,12 +180,7 @@ for pool in warm measured; do
   # wrk asks the script for one request more than it sends at start: one spare token.
   for _ in $(seq 0 "$connections"); do login main bench | jq -r .refresh_token; done >"$work/refresh-$pool.tokens"
 done
-rotate_script="$work/rotate-warm.lua"
-cat "$lib/rotate.lua" "$lib/report.lua" >"$rotate_script"
-wrk -t1 -c"$connections" -d"$warmup"s -s "$rotate_script" "http://$main" -- "$work/refresh-warm.tokens" >/dev/null
-say ours_refresh
-wrk -t1 -c"$connections" -d"$duration"s -s "$rotate_script" "http://$main" -- "$work/refresh-measured.tokens" \
-  | grep '^{' | tee -a "$results/ours_refresh.json" >&2
+measure_with_tokens ours_refresh "$lib/rotate.lua" "$work/refresh-warm.tokens" "$work/refresh-measured.tokens"
 WRK_SCRIPT="$lib/post.lua" measure flask_refresh http://127.0.0.1:5001/token/refresh -H "Authorization: Bearer $flask_refresh"
 
 # Login: one hash's time from the server's own histogram (one login at a time), then the
