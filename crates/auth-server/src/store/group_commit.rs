@@ -3,9 +3,11 @@
 //! and SQLite has one writer at a time, so committing each rotation on its own caps
 //! refreshes near a thousand per second. One writer task instead takes every rotation
 //! that is waiting, applies them in one transaction and answers each only after that
-//! transaction's commit: N rotations cost one fsync, and each is still durable before it
-//! is acknowledged. Serialising them in one task also keeps the compare-and-swap exact:
+//! transaction's commit: N rotations cost one fsync (and one statement), and each is still
+//! durable before it is acknowledged. Serialising them in one task also keeps the compare-and-swap exact:
 //! two presentations of one token in the same batch see each other's update.
+
+use std::collections::HashSet;
 
 use sqlx::{Connection, SqliteConnection};
 use tokio::sync::{mpsc, oneshot};
@@ -64,13 +66,134 @@ async fn writer(mut conn: SqliteConnection, mut queue: mpsc::Receiver<Job>) {
     }
 }
 
+/// Applies every rotation of `batch` whose presented token is still its session's current
+/// one, in one statement: sqlx hands each statement to SQLite's worker thread, and one
+/// statement per rotation made those thread switches the largest item in a refresh's
+/// profile. When one token is presented twice in the batch, SQLite applies one of the two
+/// (`UPDATE … FROM` uses one matching source row per target row) and the other is reuse,
+/// as if they had come one after the other. Returns the applied `(session, next token)`.
+const ROTATE_BATCH: &str = "UPDATE sessions \
+     SET refresh_jti = r.next_jti, last_used_at = r.now, expires_at = r.expires_at \
+     FROM (SELECT value ->> 'session' AS session_id, value ->> 'presented' AS presented_jti, \
+                  value ->> 'next' AS next_jti, value ->> 'now' AS now, value ->> 'expires_at' AS expires_at \
+           FROM json_each($1)) AS r \
+     WHERE sessions.id = r.session_id AND sessions.refresh_jti = r.presented_jti \
+       AND sessions.revoked_at IS NULL AND sessions.expires_at > r.now \
+     RETURNING sessions.id, sessions.refresh_jti";
+
 /// All of `batch` in one transaction; nothing is answered unless the commit succeeded.
 async fn commit(conn: &mut SqliteConnection, batch: &[Job]) -> Result<Vec<RotateOutcome>, sqlx::Error> {
+    let rotations: Vec<serde_json::Value> = batch
+        .iter()
+        .map(|job| {
+            let r = &job.rotation;
+            serde_json::json!({
+                "session": r.session_id,
+                "presented": r.presented_jti,
+                "next": r.next_jti,
+                "now": r.now,
+                "expires_at": r.expires_at,
+            })
+        })
+        .collect();
     let mut tx = conn.begin().await?;
+    let applied: HashSet<(String, String)> = sqlx::query_as(ROTATE_BATCH)
+        .bind(serde_json::Value::Array(rotations).to_string())
+        .fetch_all(&mut *tx)
+        .await?
+        .into_iter()
+        .collect();
     let mut outcomes = Vec::with_capacity(batch.len());
     for job in batch {
-        outcomes.push(super::sqlite::sql_impl::rotate_on(&mut tx, &job.rotation).await?);
+        let r = &job.rotation;
+        outcomes.push(if applied.contains(&(r.session_id.clone(), r.next_jti.clone())) {
+            RotateOutcome::Rotated
+        } else {
+            super::sqlite::sql_impl::not_rotated(&mut tx, r).await?
+        });
     }
     tx.commit().await?;
     Ok(outcomes)
+}
+
+#[cfg(test)]
+mod tests {
+    use sqlx::Connection;
+
+    use super::*;
+    use crate::store::sqlite::SqliteStore;
+    use crate::store::{NewSession, NewUser, Role, Store};
+
+    fn job(session: &str, presented: &str, next: &str) -> Job {
+        Job {
+            rotation: Rotation {
+                session_id: session.into(),
+                presented_jti: presented.into(),
+                next_jti: next.into(),
+                now: 20,
+                expires_at: 1000,
+            },
+            reply: oneshot::channel().0,
+        }
+    }
+
+    /// Every case in one batch, so one statement decides them all.
+    #[tokio::test]
+    async fn one_batch_rotates_each_current_token_once_and_tells_reuse_from_gone() {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}", dir.path().join("t.db").display());
+        let store = SqliteStore::connect(&url).await.unwrap();
+        let user = store
+            .create_user(NewUser {
+                username: "alice".into(),
+                password_hash: "x".into(),
+                role: Role::User,
+                email: None,
+                mobile: None,
+                age: None,
+                birth: None,
+                now: 10,
+            })
+            .await
+            .unwrap();
+        for (id, expires_at) in [("twice", 1000), ("once", 1000), ("revoked", 1000), ("expired", 15), ("stale", 1000)] {
+            let session = NewSession {
+                id: id.into(),
+                user_id: user.id,
+                refresh_jti: "j1".into(),
+                now: 10,
+                expires_at,
+                user_agent: None,
+                ip: None,
+            };
+            store.create_session(session).await.unwrap();
+        }
+        assert!(store.revoke_session("revoked", 12).await.unwrap());
+
+        let batch = [
+            job("twice", "j1", "twice-a"),
+            job("twice", "j1", "twice-b"),
+            job("once", "j1", "once-next"),
+            job("revoked", "j1", "revoked-next"),
+            job("expired", "j1", "expired-next"),
+            job("stale", "j0", "stale-next"),
+            job("unknown", "j1", "unknown-next"),
+        ];
+        let mut conn = SqliteConnection::connect(&url).await.unwrap();
+        let outcomes = commit(&mut conn, &batch).await.unwrap();
+
+        use RotateOutcome::{Gone, Reused, Rotated};
+        let (twice, rest) = outcomes.split_at(2);
+        assert!(twice == [Rotated, Reused] || twice == [Reused, Rotated], "{twice:?}");
+        assert_eq!(rest, [Rotated, Gone, Gone, Reused, Gone]);
+        let winner = if twice[0] == Rotated { "twice-a" } else { "twice-b" };
+        assert_eq!(store.session("twice").await.unwrap().unwrap().refresh_jti, winner);
+        let once = store.session("once").await.unwrap().unwrap();
+        assert_eq!(
+            (once.refresh_jti.as_str(), once.last_used_at, once.expires_at),
+            ("once-next", 20, 1000)
+        );
+        assert_eq!(store.session("stale").await.unwrap().unwrap().refresh_jti, "j1");
+        assert_eq!(store.session("revoked").await.unwrap().unwrap().refresh_jti, "j1");
+    }
 }

@@ -26,7 +26,8 @@ pub fn sessions(rows: Vec<SessionRow>) -> Vec<Session> {
 
 /// `impl Store for $store` (on database `$db`), a struct of the invoking module with a
 /// `pool` field and an inherent `async fn rotate(&self, Rotation)` that runs
-/// `sql_impl::rotate_on` durably (SQLite batches rotations into group commits).
+/// `sql_impl::rotate_on` durably (SQLite batches rotations into group commits, one
+/// statement per batch).
 macro_rules! sql_store {
     ($store:ident, $db:ty) => {
         pub(super) mod sql_impl {
@@ -44,7 +45,9 @@ macro_rules! sql_store {
             /// COMMITTED) makes a concurrent UPDATE of the row wait for the first to commit and
             /// re-check the WHERE clause against the new row, where `refresh_jti` no longer
             /// matches; SQLite serialises writers. Exactly one caller wins, whichever instance
-            /// it runs on.
+            /// it runs on. (SQLite applies its rotations a batch per statement instead, in
+            /// `group_commit.rs`, with the same conditions.)
+            #[allow(dead_code)]
             pub async fn rotate_on(
                 conn: &mut <$db as sqlx::Database>::Connection,
                 r: &Rotation,
@@ -63,6 +66,15 @@ macro_rules! sql_store {
                 if done.rows_affected() == 1 {
                     return Ok(RotateOutcome::Rotated);
                 }
+                not_rotated(conn, r).await
+            }
+
+            /// Why `r` was not applied: its session is live (so the token was already
+            /// consumed: reuse) or it is revoked or expired.
+            pub async fn not_rotated(
+                conn: &mut <$db as sqlx::Database>::Connection,
+                r: &Rotation,
+            ) -> Result<RotateOutcome, sqlx::Error> {
                 let live: Option<String> = sqlx::query_scalar("SELECT id FROM sessions WHERE id = $1 AND revoked_at IS NULL AND expires_at > $2")
                     .bind(&r.session_id)
                     .bind(r.now)
