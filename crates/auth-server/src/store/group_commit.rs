@@ -7,7 +7,7 @@
 //! durable before it is acknowledged. Serialising them in one task also keeps the compare-and-swap exact:
 //! two presentations of one token in the same batch see each other's update.
 
-use std::collections::HashSet;
+use std::collections::HashMap;
 
 use sqlx::{Connection, SqliteConnection};
 use tokio::sync::{mpsc, oneshot};
@@ -71,7 +71,7 @@ async fn writer(mut conn: SqliteConnection, mut queue: mpsc::Receiver<Job>) {
 /// statement per rotation made those thread switches the largest item in a refresh's
 /// profile. When one token is presented twice in the batch, SQLite applies one of the two
 /// (`UPDATE … FROM` uses one matching source row per target row) and the other is reuse,
-/// as if they had come one after the other. Returns the applied `(session, next token)`.
+/// as if they had come one after the other. Returns each updated session's new token.
 const ROTATE_BATCH: &str = "UPDATE sessions \
      SET refresh_jti = r.next_jti, last_used_at = r.now, expires_at = r.expires_at \
      FROM (SELECT value ->> 'session' AS session_id, value ->> 'presented' AS presented_jti, \
@@ -97,7 +97,8 @@ async fn commit(conn: &mut SqliteConnection, batch: &[Job]) -> Result<Vec<Rotate
         })
         .collect();
     let mut tx = conn.begin().await?;
-    let applied: HashSet<(String, String)> = sqlx::query_as(ROTATE_BATCH)
+    // One row per updated session, so a session maps to the one rotation that won.
+    let applied: HashMap<String, String> = sqlx::query_as(ROTATE_BATCH)
         .bind(serde_json::Value::Array(rotations).to_string())
         .fetch_all(&mut *tx)
         .await?
@@ -106,7 +107,7 @@ async fn commit(conn: &mut SqliteConnection, batch: &[Job]) -> Result<Vec<Rotate
     let mut outcomes = Vec::with_capacity(batch.len());
     for job in batch {
         let r = &job.rotation;
-        outcomes.push(if applied.contains(&(r.session_id.clone(), r.next_jti.clone())) {
+        outcomes.push(if applied.get(&r.session_id) == Some(&r.next_jti) {
             RotateOutcome::Rotated
         } else {
             super::sqlite::sql_impl::not_rotated(&mut tx, r).await?
@@ -121,8 +122,7 @@ mod tests {
     use sqlx::Connection;
 
     use super::*;
-    use crate::store::sqlite::SqliteStore;
-    use crate::store::{NewSession, NewUser, Role, Store};
+    use crate::store::{NewSession, Store};
 
     fn job(session: &str, presented: &str, next: &str) -> Job {
         Job {
@@ -140,22 +140,9 @@ mod tests {
     /// Every case in one batch, so one statement decides them all.
     #[tokio::test]
     async fn one_batch_rotates_each_current_token_once_and_tells_reuse_from_gone() {
-        let dir = tempfile::tempdir().unwrap();
+        let (dir, store) = crate::store::tests::store().await;
         let url = format!("sqlite://{}", dir.path().join("t.db").display());
-        let store = SqliteStore::connect(&url).await.unwrap();
-        let user = store
-            .create_user(NewUser {
-                username: "alice".into(),
-                password_hash: "x".into(),
-                role: Role::User,
-                email: None,
-                mobile: None,
-                age: None,
-                birth: None,
-                now: 10,
-            })
-            .await
-            .unwrap();
+        let user = crate::store::tests::alice(&store).await;
         for (id, expires_at) in [("twice", 1000), ("once", 1000), ("revoked", 1000), ("expired", 15), ("stale", 1000)] {
             let session = NewSession {
                 id: id.into(),

@@ -5,7 +5,7 @@
 use super::sqlite::SqliteStore;
 use super::{NewSession, NewUser, RevocationKind, RevocationRecord, Role, RotateOutcome, Store};
 
-async fn store() -> (tempfile::TempDir, SqliteStore) {
+pub(super) async fn store() -> (tempfile::TempDir, SqliteStore) {
     let dir = tempfile::tempdir().unwrap();
     let url = format!("sqlite://{}", dir.path().join("t.db").display());
     (dir, SqliteStore::connect(&url).await.unwrap())
@@ -33,7 +33,7 @@ async fn a_later_revocation_never_lowers_a_cutoff_or_shortens_an_expiry() {
     assert_eq!(store.prune(2001).await.unwrap(), 1);
 }
 
-async fn alice(store: &SqliteStore) -> super::User {
+pub(super) async fn alice(store: &SqliteStore) -> super::User {
     store
         .create_user(NewUser {
             username: "alice".into(),
