@@ -63,12 +63,12 @@ row(f"GET /secret, {facts['distinct_tokens']:,} distinct tokens round-robin (eac
     "ours_secret_distinct", f"{distinct / ceiling:.2f}× ceiling")
 
 million = runs["ours_secret_1m"]["rps"]
-row("GET /secret, 1,000,000 revoked tokens", "auth-server", "ours_secret_1m", f"{million / ours:.2f}× goal 1")
+row(f"GET /secret, {facts['revoked']:,} revoked tokens", "auth-server", "ours_secret_1m", f"{million / ours:.2f}× goal 1")
 mem = facts["memory_mb"]
 goal(2, "with 1M revocations ≥ 0.90× goal 1 (memory reported, pruned on expiry)",
      f"{million / ours:.2f}×, +{mem['with_1m_revocations'] - mem['before_1m_revocations']:.0f} MB, "
      f"{facts['revocations_after_prune']} entries left after expiry",
-     million >= 0.9 * ours and facts["revocations_after_prune"] == 0)
+     million >= 0.9 * ours and facts["revocations_after_prune"] == 0 and facts["revoked"] >= 1_000_000)
 
 redis = runs["ours_secret_redis"]["rps"]
 row("GET /secret, revocations in Redis", "auth-server + Redis", "ours_secret_redis", f"{redis / ceiling:.2f}× ceiling")
@@ -82,8 +82,9 @@ goal(3, "refresh with rotation ≥ 5× Flask's refresh", f"{refresh / flask_refr
 
 login = runs["ours_login"]["rps"]
 allowed = facts["cores"] / facts["hash_seconds"]
-row("POST login", f"auth-server (argon2id 19 MiB t=2 p=1, one hash {facts['hash_seconds'] * 1000:.0f} ms)", "ours_login",
-    f"{login / allowed:.2f}× the {allowed:.0f}/s {facts['cores']} cores allow")
+row("POST login", f"auth-server (argon2id 19 MiB t=2 p=1, one hash {facts['hash_seconds'] * 1000:.1f} ms)", "ours_login",
+    f"{login / allowed:.2f}× the {allowed:.0f}/s {facts['cores']} cores allow (one hash "
+    f"{facts['hash_seconds_saturated'] * 1000:.1f} ms while all hash)")
 row("POST login", "Flask-JWT-Extended peer (its tutorial's hash)", "flask_login")
 loaded_p99 = runs["ours_secret_under_login"]["p99_us"]
 quiet_p99 = runs["ours_secret"]["p99_us"]
@@ -104,9 +105,10 @@ for scenario, server, r, comparison in rows:
 memory = [
     "| Memory (resident) | MB |", "|---|---:|",
     f"| idle, after start-up | {mem['idle']:.1f} |",
-    f"| {facts['connections_seen']} keep-alive connections open | {mem['many_connections']:.1f} |",
-    f"| before loading 1,000,000 revocations | {mem['before_1m_revocations']:.1f} |",
-    f"| with 1,000,000 revoked, unexpired tokens | {mem['with_1m_revocations']:.1f} |",
+    f"| after the other scenarios, before opening the connections | {mem['before_many_connections']:.1f} |",
+    f"| {facts['connections_seen']} keep-alive connections open (highest sample) | {mem['many_connections']:.1f} |",
+    f"| before loading {facts['revoked']:,} revocations | {mem['before_1m_revocations']:.1f} |",
+    f"| with {facts['revoked']:,} revoked, unexpired tokens | {mem['with_1m_revocations']:.1f} |",
     f"| after they expired and were pruned ({facts['revocations_after_prune']} left) | {mem['after_prune']:.1f} |",
 ]
 goal_lines = ["| Goal | Target | Measured | |", "|---:|---|---|---|"]
