@@ -11,6 +11,7 @@ pub mod error;
 pub mod extract;
 #[doc(hidden)]
 pub mod fuzzing;
+pub mod hash_memory;
 pub mod hashing_pool;
 pub mod items;
 pub mod ops;

@@ -6,10 +6,11 @@
 use std::sync::Arc;
 use std::time::Instant;
 
-use argon2::password_hash::{PasswordHash, PasswordHasher as _, PasswordVerifier as _, SaltString, rand_core::OsRng};
+use argon2::password_hash::{self, Output, ParamsString, PasswordHash, Salt, SaltString, rand_core::OsRng};
 use argon2::{Algorithm, Argon2, Params, Version};
 use tokio::sync::Semaphore;
 
+use crate::hash_memory::HashMemory;
 use crate::hashing_pool::HashingPool;
 
 /// Hashes and verifies passwords off the async threads, at most `permits` at a time.
@@ -27,18 +28,49 @@ pub struct PasswordHasher {
 #[error("password hashing failed: {0}")]
 pub struct HashError(String);
 
-fn argon2() -> Argon2<'static> {
-    // OWASP Password Storage Cheat Sheet: m=19456 KiB, t=2, p=1.
-    let params = Params::new(19 * 1024, 2, 1, None).expect("constant argon2 parameters are valid");
-    Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
+/// OWASP Password Storage Cheat Sheet: m=19456 KiB, t=2, p=1.
+fn owasp_params() -> Params {
+    Params::new(19 * 1024, 2, 1, None).expect("constant argon2 parameters are valid")
+}
+
+/// What the `argon2` crate's `hash_password` computes (the same PHC string), with the
+/// working memory from [`HashMemory`] instead of a `Vec`.
+fn hash_with<'a>(
+    algorithm: Algorithm,
+    version: Version,
+    params: Params,
+    password: &[u8],
+    salt: Salt<'a>,
+) -> password_hash::Result<PasswordHash<'a>> {
+    let mut salt_buf = [0u8; Salt::MAX_LENGTH];
+    let salt_bytes = salt.decode_b64(&mut salt_buf)?;
+    let output_len = params.output_len().unwrap_or(Params::DEFAULT_OUTPUT_LEN);
+    let memory = HashMemory::new(params.block_count());
+    let params_string = ParamsString::try_from(&params)?;
+    let argon2 = Argon2::new(algorithm, version, params);
+    let output = Output::init_with(output_len, |out| {
+        Ok(argon2.hash_password_into_with_memory(password, salt_bytes, out, memory)?)
+    })?;
+    Ok(PasswordHash {
+        algorithm: algorithm.ident(),
+        version: Some(version.into()),
+        params: params_string,
+        salt: Some(salt),
+        hash: Some(output),
+    })
 }
 
 fn hash_blocking(password: &str) -> Result<String, HashError> {
     let salt = SaltString::generate(&mut OsRng);
-    argon2()
-        .hash_password(password.as_bytes(), &salt)
-        .map(|h| h.to_string())
-        .map_err(|e| HashError(e.to_string()))
+    hash_with(
+        Algorithm::Argon2id,
+        Version::V0x13,
+        owasp_params(),
+        password.as_bytes(),
+        salt.as_salt(),
+    )
+    .map(|h| h.to_string())
+    .map_err(|e| HashError(e.to_string()))
 }
 
 /// Runs one hash or verification, recording how long it took (the pool's capacity is
@@ -50,8 +82,21 @@ fn timed<T>(work: impl FnOnce() -> T) -> T {
     out
 }
 
+/// Recomputes the hash with the stored hash's own algorithm, version, parameters and
+/// salt (hashes made with other parameters still verify), compared in constant time
+/// (`Output`'s equality), as the crate's `verify_password` does.
 fn verify_blocking(password: &str, hash: &str) -> bool {
-    PasswordHash::new(hash).is_ok_and(|parsed| argon2().verify_password(password.as_bytes(), &parsed).is_ok())
+    let verify = || -> password_hash::Result<bool> {
+        let parsed = PasswordHash::new(hash)?;
+        let (Some(salt), Some(expected)) = (parsed.salt, &parsed.hash) else {
+            return Ok(false);
+        };
+        let algorithm = Algorithm::try_from(parsed.algorithm)?;
+        let version = parsed.version.map(Version::try_from).transpose()?.unwrap_or_default();
+        let computed = hash_with(algorithm, version, Params::try_from(&parsed)?, password.as_bytes(), salt)?;
+        Ok(computed.hash.as_ref() == Some(expected))
+    };
+    verify().unwrap_or(false)
 }
 
 impl PasswordHasher {
@@ -106,5 +151,40 @@ mod tests {
         assert!(hasher.verify("correct horse".into(), Some(hash.clone())).await.unwrap());
         assert!(!hasher.verify("wrong horse".into(), Some(hash)).await.unwrap());
         assert!(!hasher.verify("dummy password for timing equalisation".into(), None).await.unwrap());
+    }
+
+    /// Hashes stored before the working memory was our own, or with other parameters,
+    /// still verify; ours verify with the crate's own verifier.
+    #[test]
+    fn agrees_with_the_argon2_crate_both_ways() {
+        use argon2::password_hash::{PasswordHasher as _, PasswordVerifier as _};
+        let salt = SaltString::generate(&mut OsRng);
+        let small = Params::new(8 * 1024, 1, 1, None).unwrap();
+        for (algorithm, params) in [(Algorithm::Argon2id, owasp_params()), (Algorithm::Argon2i, small)] {
+            let theirs = Argon2::new(algorithm, Version::V0x13, params.clone())
+                .hash_password(b"correct horse", &salt)
+                .unwrap()
+                .to_string();
+            assert!(verify_blocking("correct horse", &theirs), "{theirs}");
+            assert!(!verify_blocking("wrong horse", &theirs));
+            let ours = hash_with(algorithm, Version::V0x13, params, b"correct horse", salt.as_salt()).unwrap();
+            assert_eq!(ours.to_string(), theirs, "same inputs, same PHC string");
+        }
+        let ours = hash_blocking("battery staple").unwrap();
+        let parsed = PasswordHash::new(&ours).unwrap();
+        assert!(Argon2::default().verify_password(b"battery staple", &parsed).is_ok());
+        assert!(Argon2::default().verify_password(b"battery stapler", &parsed).is_err());
+    }
+
+    #[test]
+    fn malformed_hashes_never_verify() {
+        for stored in [
+            "",
+            "not a hash",
+            "$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHQ",
+            "$argon2id$v=19$m=1,t=2,p=1$c2FsdHNhbHQ$aGFzaA",
+        ] {
+            assert!(!verify_blocking("anything", stored), "{stored}");
+        }
     }
 }
