@@ -50,18 +50,19 @@ fi
 
 say "starting the peers (first run builds the ceiling and a Python venv)"
 # The Flask peer's two workers create its tables at the same time, and sometimes one of
-# them fails to boot: start again until the peer answers.
+# them fails to boot (it may even answer once, then reset the next connection): start
+# again until both peers answer and a Flask login succeeds.
 for attempt in 1 2 3 4; do
   bash "$peers_dir/peers.sh" start >&2 || true
-  curl -sf -o /dev/null http://127.0.0.1:5001/hello && curl -sf -o /dev/null http://127.0.0.1:5002/hello && break
+  curl -sf -o /dev/null http://127.0.0.1:5001/hello && curl -sf -o /dev/null http://127.0.0.1:5002/hello \
+    && flask_tokens=$(curl -sf -XPOST 127.0.0.1:5001/login -H 'content-type: application/json' \
+      -d '{"username":"test","password":"test-password"}') && break
   say "a peer did not start (attempt $attempt), starting them again"
   bash "$peers_dir/peers.sh" stop >&2
   [[ $attempt -lt 4 ]] || die "the peers did not start"
 done
 ceiling_token=$(cat /tmp/axum-ceiling.token)
 flask_access=$(cat /tmp/peer-flask.token)
-flask_tokens=$(curl -sf -XPOST 127.0.0.1:5001/login -H 'content-type: application/json' \
-  -d '{"username":"test","password":"test-password"}')
 flask_refresh=$(jq -r .refresh_token <<<"$flask_tokens")
 
 # start_server NAME DATA_DIR [ENV=VALUE...]: the release server on a free port.
