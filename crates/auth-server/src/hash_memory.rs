@@ -17,10 +17,12 @@
 use argon2::Block;
 
 /// Zeroed memory for `blocks` argon2 blocks, released when dropped.
-pub struct HashMemory {
+pub enum HashMemory {
+    /// A mapping of its own (Linux).
     #[cfg(target_os = "linux")]
-    mapped: Option<Mapping>,
-    heap: Vec<Block>,
+    Mapped(Mapping),
+    /// The allocator's, where no mapping could be made.
+    Heap(Vec<Block>),
 }
 
 impl HashMemory {
@@ -28,39 +30,28 @@ impl HashMemory {
     pub fn new(blocks: usize) -> Self {
         #[cfg(target_os = "linux")]
         if let Some(mapped) = Mapping::new(blocks) {
-            return HashMemory {
-                mapped: Some(mapped),
-                heap: Vec::new(),
-            };
+            return HashMemory::Mapped(mapped);
         }
-        HashMemory {
-            #[cfg(target_os = "linux")]
-            mapped: None,
-            heap: vec![Block::default(); blocks],
-        }
+        HashMemory::Heap(vec![Block::default(); blocks])
     }
 }
 
 impl AsMut<[Block]> for HashMemory {
     fn as_mut(&mut self) -> &mut [Block] {
-        #[cfg(target_os = "linux")]
-        if let Some(mapped) = &mut self.mapped {
-            return mapped.blocks();
+        match self {
+            #[cfg(target_os = "linux")]
+            HashMemory::Mapped(mapped) => mapped.blocks(),
+            HashMemory::Heap(heap) => heap,
         }
-        &mut self.heap
     }
 }
 
 /// An anonymous private mapping holding `blocks` blocks.
 #[cfg(target_os = "linux")]
-struct Mapping {
+pub struct Mapping {
     start: std::ptr::NonNull<Block>,
     blocks: usize,
 }
-
-// SAFETY: the mapping is owned by this value alone (nothing else holds its address).
-#[cfg(target_os = "linux")]
-unsafe impl Send for Mapping {}
 
 #[cfg(target_os = "linux")]
 impl Mapping {
@@ -111,7 +102,7 @@ mod tests {
     fn holds_the_blocks_asked_for_zeroed_and_writable() {
         let mut memory = HashMemory::new(19 * 1024);
         #[cfg(target_os = "linux")]
-        assert!(memory.mapped.is_some(), "the mapping should succeed on Linux");
+        assert!(matches!(memory, HashMemory::Mapped(_)), "the mapping should succeed on Linux");
         let blocks = memory.as_mut();
         assert_eq!(blocks.len(), 19 * 1024);
         let zero = Block::default();
