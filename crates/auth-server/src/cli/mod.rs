@@ -88,18 +88,18 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_readme_documents_every_setting() {
-        let readme = include_str!("../../../../README.md");
+    fn the_configuration_doc_documents_every_setting() {
+        let readme = include_str!("../../../../docs/configuration.md");
         let command = Cli::command();
         for arg in command.get_arguments() {
             let Some(long) = arg.get_long() else { continue };
             if long == "help" || long == "version" {
                 continue;
             }
-            assert!(readme.contains(&format!("`--{long}`")), "README.md lacks --{long}");
+            assert!(readme.contains(&format!("`--{long}`")), "docs/configuration.md lacks --{long}");
             if let Some(env) = arg.get_env() {
                 let env = env.to_string_lossy();
-                assert!(readme.contains(&format!("`{env}`")), "README.md lacks {env}");
+                assert!(readme.contains(&format!("`{env}`")), "docs/configuration.md lacks {env}");
             }
         }
     }
