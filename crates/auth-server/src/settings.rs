@@ -116,6 +116,11 @@ pub struct SettingsArgs {
     /// no CORS headers).
     #[arg(long, global = true, env = "AUTH_CORS_ORIGINS", value_delimiter = ',')]
     pub cors_origins: Option<Vec<String>>,
+    /// How long after a refresh the refresh token it consumed may be presented again and
+    /// get the same successor (two tabs, a retried request) instead of counting as theft
+    /// (`10s`; `0` turns it off).
+    #[arg(long, global = true, env = "AUTH_REFRESH_REUSE_GRACE")]
+    pub refresh_reuse_grace: Option<String>,
 }
 
 impl SettingsArgs {
@@ -146,6 +151,7 @@ impl SettingsArgs {
             prune_interval: self.prune_interval.or(lower.prune_interval),
             trusted_proxy_hops: self.trusted_proxy_hops.or(lower.trusted_proxy_hops),
             cors_origins: self.cors_origins.or(lower.cors_origins),
+            refresh_reuse_grace: self.refresh_reuse_grace.or(lower.refresh_reuse_grace),
         }
     }
 }
@@ -186,6 +192,8 @@ pub struct Settings {
     pub trusted_proxy_hops: usize,
     /// Exact origins answered with CORS headers (credentials allowed); empty: no CORS.
     pub cors_origins: Vec<String>,
+    /// Zero: every repeat of a consumed refresh token is theft.
+    pub refresh_reuse_grace: Duration,
 }
 
 impl std::fmt::Debug for Settings {
@@ -214,6 +222,7 @@ impl std::fmt::Debug for Settings {
             .field("prune_interval", &self.prune_interval)
             .field("trusted_proxy_hops", &self.trusted_proxy_hops)
             .field("cors_origins", &self.cors_origins)
+            .field("refresh_reuse_grace", &self.refresh_reuse_grace)
             .finish()
     }
 }
@@ -279,6 +288,10 @@ impl Settings {
             prune_interval: parse_duration(a.prune_interval.as_deref().unwrap_or("60s")).context("prune-interval")?,
             trusted_proxy_hops: a.trusted_proxy_hops.unwrap_or(0),
             cors_origins: cors_origins(a.cors_origins.unwrap_or_default())?,
+            refresh_reuse_grace: match a.refresh_reuse_grace.as_deref().unwrap_or("10s").trim() {
+                "0" | "0s" => Duration::ZERO,
+                grace => parse_duration(grace).context("refresh-reuse-grace")?,
+            },
         })
     }
 }
