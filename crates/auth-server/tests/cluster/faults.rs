@@ -9,9 +9,9 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use reqwest::{Method, StatusCode};
-use tokio::process::{Child, Command};
 
 use crate::helpers::{Config, DataDir, PASSWORD, TestApp, s, spawn_in};
+use crate::private_redis::PrivateRedis;
 use crate::proxy::Proxy;
 
 /// Longest any single request may take while a backend is down.
@@ -20,35 +20,6 @@ const BOUNDED: Duration = Duration::from_secs(8);
 const RECOVERY: Duration = Duration::from_secs(20);
 /// Interval between polls of a backend that is coming back.
 const POLL: Duration = Duration::from_millis(50);
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
-}
-
-async fn start_redis(port: u16) -> Child {
-    let child = Command::new("redis-server")
-        .args([
-            "--port",
-            &port.to_string(),
-            "--bind",
-            "127.0.0.1",
-            "--save",
-            "",
-            "--appendonly",
-            "no",
-        ])
-        .stdout(std::process::Stdio::null())
-        .kill_on_drop(true)
-        .spawn()
-        .expect("redis-server is installed (scripts/ci-services.sh installs it)");
-    let client = auth_server::redis_client::RedisClient::new(&format!("redis://127.0.0.1:{port}"), "").unwrap();
-    let started = Instant::now();
-    while client.ping().await.is_err() {
-        assert!(started.elapsed() < RECOVERY, "private redis-server did not start");
-        tokio::time::sleep(POLL).await;
-    }
-    child
-}
 
 /// Status and `msg` of `GET path`, asserting the answer came within [`BOUNDED`].
 async fn timed_get(app: &TestApp, path: &str, token: Option<&str>) -> (StatusCode, serde_json::Value) {
@@ -122,16 +93,15 @@ impl Alice {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn redis_going_away_fails_closed_and_recovers_with_its_data_rebuilt() {
-    let port = free_port();
-    let mut redis = start_redis(port).await;
+    let mut redis = PrivateRedis::start().await;
     let config = Config {
-        redis_url: Some(format!("redis://127.0.0.1:{port}")),
+        redis_url: Some(redis.url()),
         ..Default::default()
     };
     let app = spawn_in(DataDir::new().await, config).await;
     let alice = Alice::start(&app).await;
 
-    redis.kill().await.unwrap();
+    redis.kill().await;
     assert_unavailable(timed_get(&app, "/api/v1/secret", Some(&alice.valid)).await);
     assert_unavailable(timed_get(&app, "/api/v1/secret", Some(&alice.revoked)).await);
     assert_unavailable(timed_get(&app, "/readyz", None).await);
@@ -141,7 +111,7 @@ async fn redis_going_away_fails_closed_and_recovers_with_its_data_rebuilt() {
     assert!(started.elapsed() < BOUNDED);
 
     // Back, but empty (no persistence): the mirror is rebuilt from the database.
-    let _redis = start_redis(port).await;
+    redis.restart().await;
     alice.recovered(&app).await;
 }
 

@@ -19,5 +19,7 @@ mod instances;
 // The single-server parts serve the crash and audit tests of the API suite.
 #[allow(dead_code)]
 mod processes;
+mod private_redis;
 mod proxy;
+mod revocation_sync;
 mod user_cache;
