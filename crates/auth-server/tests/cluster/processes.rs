@@ -80,7 +80,12 @@ impl Cluster {
     /// One process per config (each may name its own database or Redis URL, e.g. a proxy
     /// or a restricted Redis user), all with the environment variables `env` too.
     pub async fn start_each(configs: &[Config], env: &[(&str, &str)]) -> Cluster {
-        let backing = DataDir::new().await;
+        Cluster::start_on(DataDir::new().await, configs, env).await
+    }
+
+    /// [`Cluster::start_each`] on a given backing (a test that puts a proxy in front of
+    /// its database creates it first).
+    pub async fn start_on(backing: DataDir, configs: &[Config], env: &[(&str, &str)]) -> Cluster {
         let root = tempfile::tempdir().expect("temporary directory");
         let key = root.path().join("signing.key");
         std::fs::write(&key, auth_server::signing::generate_secret()).expect("signing key written");

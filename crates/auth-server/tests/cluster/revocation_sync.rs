@@ -5,6 +5,8 @@
 //! sync state is read from each instance's `auth_revocation_sync` gauge (2: the channel is
 //! live, 1: the view is kept by polling PostgreSQL, 0: stale, checks fail closed).
 
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use reqwest::{Method, StatusCode};
@@ -12,6 +14,7 @@ use reqwest::{Method, StatusCode};
 use crate::helpers::{Config, Http, PASSWORD, s};
 use crate::private_redis::PrivateRedis;
 use crate::processes::{Cluster, Instance};
+use crate::proxy::{Proxy, through, upstream};
 
 /// The poll interval the servers run with (the default).
 pub const POLL_INTERVAL: (&str, &str) = ("AUTH_REVOCATION_POLL_INTERVAL", "1s");
@@ -135,4 +138,116 @@ async fn a_lost_subscription_falls_back_to_polling_then_resynchronises() {
         assert_eq!(app.secret_status(&alice[0]).await, StatusCode::UNAUTHORIZED);
         assert_eq!(app.secret_status(&alice[2]).await, StatusCode::OK);
     }
+}
+
+/// Requests to every instance running in the background: `valid` must always be
+/// accepted, and every token in `refused` (a token joins once every instance refused it)
+/// must never be accepted again.
+struct Load {
+    refused: Arc<Mutex<Vec<String>>>,
+    stop: Arc<AtomicBool>,
+    tasks: Vec<tokio::task::JoinHandle<usize>>,
+}
+
+impl Load {
+    fn start(apps: &[Instance], valid: &str, refused: Vec<String>) -> Load {
+        let refused = Arc::new(Mutex::new(refused));
+        let stop = Arc::new(AtomicBool::new(false));
+        let tasks = apps
+            .iter()
+            .map(|app| {
+                let (client, url) = (app.client.clone(), app.url("/api/v1/secret"));
+                let (valid, refused, stop) = (valid.to_string(), refused.clone(), stop.clone());
+                tokio::spawn(async move {
+                    let mut requests = 0;
+                    while !stop.load(Ordering::SeqCst) {
+                        let status = client.get(&url).bearer_auth(&valid).send().await.unwrap().status();
+                        assert_eq!(status, StatusCode::OK, "a valid token was not accepted by {url}");
+                        let tokens = refused.lock().unwrap().clone();
+                        for token in tokens {
+                            let status = client.get(&url).bearer_auth(&token).send().await.unwrap().status();
+                            assert_eq!(status, StatusCode::UNAUTHORIZED, "a revoked token was not refused by {url}");
+                        }
+                        requests += 1;
+                    }
+                    requests
+                })
+            })
+            .collect();
+        Load { refused, stop, tasks }
+    }
+
+    /// Revokes `token` on `app`, waits until every instance refuses it, then keeps checking.
+    async fn revoke(&self, apps: &[Instance], app: &Http, token: &str) {
+        revoke(app, token).await;
+        refused_everywhere(apps, token).await;
+        self.refused.lock().unwrap().push(token.to_string());
+    }
+
+    async fn finish(self) {
+        self.stop.store(true, Ordering::SeqCst);
+        for task in self.tasks {
+            assert!(task.await.expect("no wrong answer under load") > 0);
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn redis_stopped_under_load_keeps_valid_tokens_answered_and_revoked_ones_refused_then_resynchronises() {
+    let mut redis = PrivateRedis::start().await;
+    let config = on(redis.url());
+    let cluster = Cluster::start_each(&vec![config; 3], &[POLL_INTERVAL]).await;
+    let apps = &cluster.instances;
+    all_in_state(apps, 2).await;
+    // Logins need Redis (the throttle): every token is issued before it stops.
+    let alice = tokens(&apps[0], 4).await;
+    revoke(&apps[1], &alice[0]).await;
+    refused_everywhere(apps, &alice[0]).await;
+    let load = Load::start(apps, &alice[3], vec![alice[0].clone()]);
+
+    redis.kill().await;
+    all_in_state(apps, 1).await;
+    // Written to PostgreSQL, not published: the others read it at their next poll.
+    load.revoke(apps, &apps[0], &alice[1]).await;
+
+    // Back, empty: every instance resubscribes and reloads from the database.
+    redis.restart().await;
+    all_in_state(apps, 2).await;
+    load.revoke(apps, &apps[2], &alice[2]).await;
+    load.finish().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn redis_and_postgres_both_unreachable_fail_closed_then_recover() {
+    let mut redis = PrivateRedis::start().await;
+    let dir = crate::helpers::DataDir::new().await;
+    let proxy = Proxy::start(upstream(&dir)).await;
+    let config = Config {
+        redis_url: Some(redis.url()),
+        database_url: Some(through(&dir, &proxy)),
+        ..Default::default()
+    };
+    let cluster = Cluster::start_on(dir, &[config], &[POLL_INTERVAL]).await;
+    let apps = &cluster.instances;
+    all_in_state(apps, 2).await;
+    let alice = tokens(&apps[0], 2).await;
+    revoke(&apps[0], &alice[0]).await;
+
+    redis.kill().await;
+    all_in_state(apps, 1).await;
+    assert_eq!(apps[0].secret_status(&alice[1]).await, StatusCode::OK);
+    proxy.cut();
+    all_in_state(apps, 0).await;
+    for token in &alice {
+        let (status, body) = apps[0].get("/api/v1/secret", token).await;
+        assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE, "{body}");
+        assert_eq!(body["msg"], "Service unavailable", "{body}");
+    }
+
+    proxy.restore();
+    all_in_state(apps, 1).await;
+    assert_eq!(apps[0].secret_status(&alice[0]).await, StatusCode::UNAUTHORIZED);
+    assert_eq!(apps[0].secret_status(&alice[1]).await, StatusCode::OK);
+    redis.restart().await;
+    all_in_state(apps, 2).await;
 }
