@@ -94,7 +94,10 @@ fn describe() {
     metrics::describe_counter!(REFRESHES, "Refresh-token presentations by outcome (reused = reuse detected)");
     metrics::describe_counter!(REVOCATIONS, "Revocations recorded by kind (token, session, user)");
     metrics::describe_gauge!(REVOCATION_ENTRIES, "Entries of the in-memory revocation state");
-    metrics::describe_gauge!(REVOCATION_SYNC, "Revocation view kept by: 2 the Redis channel, 1 the database poll only, 0 nothing (fail closed)");
+    metrics::describe_gauge!(
+        REVOCATION_SYNC,
+        "Revocation view kept by: 2 the Redis channel, 1 the database poll only, 0 nothing (fail closed)"
+    );
     metrics::describe_histogram!(
         PASSWORD_HASH_DURATION,
         metrics::Unit::Seconds,

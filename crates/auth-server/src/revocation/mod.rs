@@ -65,7 +65,11 @@ pub type SyncedRevocations = Persistent<SyncedMirror>;
 
 /// The revocation state for these settings: synchronised through Redis when a client is
 /// given (the database polled every `poll_interval`), loaded once otherwise.
-pub async fn connect(store: DynStore, redis: Option<RedisClient>, poll_interval: std::time::Duration) -> Result<DynRevocations, StoreError> {
+pub async fn connect(
+    store: DynStore,
+    redis: Option<RedisClient>,
+    poll_interval: std::time::Duration,
+) -> Result<DynRevocations, StoreError> {
     Ok(match redis {
         Some(client) => {
             let mirror = SyncedMirror::start(client, store.clone(), poll_interval).await?;

@@ -104,7 +104,11 @@ async fn receive(shared: &Shared, position: &mut Position, message: Option<Numbe
         }
         other => {
             let seq = other.map(|m| m.seq);
-            tracing::info!(?seq, last = position.last, "revocation channel out of step; reloading from the database");
+            tracing::info!(
+                ?seq,
+                last = position.last,
+                "revocation channel out of step; reloading from the database"
+            );
             resynchronise(shared, position).await
         }
     }
@@ -112,9 +116,12 @@ async fn receive(shared: &Shared, position: &mut Position, message: Option<Numbe
 
 /// Checks the connection and the counter; sends a resync request this instance owes.
 async fn beat(shared: &Shared, sink: &mut PubSubSink, position: &mut Position) -> Result<(), StoreError> {
-    let pong = tokio::time::timeout(CALL_TIMEOUT, sink.ping::<String>()).await;
+    // Any answer will do: a subscribed connection answers `["pong", ""]`, not `PONG`.
+    let pong = tokio::time::timeout(CALL_TIMEOUT, sink.ping::<redis::Value>()).await;
     if !matches!(pong, Ok(Ok(_))) {
-        return Err(StoreError::Unavailable("redis: the subscription connection stopped answering".into()));
+        return Err(StoreError::Unavailable(
+            "redis: the subscription connection stopped answering".into(),
+        ));
     }
     if shared.owes_resync.swap(false, Ordering::SeqCst)
         && let Err(e) = shared.bus.publish(&Event::Resync).await

@@ -85,7 +85,9 @@ pub fn upstream(dir: &DataDir) -> String {
 pub fn through(dir: &DataDir, proxy: &Proxy) -> String {
     let url = dir.database_url().expect("a PostgreSQL test database");
     let (scheme, authority, path) = split(&url);
-    let at = authority.rsplit_once('@').map_or(String::new(), |(credentials, _)| format!("{credentials}@"));
+    let at = authority
+        .rsplit_once('@')
+        .map_or(String::new(), |(credentials, _)| format!("{credentials}@"));
     format!("{scheme}://{at}{}/{path}", proxy.addr)
 }
 

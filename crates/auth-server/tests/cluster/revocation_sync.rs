@@ -50,6 +50,18 @@ pub async fn all_in_state(apps: &[Instance], state: u8) {
     }
 }
 
+/// Asserts every instance reports `state` throughout `period` (a healthy channel must
+/// survive its heartbeats, one per poll interval).
+async fn stays_in_state(apps: &[Instance], state: u8, period: Duration) {
+    let started = Instant::now();
+    while started.elapsed() < period {
+        for app in apps {
+            assert_eq!(sync_state(app).await, Some(state), "{} left state {state}", app.base);
+        }
+        tokio::time::sleep(POLL).await;
+    }
+}
+
 /// Waits until every instance refuses `token` as revoked.
 pub async fn refused_everywhere(apps: &[Instance], token: &str) {
     for app in apps {
@@ -100,7 +112,11 @@ async fn a_revocation_whose_publish_fails_is_refused_by_every_instance() {
 
     // Committed to PostgreSQL; the message is refused by Redis.
     let (status, body) = mute.call(Method::POST, "/api/v1/auth/logout/access", Some(&access), None).await;
-    assert_eq!(mute.secret_status(&access).await, StatusCode::UNAUTHORIZED, "the revoking instance refuses at once");
+    assert_eq!(
+        mute.secret_status(&access).await,
+        StatusCode::UNAUTHORIZED,
+        "the revoking instance refuses at once"
+    );
     refused_everywhere(&cluster.instances, &access).await;
     // Acknowledged: the revocation is durable and reaches the others through the database.
     assert_eq!(status, StatusCode::OK, "{body}");
@@ -118,6 +134,7 @@ async fn a_lost_subscription_falls_back_to_polling_then_resynchronises() {
     let cluster = Cluster::start_each(&[config.clone(), config], &[POLL_INTERVAL]).await;
     let apps = &cluster.instances;
     all_in_state(apps, 2).await;
+    stays_in_state(apps, 2, Duration::from_secs(3)).await;
     let alice = tokens(&apps[0], 3).await;
 
     // No channel may be subscribed to (or published on) any more, and the subscriptions go.
