@@ -38,14 +38,20 @@ async fn the_poll_reads_revocations_written_or_rewritten_since_a_time() {
     let (dir, store) = store().await;
     let before = crate::clock::now();
     store.add_revocation(user_cutoff(100, i64::MAX)).await.unwrap();
-    assert_eq!(store.revocations_changed_since(before).await.unwrap(), vec![user_cutoff(100, i64::MAX)]);
+    assert_eq!(
+        store.revocations_changed_since(before).await.unwrap(),
+        vec![user_cutoff(100, i64::MAX)]
+    );
     let later = crate::clock::now() + 10;
     assert!(store.revocations_changed_since(later).await.unwrap().is_empty());
     // A merge into an existing row counts as a change (its later cut-off must spread too).
     backdate(&dir).await;
     assert!(store.revocations_changed_since(before).await.unwrap().is_empty());
     store.add_revocation(user_cutoff(200, i64::MAX)).await.unwrap();
-    assert_eq!(store.revocations_changed_since(before).await.unwrap(), vec![user_cutoff(200, i64::MAX)]);
+    assert_eq!(
+        store.revocations_changed_since(before).await.unwrap(),
+        vec![user_cutoff(200, i64::MAX)]
+    );
 }
 
 /// Moves every revocation's write time far into the past (through a connection of its
