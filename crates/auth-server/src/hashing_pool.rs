@@ -13,7 +13,12 @@
 //! logins slow down under saturating token traffic but never stop.
 //! tokio's blocking pool cannot be used: an unprivileged thread cannot leave the idle
 //! class again, and the pool's threads serve other blocking work too.
+//!
+//! A job whose caller has gone (the client disconnected, or the request hit its
+//! deadline) is dropped when its turn comes instead of hashing for nobody: a flood of
+//! abandoned logins must not keep the cores busy after the clients left.
 
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc;
 use std::sync::{Arc, Mutex};
 
@@ -30,6 +35,7 @@ type Job = Box<dyn FnOnce() + Send>;
 #[derive(Clone)]
 pub struct HashingPool {
     jobs: mpsc::Sender<Job>,
+    skipped: Arc<AtomicU64>,
 }
 
 /// A job could not run: the pool's threads are gone (they only stop when a job panics).
@@ -59,18 +65,33 @@ impl HashingPool {
                 tracing::error!(error = %e, "could not start a hashing thread");
             }
         }
-        HashingPool { jobs }
+        HashingPool {
+            jobs,
+            skipped: Arc::default(),
+        }
     }
 
-    /// Runs `work` on a hashing thread and waits for its result.
+    /// Runs `work` on a hashing thread and waits for its result. If this future is
+    /// dropped before a thread picks the job up, `work` is dropped without running.
     pub async fn run<T: Send + 'static>(&self, work: impl FnOnce() -> T + Send + 'static) -> Result<T, PoolGone> {
         let (done, result) = oneshot::channel();
+        let skipped = self.skipped.clone();
         let job: Job = Box::new(move || {
-            // The caller may have given up (request deadline); nothing to tell it then.
+            if done.is_closed() {
+                skipped.fetch_add(1, Ordering::Relaxed);
+                metrics::counter!(crate::ops::metrics::PASSWORD_HASHES_SKIPPED).increment(1);
+                return;
+            }
+            // The caller may give up while it runs; nothing to tell it then.
             let _ = done.send(work());
         });
         self.jobs.send(job).map_err(|_| PoolGone)?;
         result.await.map_err(|_| PoolGone)
+    }
+
+    /// Jobs dropped unrun because their caller had gone.
+    pub fn skipped(&self) -> u64 {
+        self.skipped.load(Ordering::Relaxed)
     }
 }
 
@@ -114,6 +135,32 @@ mod tests {
             assert!(!in_idle_class(), "the test thread is a normal one");
             assert!(pool.run(in_idle_class).await.unwrap(), "hashing threads run in the idle class");
         }
+    }
+
+    #[tokio::test]
+    async fn jobs_whose_caller_left_do_not_run() {
+        let pool = HashingPool::new(1);
+        let (release, blocker) = std::sync::mpsc::channel::<()>();
+        let busy = tokio::spawn({
+            let pool = pool.clone();
+            async move { pool.run(move || blocker.recv().is_ok()).await }
+        });
+        // Queued behind the busy thread, then abandoned.
+        let ran = Arc::new(AtomicU64::new(0));
+        let abandoned = {
+            let ran = ran.clone();
+            let pool = pool.clone();
+            tokio::spawn(async move { pool.run(move || ran.fetch_add(1, Ordering::Relaxed)).await })
+        };
+        tokio::task::yield_now().await;
+        abandoned.abort();
+        let _ = abandoned.await;
+        release.send(()).unwrap();
+        assert!(busy.await.unwrap().unwrap());
+        // The pool runs jobs in order: once this one is done, the abandoned one was met.
+        assert_eq!(pool.run(|| 1).await.unwrap(), 1);
+        assert_eq!(ran.load(Ordering::Relaxed), 0);
+        assert_eq!(pool.skipped(), 1);
     }
 
     #[tokio::test]

@@ -18,7 +18,7 @@ use crate::store::DynStore;
 use crate::store::cached::CachedStore;
 use crate::store::postgres::PostgresStore;
 use crate::store::sqlite::SqliteStore;
-use crate::throttle::LoginThrottle;
+use crate::throttle::{LoginThrottle, RegistrationLimit};
 
 /// A built, bound, not yet running server.
 pub struct Application {
@@ -85,10 +85,16 @@ pub async fn build_state(settings: Settings) -> anyhow::Result<AppState> {
         .context("loading revocations")?;
     let jwt = crate::auth::build_jwt_manager(&settings, revocations.clone())?;
     let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
-    let hasher = PasswordHasher::new(cores);
+    let hasher = PasswordHasher::new(cores, settings.hashing_queue);
     let throttle = Arc::new(LoginThrottle::new(
         settings.login_max_failures,
+        settings.login_address_max_failures,
         settings.login_window,
+        redis.clone(),
+    ));
+    let registrations = Arc::new(RegistrationLimit::new(
+        settings.registration_max_per_address,
+        settings.registration_window,
         redis.clone(),
     ));
     Ok(AppState::new(Shared {
@@ -98,6 +104,7 @@ pub async fn build_state(settings: Settings) -> anyhow::Result<AppState> {
         revocations,
         hasher,
         throttle,
+        registrations,
         redis,
     }))
 }

@@ -42,6 +42,8 @@ mod proxy;
 mod refresh;
 #[path = "../api/register.rs"]
 mod register;
+#[path = "../api/registration_limits.rs"]
+mod registration_limits;
 #[path = "../api/restart.rs"]
 mod restart;
 #[path = "../api/sessions.rs"]
@@ -54,3 +56,5 @@ mod tokens;
 mod users;
 #[path = "../api/users_admin.rs"]
 mod users_admin;
+#[path = "../api/usernames.rs"]
+mod usernames;
