@@ -35,6 +35,7 @@ type Job = Box<dyn FnOnce() + Send>;
 #[derive(Clone)]
 pub struct HashingPool {
     jobs: mpsc::Sender<Job>,
+    ran: Arc<AtomicU64>,
     skipped: Arc<AtomicU64>,
 }
 
@@ -67,6 +68,7 @@ impl HashingPool {
         }
         HashingPool {
             jobs,
+            ran: Arc::default(),
             skipped: Arc::default(),
         }
     }
@@ -75,18 +77,24 @@ impl HashingPool {
     /// dropped before a thread picks the job up, `work` is dropped without running.
     pub async fn run<T: Send + 'static>(&self, work: impl FnOnce() -> T + Send + 'static) -> Result<T, PoolGone> {
         let (done, result) = oneshot::channel();
-        let skipped = self.skipped.clone();
+        let (ran, skipped) = (self.ran.clone(), self.skipped.clone());
         let job: Job = Box::new(move || {
             if done.is_closed() {
                 skipped.fetch_add(1, Ordering::Relaxed);
                 metrics::counter!(crate::ops::metrics::PASSWORD_HASHES_SKIPPED).increment(1);
                 return;
             }
+            ran.fetch_add(1, Ordering::Relaxed);
             // The caller may give up while it runs; nothing to tell it then.
             let _ = done.send(work());
         });
         self.jobs.send(job).map_err(|_| PoolGone)?;
         result.await.map_err(|_| PoolGone)
+    }
+
+    /// Jobs started so far.
+    pub fn ran(&self) -> u64 {
+        self.ran.load(Ordering::Relaxed)
     }
 
     /// Jobs dropped unrun because their caller had gone.

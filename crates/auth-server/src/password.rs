@@ -159,6 +159,11 @@ impl PasswordHasher {
         .await
     }
 
+    /// Hashes and verifications started so far.
+    pub fn ran(&self) -> u64 {
+        self.threads.ran()
+    }
+
     /// Checks dropped unrun because their caller had gone.
     pub fn skipped(&self) -> u64 {
         self.threads.skipped()

@@ -27,9 +27,9 @@ async fn alice_allowed_three_attempts() -> TestApp {
     app
 }
 
-/// Polls `condition` every 50 ms until it holds, failing after 15 s.
+/// Polls `condition` every 50 ms until it holds, failing after 30 s.
 async fn eventually(what: &str, mut condition: impl AsyncFnMut() -> bool) {
-    let deadline = Instant::now() + Duration::from_secs(15);
+    let deadline = Instant::now() + Duration::from_secs(30);
     while !condition().await {
         assert!(Instant::now() < deadline, "timed out waiting until {what}");
         tokio::time::sleep(Duration::from_millis(50)).await;
@@ -200,16 +200,16 @@ async fn throttle_entries_leave_with_their_window() {
     let app = app_with(
         None,
         SettingsArgs {
-            login_window: Some("3s".into()),
+            login_window: Some("5s".into()),
             ..Default::default()
         },
     )
     .await;
-    let ghosts = concurrent_logins(&app, (0..40).map(|i| (format!("ghost{i}"), "wrong password")), None).await;
+    let ghosts = concurrent_logins(&app, (0..20).map(|i| (format!("ghost{i}"), "wrong password")), None).await;
     assert!(ghosts.iter().all(|s| *s == StatusCode::UNAUTHORIZED), "{ghosts:?}");
     match app.state.throttle.tracked_keys() {
         Some(keys) => {
-            assert!(keys >= 40, "{keys}");
+            assert!(keys >= 20, "{keys}");
             // Each poll touches the same two keys (an account and the address).
             eventually("old entries are swept", async || {
                 app.try_login("later", "wrong password").await;
@@ -222,10 +222,10 @@ async fn throttle_entries_leave_with_their_window() {
             let redis = app.state.redis.clone().expect("redis");
             let pattern = redis.key("throttle:*");
             let keys: Vec<String> = redis.query(redis::cmd("KEYS").arg(&pattern)).await.unwrap();
-            assert!(keys.len() >= 40, "{keys:?}");
+            assert!(keys.len() >= 20, "{keys:?}");
             for key in keys {
                 let ttl: i64 = redis.query(redis::cmd("PTTL").arg(&key)).await.unwrap();
-                assert!((1..=3000).contains(&ttl), "{key}: {ttl}");
+                assert!((1..=5000).contains(&ttl), "{key}: {ttl}");
             }
         }
     }
@@ -274,9 +274,26 @@ async fn json_of_with_retry(response: reqwest::Response) -> (StatusCode, Option<
 
 #[tokio::test]
 async fn a_login_whose_client_left_is_not_hashed() {
-    use tokio::io::AsyncWriteExt;
-    let app = app_with(None, SettingsArgs::default()).await;
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let app = app_with(
+        None,
+        SettingsArgs {
+            hashing_queue: Some(200),
+            ..Default::default()
+        },
+    )
+    .await;
+    // The start-up admin's hash is done; then a backlog on the hashing threads, so the
+    // logins below have to queue.
+    let before = app.state.hasher.ran();
+    let backlog: Vec<_> = (0..60)
+        .map(|_| {
+            let hasher = app.state.hasher.clone();
+            tokio::spawn(async move { hasher.hash("backlog password".into()).await.unwrap() })
+        })
+        .collect();
     let addr = app.base.trim_start_matches("http://").to_string();
+    let mut clients = Vec::new();
     for i in 0..16 {
         let body = json!({"username": format!("gone{i}"), "password": "wrong password"}).to_string();
         let request = format!(
@@ -285,8 +302,22 @@ async fn a_login_whose_client_left_is_not_hashed() {
         );
         let mut stream = tokio::net::TcpStream::connect(&addr).await.unwrap();
         stream.write_all(request.as_bytes()).await.unwrap();
-        // The client goes away without waiting for the answer.
-        drop(stream);
+        // The client goes away without waiting for the answer (it only reads, to learn
+        // when the server has closed the connection).
+        stream.shutdown().await.unwrap();
+        clients.push(stream);
     }
-    eventually("abandoned checks are dropped unrun", async || app.state.hasher.skipped() > 0).await;
+    for mut stream in clients {
+        let mut answer = Vec::new();
+        let _ = stream.read_to_end(&mut answer).await;
+        assert!(answer.is_empty(), "{}", String::from_utf8_lossy(&answer));
+    }
+    let backlog_started = app.state.hasher.ran() - before;
+    for task in backlog {
+        task.await.unwrap();
+    }
+    // Jobs run in order: once this one has, every abandoned one was met (and dropped).
+    app.state.hasher.verify("sentinel".into(), None).await.unwrap();
+    assert!(backlog_started < 60, "the backlog drained before the clients left: nothing was tested");
+    assert_eq!(app.state.hasher.ran() - before, 61, "only the backlog and the sentinel were hashed");
 }
