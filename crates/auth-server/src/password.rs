@@ -225,7 +225,9 @@ mod tests {
                 tokio::task::yield_now().await;
             }
         };
-        tokio::time::timeout(std::time::Duration::from_secs(10), both_started).await.unwrap();
+        tokio::time::timeout(std::time::Duration::from_secs(10), both_started)
+            .await
+            .unwrap();
         assert!(matches!(hasher.verify("x".into(), None).await, Err(HashError::Busy)));
         release.send(()).unwrap();
         assert!(running.await.unwrap().unwrap());

@@ -42,7 +42,10 @@ pub fn check_login(body: &LoginRequest) -> Result<(), ApiError> {
         return Err(ApiError::field("username", "is required"));
     }
     if body.username.chars().count() > USERNAME_LEN.1 {
-        return Err(ApiError::field("username", format!("must be at most {} characters", USERNAME_LEN.1)));
+        return Err(ApiError::field(
+            "username",
+            format!("must be at most {} characters", USERNAME_LEN.1),
+        ));
     }
     Ok(())
 }

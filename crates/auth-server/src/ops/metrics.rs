@@ -100,8 +100,14 @@ fn describe() {
         metrics::Unit::Seconds,
         "Time one argon2id hash or verification takes"
     );
-    metrics::describe_counter!(PASSWORD_HASHES_SKIPPED, "Password checks dropped unrun because their client had gone");
-    metrics::describe_counter!(PASSWORD_HASHES_REFUSED, "Password checks refused (503) because the hashing queue was full");
+    metrics::describe_counter!(
+        PASSWORD_HASHES_SKIPPED,
+        "Password checks dropped unrun because their client had gone"
+    );
+    metrics::describe_counter!(
+        PASSWORD_HASHES_REFUSED,
+        "Password checks refused (503) because the hashing queue was full"
+    );
     metrics::describe_counter!(AUDIT_EVENTS, "Audit-log events by event (the `audit` log target)");
     for outcome in ["ok", "failed", "throttled"] {
         metrics::counter!(LOGINS, "outcome" => outcome).increment(0);

@@ -75,7 +75,9 @@ mod tests {
         let first = turns.take("user:alice").await;
         let other = turns.take("user:bob").await;
         assert!(
-            tokio::time::timeout(Duration::from_millis(50), turns.take("user:alice")).await.is_err(),
+            tokio::time::timeout(Duration::from_millis(50), turns.take("user:alice"))
+                .await
+                .is_err(),
             "a second turn on the same key waits"
         );
         drop(first);

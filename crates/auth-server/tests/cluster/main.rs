@@ -20,4 +20,5 @@ mod instances;
 #[allow(dead_code)]
 mod processes;
 mod proxy;
+mod throttle;
 mod user_cache;
