@@ -177,6 +177,9 @@ async fn spawn(backing: &Backing, data_dir: &Path, key: Option<&Path>, config: &
         if let Some(max) = config.login_max_failures {
             command.env("AUTH_LOGIN_MAX_FAILURES", max.to_string());
         }
+        if let Some(max) = config.extra.registration_max_per_address {
+            command.env("AUTH_REGISTRATION_MAX_PER_ADDRESS", max.to_string());
+        }
         let child = command.spawn().expect("the auth-server binary starts");
         let mut instance = Instance {
             http: Http::new(format!("http://127.0.0.1:{port}")),
