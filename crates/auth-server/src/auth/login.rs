@@ -84,7 +84,13 @@ pub async fn check_password(
     // Passwords longer than any valid one cannot match; still spend the same work.
     let too_long = password.chars().count() > PASSWORD_LEN.1;
     let hash = user.as_ref().filter(|_| !too_long).map(|u| u.password_hash.clone());
-    let matches = state.hasher.verify(password, hash).await?;
+    let matches = match state.hasher.verify(password, hash).await {
+        Ok(matches) => matches,
+        Err(e) => {
+            attempt.abandoned().await?;
+            return Err(e.into());
+        }
+    };
     match user.filter(|_| matches) {
         Some(user) => {
             attempt.succeeded().await?;

@@ -8,7 +8,7 @@ use std::collections::{HashMap, VecDeque};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-use super::Reservation;
+use super::{Event, Reservation};
 
 /// Event times per key within a sliding window.
 pub struct MemoryCounters {
@@ -92,6 +92,7 @@ impl MemoryCounters {
         }
         let peek_limited_for = peek.and_then(|(key, max)| state.wait(key, max, now, self.window));
         Reservation {
+            counted: refused_for.is_none().then_some(Event::At(now)),
             refused_for,
             peek_limited_for,
         }
@@ -106,6 +107,16 @@ impl MemoryCounters {
         let mut state = self.state();
         state.sweep(now, self.window);
         state.add(key, max, now);
+    }
+
+    /// Takes back the event of `key` counted at `at`.
+    pub fn release(&self, key: &str, at: Instant) {
+        let mut state = self.state();
+        if let Some(events) = state.events.get_mut(key)
+            && let Some(i) = events.iter().rposition(|t| *t == at)
+        {
+            events.remove(i);
+        }
     }
 
     /// Forgets the events of `key`.
@@ -137,6 +148,12 @@ mod tests {
         // A refused reservation is not counted: the window still ends at the same time.
         assert_eq!(c.reserve_at("user:alice", 2, None, now + MINUTE).refused_for, None);
         c.clear("user:alice");
+        let taken = c.reserve_at("user:alice", 1, None, now);
+        assert_eq!(taken.refused_for, None);
+        assert!(c.reserve_at("user:alice", 1, None, now).refused_for.is_some());
+        // An attempt taken back frees its slot.
+        let Some(Event::At(at)) = taken.counted else { panic!("{taken:?}") };
+        c.release("user:alice", at);
         assert_eq!(c.reserve_at("user:alice", 1, None, now).refused_for, None);
         assert_eq!(c.reserve_at("user:bob", 1, None, now).refused_for, None);
     }

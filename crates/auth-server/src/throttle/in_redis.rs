@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use redis::{Script, pipe};
 
-use super::Reservation;
+use super::{Event, Reservation};
 use crate::redis_client::RedisClient;
 use crate::store::StoreError;
 
@@ -79,19 +79,17 @@ impl RedisCounters {
     /// and says whether `peek` is at its own limit, atomically.
     pub async fn reserve(&self, key: &str, max: u32, peek: Option<(&str, u32)>) -> Result<Reservation, StoreError> {
         let now = now_ms();
+        let member = member(now);
         let mut invocation = self.reserve.prepare_invoke();
-        invocation
-            .key(self.key(key))
-            .arg(now)
-            .arg(self.window_ms())
-            .arg(max)
-            .arg(member(now));
+        invocation.key(self.key(key)).arg(now).arg(self.window_ms()).arg(max).arg(&member);
         if let Some((peek_key, peek_max)) = peek {
             invocation.key(self.key(peek_key)).arg(peek_max);
         }
         let (reserve_wait, peek_wait): (i64, i64) = self.redis.script(&invocation).await?;
+        let refused_for = seconds(reserve_wait);
         Ok(Reservation {
-            refused_for: seconds(reserve_wait),
+            counted: refused_for.is_none().then_some(Event::Member(member)),
+            refused_for,
             peek_limited_for: seconds(peek_wait),
         })
     }
@@ -106,6 +104,12 @@ impl RedisCounters {
         p.cmd("ZREMRANGEBYRANK").arg(&key).arg(0).arg(-i64::from(max) - 1).ignore();
         p.cmd("PEXPIRE").arg(&key).arg(self.window_ms()).ignore();
         let _: () = self.redis.pipeline(&p).await?;
+        Ok(())
+    }
+
+    /// Takes back the event `member` of `key`.
+    pub async fn release(&self, key: &str, member: &str) -> Result<(), StoreError> {
+        let _: () = self.redis.query(redis::cmd("ZREM").arg(self.key(key)).arg(member)).await?;
         Ok(())
     }
 

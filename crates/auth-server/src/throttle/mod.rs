@@ -28,13 +28,24 @@ use crate::store::StoreError;
 use crate::users::validate::username_key;
 
 /// What one reservation found.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Reservation {
     /// Seconds until the reserved key has room again, when it had none (nothing was
     /// counted then).
     pub refused_for: Option<u64>,
     /// Seconds until the peeked key is under its limit, when it is at it.
     pub peek_limited_for: Option<u64>,
+    /// The event counted, to take back if the attempt never ran.
+    pub counted: Option<Event>,
+}
+
+/// One counted event, as its store knows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Event {
+    /// Its time, in memory.
+    At(std::time::Instant),
+    /// Its sorted-set member, in Redis.
+    Member(String),
 }
 
 /// Sliding-window event counters, here or in Redis.
@@ -74,6 +85,18 @@ impl Counters {
         }
     }
 
+    /// Takes back one event of `key` (an attempt that was never checked).
+    pub async fn release(&self, key: &str, event: Event) -> Result<(), StoreError> {
+        match (self, event) {
+            (Counters::Memory(c), Event::At(at)) => {
+                c.release(key, at);
+                Ok(())
+            }
+            (Counters::Redis(c), Event::Member(member)) => c.release(key, &member).await,
+            _ => Ok(()),
+        }
+    }
+
     /// Forgets `key`'s events.
     pub async fn clear(&self, key: &str) -> Result<(), StoreError> {
         match self {
@@ -109,6 +132,7 @@ pub struct LoginAttempt<'a> {
     throttle: &'a LoginThrottle,
     account: String,
     address: String,
+    counted: Option<Event>,
     /// Set when the address is over its limit: a wrong password is answered 429.
     address_limited_for: Option<u64>,
     _turns: Vec<Turn>,
@@ -149,6 +173,7 @@ impl LoginThrottle {
             throttle: self,
             account,
             address,
+            counted: found.counted,
             address_limited_for: found.peek_limited_for,
             _turns: turns,
         }))
@@ -170,6 +195,15 @@ impl LoginAttempt<'_> {
     /// and not the address's).
     pub async fn succeeded(self) -> Result<(), StoreError> {
         self.throttle.counters.clear(&self.account).await
+    }
+
+    /// The password could not be checked (the hashing queue was full): the attempt does
+    /// not count against the account, so an overloaded server locks no one out.
+    pub async fn abandoned(self) -> Result<(), StoreError> {
+        match self.counted.clone() {
+            Some(event) => self.throttle.counters.release(&self.account, event).await,
+            None => Ok(()),
+        }
     }
 
     /// The password was wrong: the failure counts against the address (the account's

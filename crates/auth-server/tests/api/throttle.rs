@@ -321,3 +321,16 @@ async fn a_login_whose_client_left_is_not_hashed() {
     assert!(backlog_started < 60, "the backlog drained before the clients left: nothing was tested");
     assert_eq!(app.state.hasher.ran() - before, 61, "only the backlog and the sentinel were hashed");
 }
+
+#[tokio::test]
+async fn an_attempt_never_checked_does_not_count() {
+    // What a login refused with 503 (full hashing queue) does with its reservation, on the
+    // binary's backend (in memory, or in Redis).
+    let app = app_with(None, SettingsArgs::default()).await;
+    let throttle = auth_server::throttle::LoginThrottle::new(1, 50, Duration::from_secs(60), app.state.redis.clone());
+    let attempt = throttle.begin("alice", "192.0.2.1").await.unwrap().expect("the first attempt");
+    attempt.abandoned().await.unwrap();
+    let attempt = throttle.begin("ALICE", "192.0.2.1").await.unwrap().expect("the slot was given back");
+    assert_eq!(attempt.failed().await.unwrap(), None);
+    assert!(throttle.begin("alice", "192.0.2.1").await.unwrap().is_err(), "a checked attempt counts");
+}
