@@ -123,6 +123,11 @@ impl Server {
         Server { instance, config, backing }
     }
 
+    /// Its data directory, database and Redis prefix.
+    pub fn data_dir(&self) -> &DataDir {
+        &self.backing
+    }
+
     /// A new process on the same data directory, database and Redis prefix (after
     /// [`Instance::kill`]); it listens on a new port.
     pub async fn restart(&mut self) {
