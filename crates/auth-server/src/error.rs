@@ -44,8 +44,14 @@ pub enum ApiError {
     #[error("{0}")]
     UnsupportedMediaType(&'static str),
     /// 429 with the seconds to wait.
-    #[error("Too many failed login attempts, try again later")]
-    RateLimited { retry_after: u64 },
+    #[error("{msg}")]
+    RateLimited { msg: &'static str, retry_after: u64 },
+    /// 403: the operator closed sign-up (`--registration closed`).
+    #[error("Registration is closed")]
+    RegistrationClosed,
+    /// 503 with the seconds to wait: too much work queued (password hashing), shed at once.
+    #[error("The server is busy, try again shortly")]
+    Busy { retry_after: u64 },
     /// 503: a backing service is down. The cause is logged, not returned.
     #[error("Service unavailable")]
     Unavailable(String),
@@ -76,6 +82,14 @@ impl ApiError {
     /// 403 with the code that names why.
     pub fn forbidden_code(msg: &'static str, code: &'static str) -> Self {
         ApiError::ForbiddenCode { msg, code }
+    }
+
+    /// 429 for too many failed logins.
+    pub fn too_many_logins(retry_after: u64) -> Self {
+        ApiError::RateLimited {
+            msg: "Too many failed login attempts, try again later",
+            retry_after,
+        }
     }
 
     /// 401 with the code that names why.
@@ -123,7 +137,10 @@ impl From<StoreError> for ApiError {
 
 impl From<crate::password::HashError> for ApiError {
     fn from(e: crate::password::HashError) -> Self {
-        ApiError::Internal(e.to_string())
+        match e {
+            crate::password::HashError::Busy => ApiError::Busy { retry_after: 1 },
+            crate::password::HashError::Failed(cause) => ApiError::Internal(cause),
+        }
     }
 }
 
@@ -148,9 +165,14 @@ impl IntoResponse for ApiError {
                 StatusCode::UNSUPPORTED_MEDIA_TYPE,
                 json!({ "msg": msg, "error": "unsupported_media_type" }),
             ),
-            ApiError::RateLimited { .. } => (
-                StatusCode::TOO_MANY_REQUESTS,
-                json!({ "msg": self.to_string(), "error": "rate_limited" }),
+            ApiError::RateLimited { msg, .. } => (StatusCode::TOO_MANY_REQUESTS, json!({ "msg": msg, "error": "rate_limited" })),
+            ApiError::RegistrationClosed => (
+                StatusCode::FORBIDDEN,
+                json!({ "msg": self.to_string(), "error": "registration_closed" }),
+            ),
+            ApiError::Busy { .. } => (
+                StatusCode::SERVICE_UNAVAILABLE,
+                json!({ "msg": self.to_string(), "error": "server_busy" }),
             ),
             ApiError::Unavailable(cause) => {
                 tracing::warn!(%cause, "backing service unavailable");
@@ -176,7 +198,7 @@ impl IntoResponse for ApiError {
                     .headers_mut()
                     .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
             }
-            ApiError::RateLimited { retry_after } => {
+            ApiError::RateLimited { retry_after, .. } | ApiError::Busy { retry_after } => {
                 response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(*retry_after));
             }
             _ => {}

@@ -3,16 +3,14 @@
 //!
 //! Why not the `argon2` crate's own `Vec`: argon2 reads blocks at data-dependent places
 //! all over its memory, so with 4 KiB pages most of those reads also miss the TLB; asked
-//! for transparent huge pages (`MADV_HUGEPAGE`), a hash takes a fifth less time (on
-//! this project's 2-core machine, argon2 alone: 18.1-18.7 ms → 13.9-15.0 ms per hash,
-//! one or two at once; the server's logins: 107 → 122-127 per second). And the memory
-//! goes back to the kernel as soon as the hash is done (`munmap`), where the allocator
-//! kept freed hashing memory resident for seconds (the server's resident size was still
-//! 48 MB, up from 13, right after a burst of logins).
+//! for transparent huge pages (`MADV_HUGEPAGE`), a hash takes about a fifth less time
+//! (docs/performance.md). And the memory goes back to the kernel as soon as the hash is
+//! done, where the allocator kept freed hashing memory resident for seconds.
 //!
 //! The kernel may compact memory to find a huge page (`defrag=madvise`); that can only
 //! delay the one login hashing on its low-priority thread, never the request path.
-//! Elsewhere than Linux, or if the mapping fails, it is a plain `Vec`.
+//! Elsewhere than Linux, or if the mapping fails, it is a plain `Vec`. The mapping itself
+//! is made in `os.rs`, the crate's one module allowed `unsafe`.
 
 use argon2::Block;
 
@@ -20,7 +18,7 @@ use argon2::Block;
 pub enum HashMemory {
     /// A mapping of its own (Linux).
     #[cfg(target_os = "linux")]
-    Mapped(Mapping),
+    Mapped(crate::os::ZeroedMapping<Block>),
     /// The allocator's, where no mapping could be made.
     Heap(Vec<Block>),
 }
@@ -29,7 +27,7 @@ impl HashMemory {
     /// Memory for `blocks` blocks (`Params::block_count`).
     pub fn new(blocks: usize) -> Self {
         #[cfg(target_os = "linux")]
-        if let Some(mapped) = Mapping::new(blocks) {
+        if let Some(mapped) = crate::os::ZeroedMapping::new(blocks) {
             return HashMemory::Mapped(mapped);
         }
         HashMemory::Heap(vec![Block::default(); blocks])
@@ -40,57 +38,9 @@ impl AsMut<[Block]> for HashMemory {
     fn as_mut(&mut self) -> &mut [Block] {
         match self {
             #[cfg(target_os = "linux")]
-            HashMemory::Mapped(mapped) => mapped.blocks(),
+            HashMemory::Mapped(mapped) => mapped.as_mut_slice(),
             HashMemory::Heap(heap) => heap,
         }
-    }
-}
-
-/// An anonymous private mapping holding `blocks` blocks.
-#[cfg(target_os = "linux")]
-pub struct Mapping {
-    start: std::ptr::NonNull<Block>,
-    blocks: usize,
-}
-
-#[cfg(target_os = "linux")]
-impl Mapping {
-    fn new(blocks: usize) -> Option<Self> {
-        let len = blocks.checked_mul(size_of::<Block>()).filter(|&len| len > 0)?;
-        // SAFETY: a fresh anonymous mapping; no existing memory is touched.
-        let start = unsafe {
-            libc::mmap(
-                std::ptr::null_mut(),
-                len,
-                libc::PROT_READ | libc::PROT_WRITE,
-                libc::MAP_PRIVATE | libc::MAP_ANONYMOUS,
-                -1,
-                0,
-            )
-        };
-        if start == libc::MAP_FAILED {
-            return None;
-        }
-        // SAFETY: advice on the mapping just made. A refusal (THP disabled) only
-        // leaves 4 KiB pages, so its result is ignored.
-        unsafe { libc::madvise(start, len, libc::MADV_HUGEPAGE) };
-        // The kernel maps at page boundaries, which satisfy `Block`'s 64-byte alignment.
-        std::ptr::NonNull::new(start.cast::<Block>()).map(|start| Mapping { start, blocks })
-    }
-
-    fn blocks(&mut self) -> &mut [Block] {
-        // SAFETY: `start` points to `blocks * size_of::<Block>()` readable and writable
-        // bytes, zero-filled by the kernel (all-zero bytes are a valid `Block`, which is
-        // plain integers), aligned for `Block`, and borrowed mutably through `self` only.
-        unsafe { std::slice::from_raw_parts_mut(self.start.as_ptr(), self.blocks) }
-    }
-}
-
-#[cfg(target_os = "linux")]
-impl Drop for Mapping {
-    fn drop(&mut self) {
-        // SAFETY: unmaps exactly the mapping made in `new`; no borrow of it outlives `self`.
-        unsafe { libc::munmap(self.start.as_ptr().cast(), self.blocks * size_of::<Block>()) };
     }
 }
 

@@ -3,17 +3,19 @@
 //!
 //! With as many hashing threads as cores, every core is busy hashing while logins pour
 //! in, and the async workers answering token-only requests had to wait for the scheduler:
-//! `/api/v1/secret`'s p99 under login load was 3.5× its p99 without it on the blocking
-//! pool (issue 7, goal 4: at most 3×), and still 5.5× at nice 10. An idle-class thread
-//! yields its core as soon as a normal thread wants it, yet gets the whole core when
-//! nothing else runs, so logins alone are as fast as before; measured on 2 cores (wrk,
-//! 32 connections on `/secret`, 8 on login): nice 10, p99 0.94 → 5.15 ms under login
-//! load, 39k req/s, 26.6 logins/s; `SCHED_IDLE`, 1.21 → 3.18 ms, 46.7k req/s, 23.8
-//! logins/s. The kernel still gives idle-class threads a small share of a busy core, so
-//! logins slow down under saturating token traffic but never stop.
+//! token requests' tail latency grew several times over (a lower nice value did not
+//! help). An idle-class thread yields its core as soon as a normal thread wants it, yet
+//! gets the whole core when nothing else runs, so logins alone are as fast as before
+//! (figures in docs/performance.md). The kernel still gives idle-class threads a small
+//! share of a busy core, so logins slow down under saturating token traffic but never stop.
 //! tokio's blocking pool cannot be used: an unprivileged thread cannot leave the idle
 //! class again, and the pool's threads serve other blocking work too.
+//!
+//! A job whose caller has gone (the client disconnected, or the request hit its
+//! deadline) is dropped when its turn comes instead of hashing for nobody: a flood of
+//! abandoned logins must not keep the cores busy after the clients left.
 
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc;
 use std::sync::{Arc, Mutex};
 
@@ -30,6 +32,8 @@ type Job = Box<dyn FnOnce() + Send>;
 #[derive(Clone)]
 pub struct HashingPool {
     jobs: mpsc::Sender<Job>,
+    ran: Arc<AtomicU64>,
+    skipped: Arc<AtomicU64>,
 }
 
 /// A job could not run: the pool's threads are gone (they only stop when a job panics).
@@ -59,37 +63,48 @@ impl HashingPool {
                 tracing::error!(error = %e, "could not start a hashing thread");
             }
         }
-        HashingPool { jobs }
+        HashingPool {
+            jobs,
+            ran: Arc::default(),
+            skipped: Arc::default(),
+        }
     }
 
-    /// Runs `work` on a hashing thread and waits for its result.
+    /// Runs `work` on a hashing thread and waits for its result. If this future is
+    /// dropped before a thread picks the job up, `work` is dropped without running.
     pub async fn run<T: Send + 'static>(&self, work: impl FnOnce() -> T + Send + 'static) -> Result<T, PoolGone> {
         let (done, result) = oneshot::channel();
+        let (ran, skipped) = (self.ran.clone(), self.skipped.clone());
         let job: Job = Box::new(move || {
-            // The caller may have given up (request deadline); nothing to tell it then.
+            if done.is_closed() {
+                skipped.fetch_add(1, Ordering::Relaxed);
+                metrics::counter!(crate::ops::metrics::PASSWORD_HASHES_SKIPPED).increment(1);
+                return;
+            }
+            ran.fetch_add(1, Ordering::Relaxed);
+            // The caller may give up while it runs; nothing to tell it then.
             let _ = done.send(work());
         });
         self.jobs.send(job).map_err(|_| PoolGone)?;
         result.await.map_err(|_| PoolGone)
+    }
+
+    /// Jobs started so far.
+    pub fn ran(&self) -> u64 {
+        self.ran.load(Ordering::Relaxed)
+    }
+
+    /// Jobs dropped unrun because their caller had gone.
+    pub fn skipped(&self) -> u64 {
+        self.skipped.load(Ordering::Relaxed)
     }
 }
 
 /// Puts the calling thread in the idle scheduling class, or at least at [`HASHING_NICE`].
 /// Best effort: a failure only costs latency, so it is logged and hashing goes on.
 fn lower_priority() {
-    #[cfg(target_os = "linux")]
-    {
-        let param = libc::sched_param { sched_priority: 0 };
-        // SAFETY: plain system calls on the calling thread (pid 0 / its own thread id;
-        // on Linux both act on one thread only).
-        if unsafe { libc::sched_setscheduler(0, libc::SCHED_IDLE, &param) } == 0 {
-            return;
-        }
-        // SAFETY: as above.
-        let result = unsafe { libc::setpriority(libc::PRIO_PROCESS, libc::gettid() as libc::id_t, HASHING_NICE) };
-        if result != 0 {
-            tracing::warn!(error = %std::io::Error::last_os_error(), "could not lower the hashing threads' priority");
-        }
+    if let Err(error) = crate::os::lower_thread_priority(HASHING_NICE) {
+        tracing::warn!(%error, "could not lower the hashing threads' priority");
     }
 }
 
@@ -97,8 +112,7 @@ fn lower_priority() {
 /// threads are).
 #[cfg(target_os = "linux")]
 pub fn in_idle_class() -> bool {
-    // SAFETY: reads the calling thread's policy.
-    unsafe { libc::sched_getscheduler(0) == libc::SCHED_IDLE }
+    crate::os::in_idle_class()
 }
 
 #[cfg(test)]
@@ -114,6 +128,32 @@ mod tests {
             assert!(!in_idle_class(), "the test thread is a normal one");
             assert!(pool.run(in_idle_class).await.unwrap(), "hashing threads run in the idle class");
         }
+    }
+
+    #[tokio::test]
+    async fn jobs_whose_caller_left_do_not_run() {
+        let pool = HashingPool::new(1);
+        let (release, blocker) = std::sync::mpsc::channel::<()>();
+        let busy = tokio::spawn({
+            let pool = pool.clone();
+            async move { pool.run(move || blocker.recv().is_ok()).await }
+        });
+        // Queued behind the busy thread, then abandoned.
+        let ran = Arc::new(AtomicU64::new(0));
+        let abandoned = {
+            let ran = ran.clone();
+            let pool = pool.clone();
+            tokio::spawn(async move { pool.run(move || ran.fetch_add(1, Ordering::Relaxed)).await })
+        };
+        tokio::task::yield_now().await;
+        abandoned.abort();
+        let _ = abandoned.await;
+        release.send(()).unwrap();
+        assert!(busy.await.unwrap().unwrap());
+        // The pool runs jobs in order: once this one is done, the abandoned one was met.
+        assert_eq!(pool.run(|| 1).await.unwrap(), 1);
+        assert_eq!(ran.load(Ordering::Relaxed), 0);
+        assert_eq!(pool.skipped(), 1);
     }
 
     #[tokio::test]

@@ -3,6 +3,8 @@
 //! `jwt-extended` library, ready to run on an embedded SQLite file, or as several
 //! instances sharing PostgreSQL and Redis.
 
+#![deny(unsafe_code)]
+
 pub mod audit;
 pub mod auth;
 pub mod cli;
@@ -15,6 +17,7 @@ pub mod hash_memory;
 pub mod hashing_pool;
 pub mod items;
 pub mod ops;
+pub mod os;
 pub mod password;
 pub mod redis_client;
 pub mod revocation;

@@ -1,4 +1,5 @@
 //! The `auth-server` binary: parses the command line and runs the command (see `cli`).
+#![deny(unsafe_code)]
 
 use std::process::ExitCode;
 
@@ -8,8 +9,7 @@ use clap::Parser;
 /// jemalloc instead of glibc's malloc: allocation was the largest cost of a `/secret`
 /// request after the signature, and glibc keeps freed memory in per-thread arenas (the
 /// 19 MiB argon2 blocks of the first logins stayed resident for good; those are now
-/// mapped per hash instead, see `hash_memory.rs`). Measurements in the README's
-/// performance section.
+/// mapped per hash instead, see `hash_memory.rs`). Measurements in docs/performance.md.
 #[cfg(not(target_env = "msvc"))]
 #[global_allocator]
 static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
@@ -19,15 +19,11 @@ static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
 /// jemalloc's instead of by whichever request thread frees the last object of a page run.
 ///
 /// With the 10 s default, memory freed by one wave of connections stayed resident while
-/// the next wave allocated more: 10,000 keep-alive connections after a 2 s warm-up with
-/// 10,000 others peaked at 157–189 MB (issue 7, goal 6: at most 150); with these
-/// options 135–139 MB, and idle afterwards 20–25 MB instead of 90–99. Purging at once on
-/// the request threads (`dirty_decay_ms:0`) peaked lower (131–134 MB) but put the purge
-/// on the hot path: with Redis revocations, 14,500 `madvise` calls and 11,000 page
-/// faults per second at ~37k req/s, against 88 and 316 with the background thread.
-/// `_RJEM_MALLOC_CONF` in the environment still overrides any of them.
+/// the next wave allocated more; purging at once on the request threads
+/// (`dirty_decay_ms:0`) puts the purge on the hot path instead (figures in
+/// docs/performance.md). `_RJEM_MALLOC_CONF` in the environment still overrides any of them.
 #[cfg(target_os = "linux")]
-#[allow(non_upper_case_globals)]
+#[allow(non_upper_case_globals, unsafe_code)]
 #[unsafe(export_name = "_rjem_malloc_conf")]
 pub static malloc_conf: Option<&'static std::ffi::c_char> = Some({
     const OPTIONS: &std::ffi::CStr = c"background_thread:true,max_background_threads:1,dirty_decay_ms:200,muzzy_decay_ms:0";
@@ -43,6 +39,7 @@ async fn main() -> ExitCode {
 #[cfg(all(test, target_os = "linux"))]
 mod tests {
     #[test]
+    #[allow(unsafe_code)]
     fn jemalloc_runs_with_the_exported_options() {
         // Skipped when someone overrides them for an experiment.
         if std::env::var_os("_RJEM_MALLOC_CONF").is_some() {

@@ -1,32 +1,40 @@
 //! Password hashing with argon2id at OWASP parameters (19 MiB, t=2, p=1), run on the
-//! low-priority hashing threads (`hashing_pool.rs`) behind a semaphore so logins can never
-//! starve the async request path, and a dummy hash so an unknown username costs the same
-//! work as a wrong password.
+//! low-priority hashing threads (`hashing_pool.rs`) so logins can never starve the async
+//! request path, and a dummy hash so an unknown username costs the same work as a wrong
+//! password. The queue in front of the threads is bounded (`--hashing-queue`): past it a
+//! check is refused at once (503 with `Retry-After`) instead of waiting until its
+//! request times out, so a login flood costs queue slots, not memory and deadlines.
 
 use std::sync::Arc;
 use std::time::Instant;
 
 use argon2::password_hash::{self, Output, ParamsString, PasswordHash, Salt, SaltString, rand_core::OsRng};
 use argon2::{Algorithm, Argon2, Params, Version};
-use tokio::sync::Semaphore;
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
 use crate::hash_memory::HashMemory;
 use crate::hashing_pool::HashingPool;
 
-/// Hashes and verifies passwords off the async threads, at most `permits` at a time.
+/// Hashes and verifies passwords off the async threads.
 #[derive(Clone)]
 pub struct PasswordHasher {
-    /// Held while a hash is queued or running: a request that gives up (deadline) leaves
-    /// the queue instead of leaving work behind.
-    permits: Arc<Semaphore>,
+    /// One permit per thread and queue slot, held by a job until it has run (or been
+    /// dropped unrun because its caller left).
+    slots: Arc<Semaphore>,
     threads: HashingPool,
     dummy_hash: Arc<str>,
 }
 
-/// The hashing pool failed (a panicked or cancelled blocking task).
+/// Why a hash did not run.
 #[derive(Debug, thiserror::Error)]
-#[error("password hashing failed: {0}")]
-pub struct HashError(String);
+pub enum HashError {
+    /// Every thread is busy and the queue is full: try again shortly.
+    #[error("the password hashing queue is full")]
+    Busy,
+    /// The hashing threads failed.
+    #[error("password hashing failed: {0}")]
+    Failed(String),
+}
 
 /// OWASP Password Storage Cheat Sheet: m=19456 KiB, t=2, p=1.
 fn owasp_params() -> Params {
@@ -70,7 +78,7 @@ fn hash_blocking(password: &str) -> Result<String, HashError> {
         salt.as_salt(),
     )
     .map(|h| h.to_string())
-    .map_err(|e| HashError(e.to_string()))
+    .map_err(|e| HashError::Failed(e.to_string()))
 }
 
 /// Runs one hash or verification, recording how long it took (the pool's capacity is
@@ -100,42 +108,65 @@ fn verify_blocking(password: &str, hash: &str) -> bool {
 }
 
 impl PasswordHasher {
-    /// A hasher allowing `permits` concurrent hashes (the number of cores is right).
-    pub fn new(permits: usize) -> Self {
+    /// A hasher with `threads` hashing threads (the number of cores is right) and room
+    /// for `queue` more checks waiting for one.
+    pub fn new(threads: usize, queue: usize) -> Self {
+        let threads = threads.max(1);
         let dummy_hash = hash_blocking("dummy password for timing equalisation").expect("hashing a constant succeeds");
         PasswordHasher {
-            permits: Arc::new(Semaphore::new(permits.max(1))),
-            threads: HashingPool::new(permits),
+            slots: Arc::new(Semaphore::new(threads + queue)),
+            threads: HashingPool::new(threads),
             dummy_hash: dummy_hash.into(),
         }
     }
 
+    /// A slot in the queue, or [`HashError::Busy`] at once when there is none.
+    fn slot(&self) -> Result<OwnedSemaphorePermit, HashError> {
+        self.slots.clone().try_acquire_owned().map_err(|_| {
+            metrics::counter!(crate::ops::metrics::PASSWORD_HASHES_REFUSED).increment(1);
+            HashError::Busy
+        })
+    }
+
+    /// Runs `work` on a hashing thread, holding a queue slot until it has run.
+    async fn run<T: Send + 'static>(&self, work: impl FnOnce() -> T + Send + 'static) -> Result<T, HashError> {
+        let slot = self.slot()?;
+        self.threads
+            .run(move || {
+                let _slot = slot;
+                timed(work)
+            })
+            .await
+            .map_err(|e| HashError::Failed(e.to_string()))
+    }
+
     /// Hashes a new password.
     pub async fn hash(&self, password: String) -> Result<String, HashError> {
-        let _permit = self.permits.acquire().await.map_err(|e| HashError(e.to_string()))?;
-        self.threads
-            .run(move || timed(|| hash_blocking(&password)))
-            .await
-            .map_err(|e| HashError(e.to_string()))?
+        self.run(move || hash_blocking(&password)).await?
     }
 
     /// Verifies `password` against `hash`, or against the dummy hash when there is no
     /// user, so both failures take the same time. Returns `false` for `None`.
     pub async fn verify(&self, password: String, hash: Option<String>) -> Result<bool, HashError> {
-        let _permit = self.permits.acquire().await.map_err(|e| HashError(e.to_string()))?;
         let dummy = self.dummy_hash.clone();
-        self.threads
-            .run(move || {
-                timed(|| match hash {
-                    Some(hash) => verify_blocking(&password, &hash),
-                    None => {
-                        verify_blocking(&password, &dummy);
-                        false
-                    }
-                })
-            })
-            .await
-            .map_err(|e| HashError(e.to_string()))
+        self.run(move || match hash {
+            Some(hash) => verify_blocking(&password, &hash),
+            None => {
+                verify_blocking(&password, &dummy);
+                false
+            }
+        })
+        .await
+    }
+
+    /// Hashes and verifications started so far.
+    pub fn ran(&self) -> u64 {
+        self.threads.ran()
+    }
+
+    /// Checks dropped unrun because their caller had gone.
+    pub fn skipped(&self) -> u64 {
+        self.threads.skipped()
     }
 }
 
@@ -145,7 +176,7 @@ mod tests {
 
     #[tokio::test]
     async fn hashes_verify_and_unknown_users_never_match() {
-        let hasher = PasswordHasher::new(2);
+        let hasher = PasswordHasher::new(2, 4);
         let hash = hasher.hash("correct horse".into()).await.unwrap();
         assert!(hash.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"));
         assert!(hasher.verify("correct horse".into(), Some(hash.clone())).await.unwrap());
@@ -174,6 +205,34 @@ mod tests {
         let parsed = PasswordHash::new(&ours).unwrap();
         assert!(Argon2::default().verify_password(b"battery staple", &parsed).is_ok());
         assert!(Argon2::default().verify_password(b"battery stapler", &parsed).is_err());
+    }
+
+    #[tokio::test]
+    async fn a_full_queue_refuses_at_once() {
+        let hasher = PasswordHasher::new(1, 1);
+        let (release, blocker) = std::sync::mpsc::channel::<()>();
+        let running = tokio::spawn({
+            let hasher = hasher.clone();
+            async move { hasher.run(move || blocker.recv().is_ok()).await }
+        });
+        let queued = tokio::spawn({
+            let hasher = hasher.clone();
+            async move { hasher.hash("queued password".into()).await }
+        });
+        // Both slots are taken once both tasks have started.
+        let both_started = async {
+            while hasher.slots.available_permits() > 0 {
+                tokio::task::yield_now().await;
+            }
+        };
+        tokio::time::timeout(std::time::Duration::from_secs(10), both_started)
+            .await
+            .unwrap();
+        assert!(matches!(hasher.verify("x".into(), None).await, Err(HashError::Busy)));
+        release.send(()).unwrap();
+        assert!(running.await.unwrap().unwrap());
+        assert!(queued.await.unwrap().is_ok());
+        assert!(!hasher.verify("x".into(), None).await.unwrap(), "room again once the queue drained");
     }
 
     #[test]

@@ -35,7 +35,7 @@ use tower::Service;
 /// the timeout only when given a timer), a slowloris client trickling one header byte at a
 /// time, or simply opening connections and sending nothing, held a task, a descriptor and
 /// its buffers for as long as it liked. Cost: hyper boxes and arms a new timer for each
-/// request, 67.7k → 68.8k instructions per `/secret` under callgrind (+1.6%).
+/// request (a small one, measured in docs/performance.md).
 ///
 /// The drain after `shutdown` lasts at most `drain_limit` (the request deadline: no request
 /// may legitimately take longer): a connection holding half a request keeps hyper's

@@ -36,6 +36,16 @@ pub enum LogFormat {
     Json,
 }
 
+/// Whether anyone may create an account (`POST /api/v1/auth/register`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum Registration {
+    /// Anyone may register (per-address limited).
+    Open,
+    /// Only administrators create accounts (`create-admin`); registering answers 403.
+    Closed,
+}
+
 /// The settings as given (flags and environment through clap, or the TOML file): every
 /// field optional so the sources can be layered.
 #[derive(Debug, Clone, Default, Deserialize, clap::Args)]
@@ -92,12 +102,29 @@ pub struct SettingsArgs {
     /// Largest accepted request body, in bytes.
     #[arg(long, global = true, env = "AUTH_MAX_BODY_BYTES")]
     pub max_body_bytes: Option<usize>,
-    /// Failed logins allowed per username (and per client IP) within the window.
+    /// Login attempts allowed per account (by canonical username) within the window; a
+    /// success starts the count again.
     #[arg(long, global = true, env = "AUTH_LOGIN_MAX_FAILURES")]
     pub login_max_failures: Option<u32>,
+    /// Failed logins allowed per client address within the window; past it, wrong
+    /// passwords from that address answer 429 (a right one still logs in).
+    #[arg(long, global = true, env = "AUTH_LOGIN_ADDRESS_MAX_FAILURES")]
+    pub login_address_max_failures: Option<u32>,
     /// The sliding window for counting failed logins (`15m`).
     #[arg(long, global = true, env = "AUTH_LOGIN_WINDOW")]
     pub login_window: Option<String>,
+    /// Password checks that may wait for a hashing thread; past it, 503 with `Retry-After`.
+    #[arg(long, global = true, env = "AUTH_HASHING_QUEUE")]
+    pub hashing_queue: Option<usize>,
+    /// `open` (anyone may register) or `closed` (only administrators create accounts).
+    #[arg(long, global = true, env = "AUTH_REGISTRATION")]
+    pub registration: Option<Registration>,
+    /// Registrations allowed per client address within the registration window.
+    #[arg(long, global = true, env = "AUTH_REGISTRATION_MAX_PER_ADDRESS")]
+    pub registration_max_per_address: Option<u32>,
+    /// The sliding window for counting registrations (`10m`).
+    #[arg(long, global = true, env = "AUTH_REGISTRATION_WINDOW")]
+    pub registration_window: Option<String>,
     /// Longest time a request may take before it is answered 503 (`30s`).
     #[arg(long, global = true, env = "AUTH_REQUEST_TIMEOUT")]
     pub request_timeout: Option<String>,
@@ -150,7 +177,12 @@ impl SettingsArgs {
             log_format: self.log_format.or(lower.log_format),
             max_body_bytes: self.max_body_bytes.or(lower.max_body_bytes),
             login_max_failures: self.login_max_failures.or(lower.login_max_failures),
+            login_address_max_failures: self.login_address_max_failures.or(lower.login_address_max_failures),
             login_window: self.login_window.or(lower.login_window),
+            hashing_queue: self.hashing_queue.or(lower.hashing_queue),
+            registration: self.registration.or(lower.registration),
+            registration_max_per_address: self.registration_max_per_address.or(lower.registration_max_per_address),
+            registration_window: self.registration_window.or(lower.registration_window),
             request_timeout: self.request_timeout.or(lower.request_timeout),
             header_timeout: self.header_timeout.or(lower.header_timeout),
             prune_interval: self.prune_interval.or(lower.prune_interval),
@@ -187,8 +219,16 @@ pub struct Settings {
     pub cookie_secure: bool,
     pub log_format: LogFormat,
     pub max_body_bytes: usize,
+    /// Attempts per account within the window (strict).
     pub login_max_failures: u32,
+    /// Failures per client address within the window (loose: see `throttle`).
+    pub login_address_max_failures: u32,
     pub login_window: Duration,
+    /// Password checks that may wait for a hashing thread.
+    pub hashing_queue: usize,
+    pub registration: Registration,
+    pub registration_max_per_address: u32,
+    pub registration_window: Duration,
     pub request_timeout: Duration,
     /// Slow or idle clients: see `serve.rs`.
     pub header_timeout: Duration,
@@ -224,7 +264,12 @@ impl std::fmt::Debug for Settings {
             .field("log_format", &self.log_format)
             .field("max_body_bytes", &self.max_body_bytes)
             .field("login_max_failures", &self.login_max_failures)
+            .field("login_address_max_failures", &self.login_address_max_failures)
             .field("login_window", &self.login_window)
+            .field("hashing_queue", &self.hashing_queue)
+            .field("registration", &self.registration)
+            .field("registration_max_per_address", &self.registration_max_per_address)
+            .field("registration_window", &self.registration_window)
             .field("request_timeout", &self.request_timeout)
             .field("header_timeout", &self.header_timeout)
             .field("prune_interval", &self.prune_interval)
@@ -291,7 +336,12 @@ impl Settings {
             log_format: a.log_format.unwrap_or(LogFormat::Pretty),
             max_body_bytes: a.max_body_bytes.unwrap_or(64 * 1024),
             login_max_failures: a.login_max_failures.unwrap_or(5),
+            login_address_max_failures: a.login_address_max_failures.unwrap_or(50),
             login_window: parse_duration(a.login_window.as_deref().unwrap_or("15m")).context("login-window")?,
+            hashing_queue: a.hashing_queue.unwrap_or(64),
+            registration: a.registration.unwrap_or(Registration::Open),
+            registration_max_per_address: a.registration_max_per_address.unwrap_or(20),
+            registration_window: parse_duration(a.registration_window.as_deref().unwrap_or("10m")).context("registration-window")?,
             request_timeout: parse_duration(a.request_timeout.as_deref().unwrap_or("30s")).context("request-timeout")?,
             header_timeout: parse_duration(a.header_timeout.as_deref().unwrap_or("30s")).context("header-timeout")?,
             prune_interval: parse_duration(a.prune_interval.as_deref().unwrap_or("60s")).context("prune-interval")?,
@@ -419,6 +469,18 @@ mod tests {
         assert_eq!(settings.trusted_proxy_hops, 0);
         assert!(settings.cors_origins.is_empty());
         assert_eq!(settings.header_timeout, Duration::from_secs(30));
+    }
+
+    #[test]
+    fn throttling_defaults_keep_the_address_limit_loose() {
+        let settings = Settings::resolve(SettingsArgs::default(), None).unwrap();
+        assert_eq!((settings.login_max_failures, settings.login_address_max_failures), (5, 50));
+        assert_eq!(settings.registration, Registration::Open);
+        assert_eq!(settings.registration_max_per_address, 20);
+        assert_eq!(settings.registration_window, Duration::from_secs(600));
+        let closed: SettingsArgs = toml::from_str("registration = \"closed\"\nhashing-queue = 8").unwrap();
+        assert_eq!(closed.registration, Some(Registration::Closed));
+        assert_eq!(closed.hashing_queue, Some(8));
     }
 
     #[test]

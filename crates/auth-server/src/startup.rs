@@ -18,7 +18,7 @@ use crate::store::DynStore;
 use crate::store::cached::CachedStore;
 use crate::store::postgres::PostgresStore;
 use crate::store::sqlite::SqliteStore;
-use crate::throttle::LoginThrottle;
+use crate::throttle::{LoginThrottle, RegistrationLimit};
 
 /// A built, bound, not yet running server.
 pub struct Application {
@@ -94,10 +94,16 @@ pub async fn build_state(settings: Settings) -> anyhow::Result<AppState> {
         .context("loading revocations")?;
     let jwt = crate::auth::build_jwt_manager(&settings, revocations.clone())?;
     let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
-    let hasher = PasswordHasher::new(cores);
+    let hasher = PasswordHasher::new(cores, settings.hashing_queue);
     let throttle = Arc::new(LoginThrottle::new(
         settings.login_max_failures,
+        settings.login_address_max_failures,
         settings.login_window,
+        redis.clone(),
+    ));
+    let registrations = Arc::new(RegistrationLimit::new(
+        settings.registration_max_per_address,
+        settings.registration_window,
         redis.clone(),
     ));
     Ok(AppState::new(Shared {
@@ -107,6 +113,7 @@ pub async fn build_state(settings: Settings) -> anyhow::Result<AppState> {
         revocations,
         hasher,
         throttle,
+        registrations,
         redis,
     }))
 }
@@ -146,15 +153,13 @@ pub fn router(state: AppState) -> Router {
 /// (request id, log span, metrics, deadline, body limit; see `ops/request_scope.rs`), then
 /// `Set-Cookie` marked sensitive. The layers are composed into one stack and applied once: every
 /// `Router::layer` call boxes each route again, and the boxed services are cloned on
-/// every request (under callgrind, seven separate layers cost about as much as verifying
-/// the token).
+/// every request (seven separate layers cost about as much as verifying the token).
 pub fn with_middleware(routes: Router, settings: &Settings) -> Router {
     with_middleware_and_tokens(routes, settings, None)
 }
 
 /// [`with_middleware`] with the token manager's layer innermost, in the same stack: as
-/// a `Router::layer` of its own, it boxed every route once more and cost 1.0k more
-/// instructions per `/secret` (callgrind: 68.9k → 67.9k).
+/// a `Router::layer` of its own, it boxed every route once more on every request.
 fn with_middleware_and_tokens(routes: Router, settings: &Settings, tokens: Option<jwt_extended::axum::JwtLayer>) -> Router {
     use http::header::{AUTHORIZATION, COOKIE, PROXY_AUTHORIZATION, SET_COOKIE};
     use tower::ServiceBuilder;

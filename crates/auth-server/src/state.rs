@@ -10,7 +10,7 @@ use crate::redis_client::RedisClient;
 use crate::revocation::DynRevocations;
 use crate::settings::Settings;
 use crate::store::DynStore;
-use crate::throttle::LoginThrottle;
+use crate::throttle::{LoginThrottle, RegistrationLimit};
 
 /// The router state: one `Arc`, because axum clones the state for every request and a
 /// clone of seven shared handles showed up in the `/api/v1/secret` profile.
@@ -39,6 +39,8 @@ pub struct Shared {
     pub revocations: DynRevocations,
     pub hasher: PasswordHasher,
     pub throttle: Arc<LoginThrottle>,
+    /// Registrations per client address.
+    pub registrations: Arc<RegistrationLimit>,
     /// The shared Redis, when `AUTH_REDIS_URL` is set.
     pub redis: Option<RedisClient>,
 }

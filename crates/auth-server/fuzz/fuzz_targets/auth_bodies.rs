@@ -86,6 +86,8 @@ fuzz_target!(|data: &[u8]| {
                 Ok(accepted) => {
                     assert_eq!(expected, None, "accepted");
                     assert!(!accepted.username.is_empty(), "an empty username was accepted");
+                    let length = accepted.username.chars().count();
+                    assert!(length <= 64, "a login username of {length} characters was accepted");
                     return;
                 }
                 Err(e) => e,

@@ -19,7 +19,7 @@ use crate::extract::{ApiJson, ApiQuery, JsonOrForm};
 use crate::state::AppState;
 use crate::store::User;
 use crate::users::UserView;
-use crate::users::validate::PASSWORD_LEN;
+use crate::users::validate::{PASSWORD_LEN, USERNAME_LEN};
 
 /// Credentials.
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
@@ -61,10 +61,17 @@ pub struct FreshLoginRequest {
     pub password: String,
 }
 
-/// What a login body must satisfy before any lookup (the password is checked by hashing).
+/// What a login body must satisfy before any lookup (the password is checked by hashing):
+/// a name longer than any account's cannot exist, so it costs no query and no hash.
 pub fn check_login(body: &LoginRequest) -> Result<(), ApiError> {
     if body.username.is_empty() {
         return Err(ApiError::field("username", "is required"));
+    }
+    if body.username.chars().count() > USERNAME_LEN.1 {
+        return Err(ApiError::field(
+            "username",
+            format!("must be at most {} characters", USERNAME_LEN.1),
+        ));
     }
     Ok(())
 }
@@ -83,19 +90,12 @@ fn refuse_disabled(user: &User) -> Result<(), ApiError> {
     if user.disabled { Err(account_disabled()) } else { Ok(()) }
 }
 
-/// The throttle keys of a login attempt: the username and the client address.
-fn throttle_keys(username: &str, client: &ClientInfo) -> [String; 2] {
-    [
-        format!("user:{}", username.to_lowercase()),
-        format!("ip:{}", client.ip.as_deref().unwrap_or("unknown")),
-    ]
-}
-
 /// Checks `password` against `user` (against a dummy hash when there is no user, so both
-/// failures cost the same), counting failures in the throttle (keyed by `username` and
-/// the client address) and refusing with 429 once a key is over its limit. `None` when
-/// the password does not match. Failures and refusals are audited here; successes by the
-/// caller, which knows what the password was checked for.
+/// failures cost the same). The attempt is reserved in the throttle first (by `username`'s
+/// canonical key, and the client address), so a refused one costs no hash, and the check
+/// waits for any other check of the same account. `None` when the password does not
+/// match. Failures and refusals are audited here; successes by the caller, which knows
+/// what the password was checked for.
 pub async fn check_password(
     state: &AppState,
     username: &str,
@@ -103,32 +103,44 @@ pub async fn check_password(
     user: Option<User>,
     password: String,
 ) -> Result<Option<User>, ApiError> {
-    let keys = throttle_keys(username, client);
     let subject = Subject::named(username, client);
     let subject = match &user {
         Some(user) => subject.user(user.id),
         None => subject,
     };
-    if let Some(retry_after) = state.throttle.retry_after(&keys).await? {
-        metrics::counter!("auth_logins_total", "outcome" => "throttled").increment(1);
-        audit::record(AuditEvent::LoginThrottled, subject);
-        return Err(ApiError::RateLimited { retry_after });
-    }
+    let address = client.ip.as_deref().unwrap_or("unknown");
+    let attempt = match state.throttle.begin(username, address).await? {
+        Ok(attempt) => attempt,
+        Err(retry_after) => {
+            metrics::counter!("auth_logins_total", "outcome" => "throttled").increment(1);
+            audit::record(AuditEvent::LoginThrottled, subject);
+            return Err(ApiError::too_many_logins(retry_after));
+        }
+    };
     // Passwords longer than any valid one cannot match; still spend the same work.
     let too_long = password.chars().count() > PASSWORD_LEN.1;
     let hash = user.as_ref().filter(|_| !too_long).map(|u| u.password_hash.clone());
-    let matches = state.hasher.verify(password, hash).await?;
+    let matches = match state.hasher.verify(password, hash).await {
+        Ok(matches) => matches,
+        Err(e) => {
+            attempt.abandoned().await?;
+            return Err(e.into());
+        }
+    };
     match user.filter(|_| matches) {
         Some(user) => {
-            state.throttle.reset(&keys[0]).await?;
+            attempt.succeeded().await?;
             metrics::counter!("auth_logins_total", "outcome" => "ok").increment(1);
             Ok(Some(user))
         }
         None => {
-            state.throttle.record_failure(&keys).await?;
+            let address_limited = attempt.failed().await?;
             metrics::counter!("auth_logins_total", "outcome" => "failed").increment(1);
             audit::record(AuditEvent::LoginFailure, subject);
-            Ok(None)
+            match address_limited {
+                Some(retry_after) => Err(ApiError::too_many_logins(retry_after)),
+                None => Ok(None),
+            }
         }
     }
 }
@@ -149,7 +161,8 @@ pub async fn check_password(
         (status = 401, description = "Bad username or password", body = ErrorBody),
         (status = 403, description = "Right password, but the account is disabled; or a cross-site form or cookie login", body = ErrorBody),
         (status = 415, description = "Neither JSON nor a form", body = ErrorBody),
-        (status = 429, description = "Too many failed attempts (see Retry-After)", body = ErrorBody),
+        (status = 429, description = "Too many attempts on this account, or a wrong password from an address over its limit (see Retry-After)", body = ErrorBody),
+        (status = 503, description = "The password hashing queue is full (see Retry-After)", body = ErrorBody),
     ),
     security(())
 )]
@@ -193,6 +206,7 @@ pub async fn login(
         (status = 200, description = "A fresh access token, or with cookie transport a CookieTokensResponse", body = AccessOrCookies),
         (status = 401, description = "Bad password, or a missing/invalid token", body = ErrorBody),
         (status = 429, description = "Too many failed attempts", body = ErrorBody),
+        (status = 503, description = "The password hashing queue is full (see Retry-After)", body = ErrorBody),
     ),
     security(("bearer" = []))
 )]

@@ -46,6 +46,7 @@ pub struct ChangePasswordResponse {
         (status = 400, description = "Wrong current password or invalid new one", body = ErrorBody),
         (status = 401, description = "Missing, invalid, revoked or non-fresh token", body = ErrorBody),
         (status = 429, description = "Too many wrong passwords", body = ErrorBody),
+        (status = 503, description = "The password hashing queue is full (see Retry-After)", body = ErrorBody),
     ),
     security(("bearer" = []))
 )]

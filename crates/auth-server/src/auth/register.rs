@@ -1,4 +1,7 @@
-//! `POST /api/v1/auth/register`: a new account and its first session.
+//! `POST /api/v1/auth/register`: a new account and its first session, unless the
+//! operator closed sign-up, and at most `--registration-max-per-address` per client
+//! address and window (counted before any lookup or hash, so a script cannot mint
+//! accounts or probe names in bulk).
 
 use axum::extract::State;
 use axum::response::Response;
@@ -11,6 +14,7 @@ use super::tokens::{ClientInfo, start_session};
 use crate::audit::{self, AuditEvent, Subject};
 use crate::error::{ApiError, ErrorBody};
 use crate::extract::{ApiJson, ApiQuery};
+use crate::settings::Registration;
 use crate::state::AppState;
 use crate::store::{NewUser, Role};
 use crate::users::UserView;
@@ -63,9 +67,12 @@ pub fn check_registration(body: &RegisterRequest) -> Result<(), ApiError> {
     responses(
         (status = 201, description = "Registered: the pair, or with `?transport=cookie` a CookieTokensResponse", body = PairOrCookies),
         (status = 400, description = "Invalid field", body = ErrorBody),
-        (status = 409, description = "Username already taken", body = ErrorBody),
+        (status = 403, description = "Registration is closed (`registration_closed`)", body = ErrorBody),
+        (status = 409, description = "Username already taken (in any case or Unicode form)", body = ErrorBody),
         (status = 413, description = "Body too large", body = ErrorBody),
         (status = 415, description = "Not JSON", body = ErrorBody),
+        (status = 429, description = "Too many registrations from this address (see Retry-After)", body = ErrorBody),
+        (status = 503, description = "The password hashing queue is full (see Retry-After)", body = ErrorBody),
     ),
     security(())
 )]
@@ -76,8 +83,18 @@ pub async fn register(
     ApiQuery(query): ApiQuery<TransportQuery>,
     ApiJson(body): ApiJson<RegisterRequest>,
 ) -> Result<Response, ApiError> {
+    if state.settings.registration == Registration::Closed {
+        return Err(ApiError::RegistrationClosed);
+    }
     site.refuse_cross_site_login(query.cookies(false))?;
     check_registration(&body)?;
+    let address = client.ip.as_deref().unwrap_or("unknown");
+    if let Some(retry_after) = state.registrations.reserve(address).await? {
+        return Err(ApiError::RateLimited {
+            msg: "Too many registrations from this address, try again later",
+            retry_after,
+        });
+    }
     if state.store.user_by_username(&body.username).await?.is_some() {
         return Err(ApiError::Conflict("Username already taken"));
     }

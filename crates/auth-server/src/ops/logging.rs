@@ -39,9 +39,7 @@ pub fn init_tracing_to(format: LogFormat, target: LogTarget) {
 /// Plain `target=level` lists, which is what is usually set, become a static [`Targets`]
 /// filter. Span and field directives (`[request{id=...}]=debug`) need [`EnvFilter`], which
 /// looks every span up in a map behind a lock shared by all worker threads when it is
-/// created, entered, exited and closed, i.e. several times per request. (Callgrind cannot
-/// show what that contention costs: it runs one thread at a time, and counted the same
-/// instructions per `/secret` request with either filter.)
+/// created, entered, exited and closed, i.e. several times per request.
 pub enum LogFilter {
     Static(Box<Targets>),
     Dynamic(Box<EnvFilter>),

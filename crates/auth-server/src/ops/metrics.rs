@@ -39,6 +39,10 @@ pub const REVOCATION_ENTRIES: &str = "auth_revocation_entries";
 pub const REVOCATION_SYNC: &str = "auth_revocation_sync";
 /// Time one argon2id hash or verification takes on the hashing pool, in seconds.
 pub const PASSWORD_HASH_DURATION: &str = "auth_password_hash_seconds";
+/// Password checks dropped unrun because their client had gone.
+pub const PASSWORD_HASHES_SKIPPED: &str = "auth_password_hashes_skipped_total";
+/// Password checks refused with 503 because the hashing queue was full.
+pub const PASSWORD_HASHES_REFUSED: &str = "auth_password_hashes_refused_total";
 
 /// The `path` label of requests that matched no route (keeps the label set bounded).
 const UNMATCHED: &str = "unmatched";
@@ -102,6 +106,14 @@ fn describe() {
         PASSWORD_HASH_DURATION,
         metrics::Unit::Seconds,
         "Time one argon2id hash or verification takes"
+    );
+    metrics::describe_counter!(
+        PASSWORD_HASHES_SKIPPED,
+        "Password checks dropped unrun because their client had gone"
+    );
+    metrics::describe_counter!(
+        PASSWORD_HASHES_REFUSED,
+        "Password checks refused (503) because the hashing queue was full"
     );
     metrics::describe_counter!(AUDIT_EVENTS, "Audit-log events by event (the `audit` log target)");
     for outcome in ["ok", "failed", "throttled"] {

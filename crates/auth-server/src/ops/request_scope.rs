@@ -4,7 +4,7 @@
 //! It is one hand-written service instead of a request-id `from_fn`, tower-http's
 //! `TraceLayer` and a metrics/limits `from_fn`: each `from_fn` boxes a clone of the route
 //! it wraps on every request and `TraceLayer` adds a classifier and three callbacks, and
-//! together they cost more than verifying the token (see issue 7's notes).
+//! together they cost more than verifying the token (figures in docs/performance.md).
 
 use std::convert::Infallible;
 use std::future::Future;
@@ -113,8 +113,8 @@ where
 
 /// The status line of the request: `info` for refusals (4xx), `error` for failures (5xx),
 /// `debug` for the rest. A line per successful request was the largest cost after the
-/// token check under callgrind; access logs belong to the proxy, and the audit log
-/// records what matters to security.
+/// token check; access logs belong to the proxy, and the audit log records what matters
+/// to security.
 fn log_response(method: &Method, path: &str, response: &Response, elapsed: Duration) {
     tracing::debug!(headers = ?response.headers(), "response headers");
     let status = response.status().as_u16();

@@ -3,7 +3,7 @@
 //! to the wrapped store. Several instances share it, so every write that changes a user
 //! invalidates that user's entries for all of them.
 //!
-//! Keys (under the deployment's Redis prefix): `ucache:id:<id>` and `ucache:name:<username>`,
+//! Keys (under the deployment's Redis prefix): `ucache:id:<id>` and `ucache:name:<canonical username>`,
 //! each holding the user as JSON for [`TTL`]. The JSON includes the password hash: keep the
 //! Redis private (and the prefix unshared) — the short TTL only bounds how long it stays.
 //!
@@ -96,8 +96,11 @@ impl CachedStore {
         self.redis.key(&format!("ucache:id:{id}"))
     }
 
+    /// By canonical username, as the database looks users up: every spelling of a name
+    /// shares one entry, and one tombstone covers them all.
     fn name_key(&self, username: &str) -> String {
-        self.redis.key(&format!("ucache:name:{username}"))
+        let key = crate::users::validate::username_key(username);
+        self.redis.key(&format!("ucache:name:{key}"))
     }
 
     /// The cached user under `key`; `None` on a miss, a tombstone or any Redis error.

@@ -44,6 +44,7 @@ impl PostgresStore {
             .run(&pool)
             .await
             .map_err(|e| StoreError::Unavailable(e.to_string()))?;
+        sql_impl::backfill_username_keys(&pool).await?;
         Ok(PostgresStore { pool })
     }
 

@@ -52,6 +52,42 @@ macro_rules! sql_store {
                 Item, NewItem, NewSession, NewUser, RevocationRecord, Role, RotateOutcome, Rotation, Session, Store, StoreError, Successor,
                 User, UserUpdate, conflict_on_unique,
             };
+            use $crate::users::validate::username_key;
+
+            /// Gives every user without a canonical key (rows from before migration 0003)
+            /// its key, oldest account first. Where an older account already holds the key,
+            /// the newer one keeps none: both stay (nothing is lost), the collision is logged
+            /// with both ids at every start until an administrator renames the newer one,
+            /// and until then no spelling of the name logs into it.
+            pub async fn backfill_username_keys(pool: &sqlx::Pool<$db>) -> Result<(), StoreError> {
+                let pending: Vec<(i64, String)> = sqlx::query_as("SELECT id, username FROM users WHERE username_key IS NULL ORDER BY id")
+                    .fetch_all(pool)
+                    .await?;
+                for (id, username) in pending {
+                    let key = username_key(&username);
+                    let written = sqlx::query("UPDATE users SET username_key = $1 WHERE id = $2")
+                        .bind(&key)
+                        .bind(id)
+                        .execute(pool)
+                        .await;
+                    match written.map_err(|e| conflict_on_unique(e, "username")) {
+                        Ok(_) => {}
+                        Err(StoreError::Conflict(_)) => {
+                            let holder: Option<i64> = sqlx::query_scalar("SELECT id FROM users WHERE username_key = $1")
+                                .bind(&key)
+                                .fetch_optional(pool)
+                                .await?;
+                            tracing::warn!(
+                                user_id = id,
+                                colliding_with = holder,
+                                "two accounts have the same canonical username (RFC 8265): the newer one cannot log in until an administrator renames it"
+                            );
+                        }
+                        Err(e) => return Err(e),
+                    }
+                }
+                Ok(())
+            }
 
             /// The rotation compare-and-swap on one connection (or transaction): only the
             /// request that still holds the current jti changes the row. PostgreSQL (READ
@@ -112,8 +148,8 @@ macro_rules! sql_store {
 
                 async fn create_user(&self, u: NewUser) -> Result<User, StoreError> {
                     let sql = format!(
-                        "INSERT INTO users (username, password_hash, role, email, mobile, age, birth, created_at, updated_at) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8) RETURNING {USER_COLUMNS}"
+                        "INSERT INTO users (username, password_hash, role, email, mobile, age, birth, created_at, updated_at, username_key) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8, $9) RETURNING {USER_COLUMNS}"
                     );
                     let row: UserRow = sqlx::query_as(&sql)
                         .bind(&u.username)
@@ -124,6 +160,7 @@ macro_rules! sql_store {
                         .bind(u.age)
                         .bind(&u.birth)
                         .bind(u.now)
+                        .bind(username_key(&u.username))
                         .fetch_one(&self.pool)
                         .await
                         .map_err(|e| conflict_on_unique(e, "username"))?;
@@ -137,8 +174,11 @@ macro_rules! sql_store {
                 }
 
                 async fn user_by_username(&self, username: &str) -> Result<Option<User>, StoreError> {
-                    let sql = format!("SELECT {USER_COLUMNS} FROM users WHERE username = $1");
-                    let row: Option<UserRow> = sqlx::query_as(&sql).bind(username).fetch_optional(&self.pool).await?;
+                    let sql = format!("SELECT {USER_COLUMNS} FROM users WHERE username_key = $1");
+                    let row: Option<UserRow> = sqlx::query_as(&sql)
+                        .bind(username_key(username))
+                        .fetch_optional(&self.pool)
+                        .await?;
                     Ok(row.map(User::from))
                 }
 

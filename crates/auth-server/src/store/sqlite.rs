@@ -41,6 +41,7 @@ impl SqliteStore {
             .run(&pool)
             .await
             .map_err(|e| StoreError::Unavailable(e.to_string()))?;
+        sql_impl::backfill_username_keys(&pool).await?;
         let rotations = GroupCommit::start(options.connect().await?);
         Ok(SqliteStore { pool, rotations })
     }

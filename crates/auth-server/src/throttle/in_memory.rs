@@ -1,63 +1,132 @@
-//! Login throttling counters in process memory (one instance, or instances without
-//! Redis, each counting on its own).
+//! Throttle counters in process memory (one instance, or instances without Redis, each
+//! counting on its own). Every read and write happens under one lock, so a reservation
+//! (check and count) is atomic; entries older than the window are dropped as they are
+//! met, and a sweep of the whole map once per window drops keys nobody touched since, so
+//! memory holds at most the keys seen in the last two windows.
 
 use std::collections::{HashMap, VecDeque};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-/// In-process failure counters.
-pub struct MemoryThrottle {
-    max_failures: u32,
+use super::{Event, Reservation};
+
+/// Event times per key within a sliding window.
+pub struct MemoryCounters {
     window: Duration,
-    failures: Mutex<HashMap<String, VecDeque<Instant>>>,
+    state: Mutex<State>,
 }
 
-impl MemoryThrottle {
-    /// Allows `max_failures` failures per key within `window`.
-    pub fn new(max_failures: u32, window: Duration) -> Self {
-        MemoryThrottle {
-            max_failures,
+struct State {
+    events: HashMap<String, VecDeque<Instant>>,
+    next_sweep: Instant,
+}
+
+impl State {
+    /// The live events of `key` (those within the window before `now`), pruned.
+    fn live(&mut self, key: &str, now: Instant, window: Duration) -> Option<&mut VecDeque<Instant>> {
+        let events = self.events.get_mut(key)?;
+        while events.front().is_some_and(|t| now.duration_since(*t) >= window) {
+            events.pop_front();
+        }
+        Some(events)
+    }
+
+    /// Seconds until `key` has fewer than `max` live events; `None` when it has already.
+    fn wait(&mut self, key: &str, max: u32, now: Instant, window: Duration) -> Option<u64> {
+        let events = self.live(key, now, window)?;
+        if events.len() < max as usize {
+            return None;
+        }
+        // The oldest event that keeps the key at its limit.
+        let oldest = events[events.len() - max as usize];
+        Some(window.saturating_sub(now.duration_since(oldest)).as_secs().max(1))
+    }
+
+    /// Records an event for `key`, keeping only the newest `max`.
+    fn add(&mut self, key: &str, max: u32, now: Instant) {
+        let events = self.events.entry(key.to_string()).or_default();
+        events.push_back(now);
+        while events.len() > max as usize {
+            events.pop_front();
+        }
+    }
+
+    fn sweep(&mut self, now: Instant, window: Duration) {
+        if now < self.next_sweep {
+            return;
+        }
+        self.events
+            .retain(|_, events| events.back().is_some_and(|t| now.duration_since(*t) < window));
+        self.next_sweep = now + window;
+    }
+}
+
+impl MemoryCounters {
+    /// Counts events within `window`.
+    pub fn new(window: Duration) -> Self {
+        MemoryCounters {
             window,
-            failures: Mutex::new(HashMap::new()),
+            state: Mutex::new(State {
+                events: HashMap::new(),
+                next_sweep: Instant::now() + window,
+            }),
         }
     }
 
-    /// Seconds to wait when any of `keys` is over the limit, `None` when allowed.
-    pub fn retry_after(&self, keys: &[String]) -> Option<u64> {
-        let now = Instant::now();
-        let mut map = self.failures.lock().unwrap_or_else(|e| e.into_inner());
-        keys.iter()
-            .filter_map(|key| {
-                let attempts = map.get_mut(key)?;
-                while attempts.front().is_some_and(|t| now.duration_since(*t) >= self.window) {
-                    attempts.pop_front();
-                }
-                if attempts.len() as u32 >= self.max_failures {
-                    let oldest = *attempts.front()?;
-                    Some((self.window.saturating_sub(now.duration_since(oldest))).as_secs().max(1))
-                } else {
-                    None
-                }
-            })
-            .max()
+    fn state(&self) -> std::sync::MutexGuard<'_, State> {
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    /// Counts a failure against every key.
-    pub fn record_failure(&self, keys: &[String]) {
-        let now = Instant::now();
-        let mut map = self.failures.lock().unwrap_or_else(|e| e.into_inner());
-        for key in keys {
-            let attempts = map.entry(key.clone()).or_default();
-            attempts.push_back(now);
-            while attempts.len() > self.max_failures as usize {
-                attempts.pop_front();
-            }
+    /// Counts an event for `key` unless it already has `max` (then says how long to wait),
+    /// and says whether `peek` is at its own limit, in one step.
+    pub fn reserve(&self, key: &str, max: u32, peek: Option<(&str, u32)>) -> Reservation {
+        self.reserve_at(key, max, peek, Instant::now())
+    }
+
+    fn reserve_at(&self, key: &str, max: u32, peek: Option<(&str, u32)>, now: Instant) -> Reservation {
+        let mut state = self.state();
+        state.sweep(now, self.window);
+        let refused_for = state.wait(key, max, now, self.window);
+        if refused_for.is_none() {
+            state.add(key, max, now);
+        }
+        let peek_limited_for = peek.and_then(|(key, max)| state.wait(key, max, now, self.window));
+        Reservation {
+            counted: refused_for.is_none().then_some(Event::At(now)),
+            refused_for,
+            peek_limited_for,
         }
     }
 
-    /// Clears the count of one key (the username, after a successful login).
-    pub fn reset(&self, key: &str) {
-        self.failures.lock().unwrap_or_else(|e| e.into_inner()).remove(key);
+    /// Counts an event for `key` (keeping at most `max`, all a limit of `max` needs).
+    pub fn add(&self, key: &str, max: u32) {
+        self.add_at(key, max, Instant::now());
+    }
+
+    fn add_at(&self, key: &str, max: u32, now: Instant) {
+        let mut state = self.state();
+        state.sweep(now, self.window);
+        state.add(key, max, now);
+    }
+
+    /// Takes back the event of `key` counted at `at`.
+    pub fn release(&self, key: &str, at: Instant) {
+        let mut state = self.state();
+        if let Some(events) = state.events.get_mut(key)
+            && let Some(i) = events.iter().rposition(|t| *t == at)
+        {
+            events.remove(i);
+        }
+    }
+
+    /// Forgets the events of `key`.
+    pub fn clear(&self, key: &str) {
+        self.state().events.remove(key);
+    }
+
+    /// How many keys are held (memory stays bounded: tests check it).
+    pub fn tracked_keys(&self) -> usize {
+        self.state().events.len()
     }
 }
 
@@ -65,19 +134,51 @@ impl MemoryThrottle {
 mod tests {
     use super::*;
 
+    const MINUTE: Duration = Duration::from_secs(60);
+
     #[test]
-    fn blocks_after_the_limit_and_resets_on_success() {
-        let t = MemoryThrottle::new(2, Duration::from_secs(60));
-        let keys = vec!["user:alice".to_string(), "ip:1.2.3.4".to_string()];
-        assert_eq!(t.retry_after(&keys), None);
-        t.record_failure(&keys);
-        assert_eq!(t.retry_after(&keys), None);
-        t.record_failure(&keys);
-        let wait = t.retry_after(&keys).unwrap();
-        assert!((1..=60).contains(&wait));
-        t.reset("user:alice");
-        // The IP is still over the limit.
-        assert!(t.retry_after(&keys).is_some());
-        assert_eq!(t.retry_after(&["user:alice".to_string()]), None);
+    fn reservations_stop_at_the_limit_and_clear_per_key() {
+        let c = MemoryCounters::new(MINUTE);
+        let now = Instant::now();
+        for _ in 0..2 {
+            assert_eq!(c.reserve_at("user:alice", 2, None, now).refused_for, None);
+        }
+        let refused = c.reserve_at("user:alice", 2, None, now).refused_for.unwrap();
+        assert!((1..=60).contains(&refused));
+        // A refused reservation is not counted: the window still ends at the same time.
+        assert_eq!(c.reserve_at("user:alice", 2, None, now + MINUTE).refused_for, None);
+        c.clear("user:alice");
+        let taken = c.reserve_at("user:alice", 1, None, now);
+        assert_eq!(taken.refused_for, None);
+        assert!(c.reserve_at("user:alice", 1, None, now).refused_for.is_some());
+        // An attempt taken back frees its slot.
+        let Some(Event::At(at)) = taken.counted else { panic!("{taken:?}") };
+        c.release("user:alice", at);
+        assert_eq!(c.reserve_at("user:alice", 1, None, now).refused_for, None);
+        assert_eq!(c.reserve_at("user:bob", 1, None, now).refused_for, None);
+    }
+
+    #[test]
+    fn peeking_reports_without_counting() {
+        let c = MemoryCounters::new(MINUTE);
+        let now = Instant::now();
+        c.add_at("ip:1", 2, now);
+        let r = c.reserve_at("user:a", 5, Some(("ip:1", 2)), now);
+        assert_eq!((r.refused_for, r.peek_limited_for), (None, None));
+        c.add_at("ip:1", 2, now);
+        assert!(c.reserve_at("user:b", 5, Some(("ip:1", 2)), now).peek_limited_for.is_some());
+        assert_eq!(c.reserve_at("user:c", 5, Some(("ip:1", 2)), now + MINUTE).peek_limited_for, None);
+    }
+
+    #[test]
+    fn keys_untouched_for_a_window_are_dropped() {
+        let c = MemoryCounters::new(MINUTE);
+        let start = Instant::now();
+        for i in 0..10_000 {
+            c.add_at(&format!("user:{i}"), 5, start);
+        }
+        assert_eq!(c.tracked_keys(), 10_000);
+        c.add_at("user:late", 5, start + MINUTE + MINUTE);
+        assert_eq!(c.tracked_keys(), 1);
     }
 }

@@ -274,7 +274,15 @@ async fn acknowledged_writes_and_revocations_survive_a_sigkill() {
     let seed: u64 = std::env::var("CRASH_SEED").ok().map_or_else(rand::random, |s| s.parse().expect("CRASH_SEED is a number"));
     let kill_after = StdRng::seed_from_u64(seed).gen_range(KILL_AFTER);
     say(&format!("[crash] CRASH_SEED={seed}: SIGKILL after {kill_after} acknowledged operations"));
-    let mut server = Server::start(Config::default()).await;
+    // Every worker registers from 127.0.0.1: lift the per-address registration limit.
+    let config = Config {
+        extra: auth_server::settings::SettingsArgs {
+            registration_max_per_address: Some(100_000),
+            ..Default::default()
+        },
+        ..Default::default()
+    };
+    let mut server = Server::start(config).await;
 
     let trigger = Arc::new(Trigger {
         acks: AtomicUsize::new(0),

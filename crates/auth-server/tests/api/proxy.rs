@@ -10,9 +10,9 @@ use crate::helpers::{Config, TestApp, s, spawn_with};
 
 async fn app_with_hops(hops: Option<usize>) -> TestApp {
     spawn_with(Config {
-        login_max_failures: Some(2),
         extra: SettingsArgs {
             trusted_proxy_hops: hops,
+            login_address_max_failures: Some(2),
             ..Default::default()
         },
         ..Default::default()
@@ -20,8 +20,8 @@ async fn app_with_hops(hops: Option<usize>) -> TestApp {
     .await
 }
 
-/// A failed login for `username` (each a different user, so only the IP key counts)
-/// claiming to come through `forwarded`.
+/// A failed login for `username` (each a different user, so only the address counts;
+/// past its limit a wrong password answers 429) claiming to come through `forwarded`.
 async fn failed_login(app: &TestApp, username: &str, forwarded: &str) -> StatusCode {
     app.req(Method::POST, "/api/v1/auth/login", None)
         .header("x-forwarded-for", forwarded)

@@ -42,6 +42,8 @@ mod proxy;
 mod refresh;
 #[path = "../api/register.rs"]
 mod register;
+#[path = "../api/registration_limits.rs"]
+mod registration_limits;
 #[path = "../api/restart.rs"]
 mod restart;
 #[path = "../api/sessions.rs"]
@@ -62,3 +64,5 @@ mod grace;
 mod session_cookies;
 #[path = "../api/token_rules.rs"]
 mod token_rules;
+#[path = "../api/usernames.rs"]
+mod usernames;

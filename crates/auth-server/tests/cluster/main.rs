@@ -22,4 +22,5 @@ mod private_redis;
 mod processes;
 mod proxy;
 mod revocation_sync;
+mod throttle;
 mod user_cache;

@@ -134,6 +134,11 @@ impl Server {
         Server { instance, config, backing }
     }
 
+    /// Its data directory, database and Redis prefix.
+    pub fn data_dir(&self) -> &DataDir {
+        &self.backing
+    }
+
     /// A new process on the same data directory, database and Redis prefix (after
     /// [`Instance::kill`]); it listens on a new port.
     pub async fn restart(&mut self) {
@@ -189,6 +194,9 @@ async fn spawn(backing: &Backing, data_dir: &Path, key: Option<&Path>, config: &
         }
         if let Some(max) = config.login_max_failures {
             command.env("AUTH_LOGIN_MAX_FAILURES", max.to_string());
+        }
+        if let Some(max) = config.extra.registration_max_per_address {
+            command.env("AUTH_REGISTRATION_MAX_PER_ADDRESS", max.to_string());
         }
         command.envs(config.env.iter().map(|(name, value)| (name, value)));
         let child = command.spawn().expect("the auth-server binary starts");
