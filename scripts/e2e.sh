@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs the web page's end-to-end test (e2e/web.test.mjs) in Debian's Chromium against a
-# real auth-server: installs `chromium` with apt-get when /usr/bin/chromium is missing
+# real auth-server: installs `chromium` (and a Chinese font) with apt-get when missing
 # and the pinned playwright-core with `npm ci` when e2e/node_modules is missing (never a
 # downloaded browser) and the pinned axe-core, builds the server (release;
 # AUTH_SERVER_BIN overrides), starts it on a free port with a temporary data directory,
@@ -11,13 +11,16 @@ cd "$(dirname "$0")/.."
 
 log() { echo "e2e: $*" >&2; }
 
-# 1. Tools.
-if [[ ! -x ${CHROMIUM:-/usr/bin/chromium} ]]; then
-  log "installing chromium (apt-get)"
+# 1. Tools: Chromium, and a Chinese font so the 简体中文 screenshots show characters.
+packages=()
+[[ -x ${CHROMIUM:-/usr/bin/chromium} ]] || packages+=(chromium)
+[[ -n $(fc-list :lang=zh 2>/dev/null) ]] || packages+=(fonts-wqy-microhei)
+if ((${#packages[@]})); then
+  log "installing ${packages[*]} (apt-get)"
   sudo_cmd=()
   [[ $(id -u) == 0 ]] || sudo_cmd=(sudo)
   "${sudo_cmd[@]}" apt-get update
-  DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y --no-install-recommends chromium
+  DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y --no-install-recommends "${packages[@]}"
 fi
 command -v node >/dev/null || { log "node is required"; exit 1; }
 if [[ ! -d e2e/node_modules/playwright-core || ! -d e2e/node_modules/axe-core ]]; then
@@ -36,5 +39,7 @@ start_server "$bin" AUTH_ACCESS_TTL=2s AUTH_LOG_FORMAT=json \
 log "server at http://$addr ($bin)"
 
 # 3. The test.
-E2E_BASE_URL="http://$addr" node --test e2e/ || fail "the end-to-end test failed (screenshots in target/e2e-screenshots/)"
+# E2E_NODE_ARGS: e.g. --test-name-pattern="two tabs" to run a part while working on it.
+# shellcheck disable=SC2086
+E2E_BASE_URL="http://$addr" node --test ${E2E_NODE_ARGS:-} e2e/ || fail "the end-to-end test failed (screenshots in target/e2e-screenshots/)"
 log "OK"

@@ -39,6 +39,7 @@ export function accountJourney(run) {
     const response = await me.page.goto(BASE_URL);
     const headers = response.headers();
     assert.equal(response.status(), 200);
+    assert.equal(await me.page.title(), 'Example Auth', 'the --page-title of scripts/e2e.sh');
     assert.match(headers['content-security-policy'], /script-src 'self';/);
     assert.doesNotMatch(headers['content-security-policy'], /unsafe/);
     assert.equal(headers['x-frame-options'], 'DENY');
@@ -51,7 +52,7 @@ export function accountJourney(run) {
   it('explains sign-up mistakes next to each field in plain words', async () => {
     const { page } = me;
     const form = page.locator('#register-form');
-    await form.getByLabel('Username').fill('a b');
+    await form.getByLabel('Username').fill('ab');
     await form.getByLabel('Password', { exact: true }).fill('short');
     await form.getByRole('button', { name: 'Create account' }).click();
     await waitForText(page, '#register-username-error', 'Use at least 3 characters.');
@@ -181,8 +182,11 @@ export function accountJourney(run) {
     await goTo(kept.page, 'sessions');
     const current = kept.page.locator('#sessions > li[data-current="true"]');
     assert.match(await current.textContent(), /Kept signed in/);
-    await kept.context.close();
-    await plain.context.close();
+    for (const session of [kept, plain]) {
+      await session.page.getByRole('button', { name: 'Sign out', exact: true }).click();
+      await waitForView(session.page, 'signed-out');
+      await session.context.close();
+    }
   });
 
   it('refreshes silently, once, when the access token has expired', async () => {
@@ -204,6 +208,10 @@ export function accountJourney(run) {
     await open(other.page);
     await signIn(other.page, username, PASSWORD);
     const { page } = me;
+    await afterCount(page, 'accountLoads', () => goTo(page, 'sessions'));
+    const others = (await page.locator('#sessions > li').count()) - 1;
+    assert.ok(others >= 1);
+    await goTo(page, 'account');
     const form = page.locator('#password-form');
     await form.getByLabel('Current password').fill('not my password');
     await form.getByLabel('New password').fill(NEW_PASSWORD);
@@ -211,7 +219,8 @@ export function accountJourney(run) {
     await waitForText(page, '#password-current-error', 'That password is not right.');
     await form.getByLabel('Current password').fill(PASSWORD);
     await form.getByRole('button', { name: 'Change password' }).click();
-    await waitForText(page, '#notice', 'Your password is changed. One other session was signed out.');
+    const signedOut = others === 1 ? 'One other session was signed out.' : `${others} other sessions were signed out.`;
+    await waitForText(page, '#notice', `Your password is changed. ${signedOut}`);
     await other.page.reload();
     await waitForView(other.page, 'signed-out');
     await other.context.close();

@@ -40,7 +40,8 @@ async function tryLogin(run, username, password) {
 
 export function adminJourney(run) {
   const prefix = uniqueName('e2e_bulk');
-  const target = `${prefix}_target_with_a_rather_long_name_that_must_wrap_cleanly`;
+  // The longest name the API accepts, in one unbroken word: it must wrap, not overflow.
+  const target = `${prefix}_target_`.padEnd(64, 'w');
   let admin;
 
   it('lists users with role and date, pages them, and searches by name (zh, phone)', async () => {

@@ -164,6 +164,7 @@ export async function registerDirectly(username, password) {
     headers: { 'Content-Type': 'application/json' },
     body: JSON.stringify({ username, password }),
   });
-  assert.equal(response.status, 201, `registering ${username}: ${await response.text()}`);
-  return response.json();
+  const text = await response.text();
+  assert.equal(response.status, 201, `registering ${username}: ${text}`);
+  return JSON.parse(text);
 }
