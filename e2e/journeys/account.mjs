@@ -33,6 +33,15 @@ export function accountJourney(run) {
   const username = uniqueName('e2e_user');
   let me;
 
+  /** The same user signed in on another device (its own cookies). */
+  async function signInElsewhere() {
+    const other = await openPage(run.browser);
+    run.pages.push(other);
+    await open(other.page);
+    await signIn(other.page, username, PASSWORD);
+    return other;
+  }
+
   it('is served with strict security headers and passes axe signed out', async () => {
     me = await openPage(run.browser);
     run.pages.push(me);
@@ -137,10 +146,7 @@ export function accountJourney(run) {
   });
 
   it('lists this device first, signs out the others after a confirmation', async () => {
-    const other = await openPage(run.browser);
-    run.pages.push(other);
-    await open(other.page);
-    await signIn(other.page, username, PASSWORD);
+    const other = await signInElsewhere();
     const { page } = me;
     await afterCount(page, 'accountLoads', () => goTo(page, 'sessions'));
     const rows = page.locator('#sessions > li');
@@ -203,10 +209,7 @@ export function accountJourney(run) {
   });
 
   it('changes the password with the current one and says the other sessions were signed out', async () => {
-    const other = await openPage(run.browser);
-    run.pages.push(other);
-    await open(other.page);
-    await signIn(other.page, username, PASSWORD);
+    const other = await signInElsewhere();
     const { page } = me;
     await afterCount(page, 'accountLoads', () => goTo(page, 'sessions'));
     const others = (await page.locator('#sessions > li').count()) - 1;

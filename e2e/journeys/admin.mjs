@@ -90,13 +90,13 @@ export function adminJourney(run) {
     await dialog.getByRole('button', { name: '保存修改' }).click();
     await waitForText(page, '#user-email-error', '请输入电子邮箱，例如 name@example.com。');
     await dialog.getByLabel('电子邮箱').fill('target@example.com');
-    await dialog.getByLabel('角色').selectOption('admin');
+    await dialog.getByLabel('角色', { exact: true }).selectOption('admin');
     await dialog.getByRole('button', { name: '保存修改' }).click();
     await answerConfirm(page, true);
     await waitForText(page, '#user-notice', `对 ${target} 的修改已保存。`);
     await assertAccessible(page, 'user dialog, zh, phone');
     await screenshot(page, 'phone-zh-light-04-user-dialog');
-    await dialog.getByLabel('角色').selectOption('user');
+    await dialog.getByLabel('角色', { exact: true }).selectOption('user');
     await dialog.getByRole('button', { name: '保存修改' }).click();
     await answerConfirm(page, true);
     await waitForText(page, '#user-notice', `对 ${target} 的修改已保存。`);
@@ -153,7 +153,7 @@ export function adminJourney(run) {
     await afterCount(page, 'usersLoads', () => page.getByLabel('按用户名搜索').fill(ADMIN.username));
     await page.locator(`#users > li[data-username="${ADMIN.username}"]`).getByRole('button').click();
     const dialog = page.locator('#user-dialog');
-    await dialog.getByLabel('角色').selectOption('user');
+    await dialog.getByLabel('角色', { exact: true }).selectOption('user');
     await dialog.getByRole('button', { name: '保存修改' }).click();
     await answerConfirm(page, true);
     await waitForText(page, '#user-error', '不能对自己的账号执行此操作。');

@@ -15,6 +15,7 @@ import { initItems, loadItems } from './items.js';
 import { initSignIn } from './signin.js';
 import { announce, listen } from './sync.js';
 import { $, describe, enhancePasswords, formatDate, refreshStrength, show } from './ui.js';
+import { buildProfileFields } from './validate.js';
 
 const PANELS = ['account', 'sessions', 'users', 'items'];
 
@@ -190,6 +191,7 @@ function preferences() {
 }
 
 function start() {
+  buildProfileFields();
   startLanguage();
   preferences();
   enhancePasswords();

@@ -1,8 +1,11 @@
 // The API's input rules (crates/auth-server/src/users/validate.rs), checked in the page
 // first so most mistakes are explained next to the field before anything is sent. The
-// server checks again; its answers are shown the same way (ui.js `showError`).
+// server checks again; its answers are shown the same way (ui.js `showError`). The
+// profile fields are built here once for both forms that edit them (the account page
+// and the admin's user dialog).
 
 import { t } from './i18n.js';
+import { el } from './ui.js';
 
 const USERNAME_CHARS = /^[A-Za-z0-9_.@-]*$/;
 
@@ -88,6 +91,34 @@ export function profileBody(inputs) {
 export function fillProfile(inputs, user) {
   for (const field of PROFILE_FIELDS) {
     inputs[field].value = user[field] === null || user[field] === undefined ? '' : String(user[field]);
+  }
+}
+
+// How each profile field is typed; `autocomplete` only where the person edits their own.
+const PROFILE_INPUTS = {
+  email: { type: 'email', own: 'email', placeholder: 'name@example.com' },
+  mobile: { type: 'tel', own: 'tel', placeholder: '+86 138 0013 8000' },
+  age: { inputmode: 'numeric', maxlength: '3' },
+  birth: { type: 'date', min: '1850-01-01' },
+};
+
+/** Fills every `[data-profile-fields=PREFIX]` with the labelled profile inputs whose ids
+ * are `PREFIX-email`, ... (before the texts are translated). */
+export function buildProfileFields() {
+  for (const grid of document.querySelectorAll('[data-profile-fields]')) {
+    const prefix = grid.dataset.profileFields;
+    const own = prefix === 'profile';
+    const fields = PROFILE_FIELDS.map((field) => {
+      const { own: autocomplete, ...attributes } = PROFILE_INPUTS[field];
+      const id = `${prefix}-${field}`;
+      return el(
+        'div',
+        { class: 'field' },
+        el('label', { for: id, 'data-i18n': `field.${field}` }),
+        el('input', { id, ...attributes, placeholder: own ? attributes.placeholder : null, autocomplete: own ? autocomplete || 'off' : 'off' }),
+      );
+    });
+    grid.prepend(...fields);
   }
 }
 
