@@ -21,6 +21,12 @@ const PANELS = ['account', 'sessions', 'users', 'items'];
 
 let me = null;
 
+function closeDialogs() {
+  for (const dialog of document.querySelectorAll('dialog[open]')) {
+    dialog.close();
+  }
+}
+
 function setView(view, notice) {
   document.body.dataset.view = view;
   $('signed-out').hidden = view !== 'signed-out';
@@ -31,9 +37,7 @@ function setView(view, notice) {
   }
   if (view === 'signed-out') {
     me = null;
-    for (const dialog of document.querySelectorAll('dialog[open]')) {
-      dialog.close();
-    }
+    closeDialogs();
     for (const input of document.querySelectorAll('input[type="password"], #signed-in input')) {
       input.value = '';
     }
@@ -149,8 +153,11 @@ function followOtherTabs() {
         app.failed(error, (failure) => setView('signed-out', describe(failure)));
         return;
       }
-      const notice = before === me.username ? '' : t('notice.signedInElsewhere', { name: me.username });
-      setView('signed-in', notice);
+      const switched = before !== me.username;
+      if (switched) {
+        closeDialogs(); // they show what the previous account saw
+      }
+      setView('signed-in', switched ? t('notice.signedInElsewhere', { name: me.username }) : '');
       showPanel(false);
     }
   });

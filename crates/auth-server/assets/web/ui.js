@@ -1,5 +1,5 @@
-// Small building blocks every view shares: creating elements without HTML strings (no
-// innerHTML anywhere, so no markup injection), busy buttons, field errors in plain
+// Small building blocks every view shares: creating elements without HTML strings (the
+// page never parses markup from data, so no injection), busy buttons, field errors in plain
 // words, the throttle countdown, confirmations, password fields (show, caps lock,
 // strength), and dates and devices in words.
 
