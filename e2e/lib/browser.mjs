@@ -13,7 +13,7 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 export const SCREENSHOT_DIR = path.resolve(here, '..', '..', 'target', 'e2e-screenshots');
 
 export const DESKTOP = { width: 1280, height: 860 };
-export const PHONE = { width: 360, height: 740 };
+export const PHONE = { width: 320, height: 720 };
 
 /** Starts headless Chromium from /usr/bin/chromium (or $CHROMIUM). */
 export function launch() {
