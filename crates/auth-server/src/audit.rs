@@ -40,11 +40,25 @@ pub enum AuditEvent {
     PasswordChanged,
     /// A user was deleted (by an admin or by itself).
     UserDeleted,
+    /// The refresh token a session's latest rotation consumed came again within the reuse
+    /// grace window (a second tab, a retried request) and got the same successor.
+    RefreshRepeated,
+    /// A user became an admin (by an admin, or `create-admin --promote`); its earlier
+    /// tokens were revoked.
+    UserPromoted,
+    /// An admin became an ordinary user; its earlier tokens were revoked.
+    UserDemoted,
+    /// An admin disabled an account; its tokens were revoked.
+    UserDisabled,
+    /// An admin enabled a disabled account.
+    UserEnabled,
+    /// A password was set for the user by an admin or `create-admin`; its sessions ended.
+    PasswordSet,
 }
 
 impl AuditEvent {
     /// Every event, in the order of the metric's label values.
-    pub const ALL: [AuditEvent; 13] = [
+    pub const ALL: [AuditEvent; 19] = [
         AuditEvent::Register,
         AuditEvent::LoginSuccess,
         AuditEvent::LoginFailure,
@@ -58,6 +72,12 @@ impl AuditEvent {
         AuditEvent::SessionRevoked,
         AuditEvent::PasswordChanged,
         AuditEvent::UserDeleted,
+        AuditEvent::RefreshRepeated,
+        AuditEvent::UserPromoted,
+        AuditEvent::UserDemoted,
+        AuditEvent::UserDisabled,
+        AuditEvent::UserEnabled,
+        AuditEvent::PasswordSet,
     ];
 
     /// The `event` field and metric label.
@@ -76,6 +96,12 @@ impl AuditEvent {
             AuditEvent::SessionRevoked => "session_revoked",
             AuditEvent::PasswordChanged => "password_changed",
             AuditEvent::UserDeleted => "user_deleted",
+            AuditEvent::RefreshRepeated => "refresh_repeated",
+            AuditEvent::UserPromoted => "user_promoted",
+            AuditEvent::UserDemoted => "user_demoted",
+            AuditEvent::UserDisabled => "user_disabled",
+            AuditEvent::UserEnabled => "user_enabled",
+            AuditEvent::PasswordSet => "password_set",
         }
     }
 

@@ -28,6 +28,9 @@ pub enum ApiError {
     /// 403 authenticated but not allowed.
     #[error("{0}")]
     Forbidden(&'static str),
+    /// 403 with its own code (`account_disabled`, `cross_site_request`, ...).
+    #[error("{msg}")]
+    ForbiddenCode { msg: &'static str, code: &'static str },
     /// 404.
     #[error("{0}")]
     NotFound(&'static str),
@@ -68,6 +71,11 @@ impl ApiError {
             .find_map(|(field, messages)| messages.first().map(|m| format!("{field}: {m}")))
             .unwrap_or_else(|| "Invalid request".to_string());
         ApiError::Validation { msg, errors }
+    }
+
+    /// 403 with the code that names why.
+    pub fn forbidden_code(msg: &'static str, code: &'static str) -> Self {
+        ApiError::ForbiddenCode { msg, code }
     }
 
     /// 401 with the code that names why.
@@ -129,6 +137,7 @@ impl IntoResponse for ApiError {
             ApiError::BadRequest(msg) => (StatusCode::BAD_REQUEST, json!({ "msg": msg, "error": "bad_request" })),
             ApiError::Unauthorized { msg, code } => (StatusCode::UNAUTHORIZED, json!({ "msg": msg, "error": code })),
             ApiError::Forbidden(msg) => (StatusCode::FORBIDDEN, json!({ "msg": msg, "error": "forbidden" })),
+            ApiError::ForbiddenCode { msg, code } => (StatusCode::FORBIDDEN, json!({ "msg": msg, "error": code })),
             ApiError::NotFound(msg) => (StatusCode::NOT_FOUND, json!({ "msg": msg, "error": "not_found" })),
             ApiError::Conflict(msg) => (StatusCode::CONFLICT, json!({ "msg": msg, "error": "conflict" })),
             ApiError::PayloadTooLarge => (

@@ -123,6 +123,11 @@ pub struct SettingsArgs {
     /// at most 512 KiB; read at start-up).
     #[arg(long, global = true, env = "AUTH_PAGE_LOGO_FILE")]
     pub page_logo_file: Option<PathBuf>,
+    /// How long after a refresh the refresh token it consumed may be presented again and
+    /// get the same successor (two tabs, a retried request) instead of counting as theft
+    /// (`10s`; `0` turns it off).
+    #[arg(long, global = true, env = "AUTH_REFRESH_REUSE_GRACE")]
+    pub refresh_reuse_grace: Option<String>,
 }
 
 impl SettingsArgs {
@@ -155,6 +160,7 @@ impl SettingsArgs {
             cors_origins: self.cors_origins.or(lower.cors_origins),
             page_title: self.page_title.or(lower.page_title),
             page_logo_file: self.page_logo_file.or(lower.page_logo_file),
+            refresh_reuse_grace: self.refresh_reuse_grace.or(lower.refresh_reuse_grace),
         }
     }
 }
@@ -199,6 +205,8 @@ pub struct Settings {
     pub page_title: String,
     /// The web page's logo, read at start-up.
     pub page_logo: Option<crate::web::Logo>,
+    /// Zero: every repeat of a consumed refresh token is theft.
+    pub refresh_reuse_grace: Duration,
 }
 
 impl std::fmt::Debug for Settings {
@@ -229,6 +237,7 @@ impl std::fmt::Debug for Settings {
             .field("cors_origins", &self.cors_origins)
             .field("page_title", &self.page_title)
             .field("page_logo", &self.page_logo)
+            .field("refresh_reuse_grace", &self.refresh_reuse_grace)
             .finish()
     }
 }
@@ -296,6 +305,10 @@ impl Settings {
             cors_origins: cors_origins(a.cors_origins.unwrap_or_default())?,
             page_title: page_title(a.page_title)?,
             page_logo: a.page_logo_file.as_deref().map(crate::web::Logo::load).transpose()?,
+            refresh_reuse_grace: match a.refresh_reuse_grace.as_deref().unwrap_or("10s").trim() {
+                "0" | "0s" => Duration::ZERO,
+                grace => parse_duration(grace).context("refresh-reuse-grace")?,
+            },
         })
     }
 }

@@ -75,17 +75,20 @@ fn hmac_kid(secret: &[u8]) -> String {
 /// Reads a private PEM key (asymmetric algorithms only; HMAC secrets are read by
 /// [`load_keys`]).
 pub fn signing_key_from_file(alg: Algorithm, path: &Path) -> anyhow::Result<SigningKey> {
+    refuse_shared(path)?;
     let bytes = std::fs::read(path).with_context(|| format!("reading signing key {}", path.display()))?;
     SigningKey::from_private_pem(alg, &bytes).with_context(|| format!("loading signing key {}", path.display()))
 }
 
 fn read_secret(path: &Path) -> anyhow::Result<Vec<u8>> {
+    refuse_shared(path)?;
     let bytes = std::fs::read(path).with_context(|| format!("reading signing key {}", path.display()))?;
     Ok(trim_newline(&bytes).to_vec())
 }
 
 fn verification_key_from_file(alg: Algorithm, path: &PathBuf) -> anyhow::Result<VerificationKey> {
     if is_hmac(alg) {
+        // An old HMAC secret still signs as well as it verifies.
         let secret = read_secret(path)?;
         return Ok(VerificationKey::hmac(alg, &secret).with_kid(hmac_kid(&secret)));
     }
@@ -108,8 +111,8 @@ pub fn generate_secret() -> String {
 }
 
 fn read_or_generate_secret(path: &Path) -> anyhow::Result<Vec<u8>> {
-    if let Ok(bytes) = std::fs::read(path) {
-        return Ok(trim_newline(&bytes).to_vec());
+    if path.exists() {
+        return read_secret(path);
     }
     if let Some(dir) = path.parent() {
         std::fs::create_dir_all(dir).with_context(|| format!("creating data directory {}", dir.display()))?;
@@ -118,6 +121,28 @@ fn read_or_generate_secret(path: &Path) -> anyhow::Result<Vec<u8>> {
     write_private(path, secret.as_bytes())?;
     tracing::info!(path = %path.display(), "generated a new HMAC signing key");
     Ok(secret.into_bytes())
+}
+
+/// Refuses a secret key file that its group or others may read: whoever can read it can
+/// sign any token. Start-up stops with the fix instead of serving with a leaked key.
+fn refuse_shared(path: &Path) -> anyhow::Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(path)
+            .with_context(|| format!("reading signing key {}", path.display()))?
+            .permissions()
+            .mode();
+        if mode & 0o077 != 0 {
+            bail!(
+                "the signing key {} can be read by other users (mode {:o}); make it private with `chmod 600 {}`",
+                path.display(),
+                mode & 0o777,
+                path.display()
+            );
+        }
+    }
+    Ok(())
 }
 
 /// Writes a file readable only by its owner (0600), refusing to overwrite.
@@ -223,6 +248,19 @@ mod tests {
             let without_old = manager(&settings(dir.path(), &name, Some(&new_private), &[]));
             assert!(without_old.decode_token(&token).is_err(), "{alg:?}");
         }
+    }
+
+    #[test]
+    fn signing_keys_others_can_read_are_refused() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let key = dir.path().join("hs.key");
+        write_private(&key, generate_secret().as_bytes()).unwrap();
+        let loaded = load_keys(&settings(dir.path(), "HS256", Some(&key), &[]));
+        assert!(loaded.is_ok());
+        std::fs::set_permissions(&key, std::fs::Permissions::from_mode(0o644)).unwrap();
+        let message = format!("{:#}", load_keys(&settings(dir.path(), "HS256", Some(&key), &[])).unwrap_err());
+        assert!(message.contains("chmod 600"), "{message}");
     }
 
     #[test]

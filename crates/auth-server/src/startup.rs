@@ -31,7 +31,7 @@ impl Application {
     /// Opens the store, loads keys and revocations, creates the start-up admin and binds.
     pub async fn build(settings: Settings) -> anyhow::Result<Self> {
         let state = build_state(settings).await?;
-        crate::users::ensure_admin(&state).await?;
+        crate::users::provision::ensure_startup_admin(&state).await?;
         let listener = crate::serve::bind(state.settings.bind).with_context(|| format!("binding {}", state.settings.bind))?;
         let router = router(state.clone());
         Ok(Application { listener, router, state })
@@ -56,7 +56,15 @@ impl Application {
     pub async fn run_until(self, shutdown: impl Future<Output = ()> + Send + 'static) -> anyhow::Result<()> {
         let pruner = spawn_pruner(self.state.clone());
         let upkeep = crate::ops::metrics::spawn_upkeep();
-        let result = run(self.listener, self.router, self.state.settings.header_timeout, shutdown).await;
+        let settings = &self.state.settings;
+        let result = run(
+            self.listener,
+            self.router,
+            settings.header_timeout,
+            settings.request_timeout,
+            shutdown,
+        )
+        .await;
         pruner.abort();
         upkeep.abort();
         result
@@ -69,7 +77,8 @@ pub async fn build_state(settings: Settings) -> anyhow::Result<AppState> {
     jwt_extended::install_crypto_provider();
     // The recorder first: loading the revocations already reports their number.
     crate::ops::metrics::handle();
-    std::fs::create_dir_all(&settings.data_dir).with_context(|| format!("creating data directory {}", settings.data_dir.display()))?;
+    create_private_dir(&settings.data_dir).with_context(|| format!("creating data directory {}", settings.data_dir.display()))?;
+    warn_if_cookies_travel_in_clear(&settings);
     let database = connect_store(&settings.database_url).await?;
     let redis = match &settings.redis_url {
         Some(url) => Some(RedisClient::new(url, &settings.redis_key_prefix).context("configuring Redis")?),
@@ -103,14 +112,16 @@ pub async fn build_state(settings: Settings) -> anyhow::Result<AppState> {
 }
 
 /// Serves `router` on `listener` until `shutdown` completes; `header_timeout` is the
-/// setting of the same name (see `serve.rs`).
+/// setting of the same name, `drain_limit` the longest wait for open connections after
+/// the shutdown (see `serve.rs`).
 pub async fn run(
     listener: TcpListener,
     router: Router,
     header_timeout: Duration,
+    drain_limit: Duration,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
-    crate::serve::serve(listener, router, header_timeout, shutdown).await;
+    crate::serve::serve(listener, router, header_timeout, drain_limit, shutdown).await;
     Ok(())
 }
 
@@ -176,6 +187,37 @@ fn with_middleware_and_tokens(routes: Router, settings: &Settings, tokens: Optio
 }
 
 /// The store for `url`: `sqlite:` (embedded file) or `postgres://` / `postgresql://`.
+/// Creates the data directory (signing key, database) accessible only to its owner (0700);
+/// an existing directory is left as the operator made it.
+fn create_private_dir(path: &std::path::Path) -> std::io::Result<()> {
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::DirBuilderExt;
+        builder.mode(0o700);
+    }
+    builder.create(path)
+}
+
+/// Cookies without `Secure` travel in clear text to any address but this machine's: say
+/// so when the server listens beyond loopback (a TLS proxy in front should set
+/// `--cookie-secure`).
+fn warn_if_cookies_travel_in_clear(settings: &Settings) {
+    if cookies_travel_in_clear(settings) {
+        tracing::warn!(
+            bind = %settings.bind,
+            "listening beyond loopback without --cookie-secure: cookies are not marked Secure; \
+             serve through HTTPS and set --cookie-secure"
+        );
+    }
+}
+
+/// Whether cookies without `Secure` would be sent to addresses beyond this machine.
+fn cookies_travel_in_clear(settings: &Settings) -> bool {
+    !settings.cookie_secure && !settings.bind.ip().is_loopback()
+}
+
 async fn connect_store(url: &str) -> anyhow::Result<DynStore> {
     let shown = crate::settings::redact_url(url);
     if url.starts_with("sqlite:") {
@@ -225,4 +267,25 @@ async fn shutdown_signal() {
         () = terminate => {},
     }
     tracing::info!("shutdown signal received, finishing in-flight requests");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plain_cookies_beyond_loopback_are_flagged() {
+        let settings = |bind: &str, secure: bool| {
+            let args = crate::settings::SettingsArgs {
+                bind: Some(bind.parse().unwrap()),
+                cookie_secure: Some(secure),
+                ..Default::default()
+            };
+            Settings::resolve(args, None).unwrap()
+        };
+        assert!(!cookies_travel_in_clear(&settings("127.0.0.1:8080", false)));
+        assert!(!cookies_travel_in_clear(&settings("[::1]:8080", false)));
+        assert!(cookies_travel_in_clear(&settings("0.0.0.0:8080", false)));
+        assert!(!cookies_travel_in_clear(&settings("0.0.0.0:8080", true)));
+    }
 }

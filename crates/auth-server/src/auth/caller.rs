@@ -1,10 +1,14 @@
 //! Who is calling: the claims of a verified token the handlers decide on (user id from
-//! `sub`, admin flag, session, freshness), read once instead of in every handler.
+//! `sub`, session, freshness), read once instead of in every handler. Privilege is not
+//! among them: a token's `role` claim may predate a demotion, so admin decisions read the
+//! account as it is stored now ([`Caller::require_admin`]).
 
 use jwt_extended::axum::{Jwt, Policy};
 use jwt_extended::{DecodedToken, JwtError, TokenLocation};
 
 use crate::error::ApiError;
+use crate::state::AppState;
+use crate::store::{Role, User};
 
 /// The caller named by a verified token.
 #[derive(Debug, Clone)]
@@ -13,8 +17,6 @@ pub struct Caller {
     pub id: i64,
     /// The `username` claim.
     pub username: String,
-    /// The `is_admin` claim (or `role` = `admin`).
-    pub is_admin: bool,
     /// The session (`sid`).
     pub session_id: Option<String>,
     /// Where the token came from (cookie responses are answered with cookies).
@@ -33,21 +35,30 @@ impl Caller {
             .subject()
             .and_then(|s| s.parse::<i64>().ok())
             .ok_or(ApiError::unauthorized("Invalid token subject", "invalid_token"))?;
-        let is_admin = claims.get_as::<bool>("is_admin") == Some(true) || claims.str_claim("role") == Some("admin");
         Ok(Caller {
             id,
             username: claims.str_claim("username").unwrap_or_default().to_string(),
-            is_admin,
             session_id: claims.session_id().map(str::to_string),
             location,
             token,
         })
     }
 
-    /// 403 `Admin privilege required` unless the token carries the admin claim.
-    pub fn require_admin(&self) -> Result<(), ApiError> {
-        if self.is_admin {
-            Ok(())
+    /// The caller's account as stored now; 401 `Token has been revoked` when it was
+    /// deleted or disabled since the token was issued.
+    pub async fn account(&self, state: &AppState) -> Result<User, ApiError> {
+        match state.store.user_by_id(self.id).await? {
+            Some(user) if !user.disabled => Ok(user),
+            _ => Err(self.revoked()),
+        }
+    }
+
+    /// The caller's account when it is an admin now, else 403 `Admin privilege required`
+    /// (whatever the token's `role` claim says).
+    pub async fn require_admin(&self, state: &AppState) -> Result<User, ApiError> {
+        let user = self.account(state).await?;
+        if user.role == Role::Admin {
+            Ok(user)
         } else {
             Err(ApiError::Forbidden("Admin privilege required"))
         }

@@ -9,7 +9,12 @@ use jwt_extended::{InvalidTokenStatus, JwtError, JwtManagerBuilder};
 
 /// The response for a token error.
 pub fn token_error_response(error: &JwtError) -> Response {
-    let status = jwt_extended::axum::default_status(error, InvalidTokenStatus::Unauthorized);
+    let status = match error {
+        // The token's signature is valid but its claims break the server's rules
+        // (`token_rules.rs`): an invalid token, not a malformed request.
+        JwtError::VerificationFailed(_) => StatusCode::UNAUTHORIZED,
+        _ => jwt_extended::axum::default_status(error, InvalidTokenStatus::Unauthorized),
+    };
     // RFC 6750 §3.1: no error code when the request carried no credentials.
     let challenge = match error {
         JwtError::NoToken(_) => "Bearer",

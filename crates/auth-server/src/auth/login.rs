@@ -9,7 +9,9 @@ use jwt_extended::axum::Jwt;
 use serde::Deserialize;
 
 use super::caller::Caller;
-use super::response::{AccessOrCookies, AccessTokenResponse, CookieTokensResponse, PairOrCookies, TransportQuery, pair_response};
+use super::cross_site::RequestSite;
+use super::response::{AccessOrCookies, AccessTokenResponse, CookieTokensResponse, Delivery, PairOrCookies, TransportQuery, pair_response};
+use super::revoke::end_session;
 use super::tokens::{ClientInfo, access_token, start_session};
 use crate::audit::{self, AuditEvent, Subject};
 use crate::error::{ApiError, ErrorBody};
@@ -26,6 +28,30 @@ pub struct LoginRequest {
     pub username: String,
     #[schema(example = "correct horse battery staple", format = Password)]
     pub password: String,
+    /// "Keep me signed in": with cookie transport, cookies that outlive the browser (for
+    /// the refresh token's lifetime) instead of browser-session cookies. A form sends
+    /// `true`, `on` or `1`.
+    #[serde(default, deserialize_with = "lenient_bool")]
+    #[schema(value_type = bool, default = false)]
+    pub remember: bool,
+}
+
+/// A boolean from JSON (`true`) or an HTML form (`true`, `on`, `1`; `false`, `off`, `0`).
+fn lenient_bool<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<bool, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum BoolOrText {
+        Bool(bool),
+        Text(String),
+    }
+    match BoolOrText::deserialize(deserializer)? {
+        BoolOrText::Bool(b) => Ok(b),
+        BoolOrText::Text(t) => match t.as_str() {
+            "true" | "on" | "1" => Ok(true),
+            "false" | "off" | "0" | "" => Ok(false),
+            _ => Err(serde::de::Error::custom("must be true or false")),
+        },
+    }
 }
 
 /// The password again, to make the session's access token fresh.
@@ -45,6 +71,16 @@ pub fn check_login(body: &LoginRequest) -> Result<(), ApiError> {
 
 fn bad_credentials() -> ApiError {
     ApiError::unauthorized("Bad username or password", "invalid_credentials")
+}
+
+/// Told only to someone who gave the right password, so it reveals nothing new.
+fn account_disabled() -> ApiError {
+    ApiError::forbidden_code("Account disabled", "account_disabled")
+}
+
+/// 403 `Account disabled` for a disabled account (after its password was checked).
+fn refuse_disabled(user: &User) -> Result<(), ApiError> {
+    if user.disabled { Err(account_disabled()) } else { Ok(()) }
 }
 
 /// The throttle keys of a login attempt: the username and the client address.
@@ -111,6 +147,7 @@ pub async fn check_password(
         (status = 200, description = "Logged in: the pair, or with `?transport=cookie` a CookieTokensResponse", body = PairOrCookies),
         (status = 400, description = "Malformed body", body = ErrorBody),
         (status = 401, description = "Bad username or password", body = ErrorBody),
+        (status = 403, description = "Right password, but the account is disabled; or a cross-site form or cookie login", body = ErrorBody),
         (status = 415, description = "Neither JSON nor a form", body = ErrorBody),
         (status = 429, description = "Too many failed attempts (see Retry-After)", body = ErrorBody),
     ),
@@ -119,24 +156,30 @@ pub async fn check_password(
 pub async fn login(
     State(state): State<AppState>,
     client: ClientInfo,
+    site: RequestSite,
     ApiQuery(query): ApiQuery<TransportQuery>,
     JsonOrForm(body): JsonOrForm<LoginRequest>,
 ) -> Result<Response, ApiError> {
+    site.refuse_cross_site_login(query.cookies(false))?;
     check_login(&body)?;
     let user = state.store.user_by_username(&body.username).await?;
     let user = check_password(&state, &body.username, &client, user, body.password)
         .await?
         .ok_or_else(bad_credentials)?;
-    let pair = start_session(&state, &user, &client).await?;
+    refuse_disabled(&user)?;
+    let pair = start_session(&state, &user, &client, body.remember).await?;
+    let sid = pair.access.session_id.as_deref().unwrap_or_default();
+    // An admin may have disabled the account while its password was being checked; the
+    // disable ended every session it saw, so this one is ended here.
+    if state.store.user_by_id(user.id).await?.is_none_or(|u| u.disabled) {
+        end_session(&state, sid).await?;
+        return Err(account_disabled());
+    }
     let subject = Subject::named(&user.username, &client).user(user.id);
-    audit::record(AuditEvent::LoginSuccess, subject.session(pair.access.session_id.as_deref()));
-    Ok(pair_response(
-        &state,
-        StatusCode::OK,
-        pair,
-        Some(UserView::from(&user)),
-        query.cookies(false),
-    ))
+    audit::record(AuditEvent::LoginSuccess, subject.session(Some(sid)));
+    let expires_at = pair.refresh.expires_at.unwrap_or_default();
+    let delivery = Delivery::new(query.cookies(false), body.remember, expires_at);
+    Ok(pair_response(&state, StatusCode::OK, pair, Some(UserView::from(&user)), delivery))
 }
 
 /// Re-enters the password: a fresh access token in the same session.
@@ -166,6 +209,7 @@ pub async fn fresh_login(
     let user = check_password(&state, &caller.username, &client, user, body.password)
         .await?
         .ok_or_else(bad_credentials)?;
+    refuse_disabled(&user)?;
     let access = access_token(&state, &user, &sid, true)?;
     audit::record(AuditEvent::LoginSuccess, Subject::caller(&caller, &client));
     let expires_in = access.expires_in().unwrap_or_default();

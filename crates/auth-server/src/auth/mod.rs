@@ -3,6 +3,7 @@
 
 pub mod caller;
 pub mod client_ip;
+pub mod cross_site;
 mod errors;
 pub mod login;
 pub mod logout;
@@ -12,13 +13,16 @@ pub mod register;
 pub mod response;
 pub mod revoke;
 pub mod sessions;
+pub mod token_rules;
 pub mod tokens;
 
 use axum::Json;
 use axum::Router;
 use axum::extract::State;
 use axum::routing::{delete, get, post, put};
+use http::HeaderValue;
 use jwt_extended::{InvalidTokenStatus, JwtManager};
+use tower_http::set_header::SetResponseHeaderLayer;
 use utoipa::OpenApi;
 use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
 
@@ -33,6 +37,7 @@ use crate::state::AppState;
 /// and error bodies with `msg` and an `error` code.
 pub fn build_jwt_manager(settings: &Settings, revocations: DynRevocations) -> anyhow::Result<JwtManager> {
     let (signing, verification) = crate::signing::load_keys(settings)?;
+    let rules = token_rules::TokenRules::new(settings.access_ttl, settings.refresh_ttl);
     let mut builder = JwtManager::builder()
         .signing_key(signing)
         .access_expires(settings.access_ttl)
@@ -41,6 +46,8 @@ pub fn build_jwt_manager(settings: &Settings, revocations: DynRevocations) -> an
         .cookie_secure(settings.cookie_secure)
         .cookie_same_site(Some(jwt_extended::SameSite::Strict))
         .invalid_token_status(InvalidTokenStatus::Unauthorized)
+        .cookies(|cookies| scope_cookies(cookies, settings.cookie_secure))
+        .token_verifier(move |token| rules.admits(token))
         .revocation(revocations);
     for key in verification {
         builder = builder.verification_key(key);
@@ -54,10 +61,30 @@ pub fn build_jwt_manager(settings: &Settings, revocations: DynRevocations) -> an
     Ok(errors::with_error_bodies(builder).build()?)
 }
 
-/// The auth routes.
+/// The refresh cookie goes only to the auth routes (refresh and logout use it), so no other
+/// request carries it. With `Secure` cookies, the `__Host-` prefix pins a cookie to this
+/// host and path `/` (a sibling subdomain cannot plant one); the refresh cookie's path
+/// rules that prefix out, so it gets `__Secure-`.
+fn scope_cookies(cookies: &mut jwt_extended::CookieConfig, secure: bool) {
+    cookies.refresh_cookie_path = REFRESH_COOKIE_PATH.into();
+    if secure {
+        cookies.access_cookie_name = format!("__Host-{}", cookies.access_cookie_name);
+        cookies.refresh_cookie_name = format!("__Secure-{}", cookies.refresh_cookie_name);
+        cookies.access_csrf_cookie_name = format!("__Host-{}", cookies.access_csrf_cookie_name);
+        cookies.refresh_csrf_cookie_name = format!("__Host-{}", cookies.refresh_csrf_cookie_name);
+    }
+}
+
+/// Where the refresh cookie is sent.
+pub const REFRESH_COOKIE_PATH: &str = "/api/v1/auth";
+
+/// The auth routes. Their answers carry tokens or CSRF values (or end them), so none may be
+/// stored by a cache; the key set is public and cacheable.
 pub fn router() -> Router<AppState> {
+    let no_store = SetResponseHeaderLayer::overriding(http::header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    let jwks_cache = SetResponseHeaderLayer::overriding(http::header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=300"));
+    let keys = Router::new().route("/.well-known/jwks.json", get(jwks)).layer(jwks_cache);
     Router::new()
-        .route("/.well-known/jwks.json", get(jwks))
         .route("/api/v1/auth/register", post(register::register))
         .route("/api/v1/auth/login", post(login::login))
         .route("/api/v1/auth/fresh-login", post(login::fresh_login))
@@ -69,6 +96,8 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/auth/sessions", get(sessions::list_sessions))
         .route("/api/v1/auth/sessions/{id}", delete(sessions::delete_session))
         .route("/api/v1/auth/password", put(password::change_password))
+        .layer(no_store)
+        .merge(keys)
 }
 
 /// The public verification keys (`{"keys": []}` with HMAC).

@@ -5,7 +5,8 @@ use axum::response::Response;
 use http::StatusCode;
 use serde::Deserialize;
 
-use super::response::{PairOrCookies, TransportQuery, pair_response};
+use super::cross_site::RequestSite;
+use super::response::{Delivery, PairOrCookies, TransportQuery, pair_response};
 use super::tokens::{ClientInfo, start_session};
 use crate::audit::{self, AuditEvent, Subject};
 use crate::error::{ApiError, ErrorBody};
@@ -71,9 +72,11 @@ pub fn check_registration(body: &RegisterRequest) -> Result<(), ApiError> {
 pub async fn register(
     State(state): State<AppState>,
     client: ClientInfo,
+    site: RequestSite,
     ApiQuery(query): ApiQuery<TransportQuery>,
     ApiJson(body): ApiJson<RegisterRequest>,
 ) -> Result<Response, ApiError> {
+    site.refuse_cross_site_login(query.cookies(false))?;
     check_registration(&body)?;
     if state.store.user_by_username(&body.username).await?.is_some() {
         return Err(ApiError::Conflict("Username already taken"));
@@ -93,9 +96,10 @@ pub async fn register(
         })
         .await?;
     metrics::counter!("auth_registrations_total").increment(1);
-    let pair = start_session(&state, &user, &client).await?;
+    let pair = start_session(&state, &user, &client, false).await?;
     let subject = Subject::named(&user.username, &client).user(user.id);
     audit::record(AuditEvent::Register, subject.session(pair.access.session_id.as_deref()));
     let view = UserView::from(&user);
-    Ok(pair_response(&state, StatusCode::CREATED, pair, Some(view), query.cookies(false)))
+    let delivery = Delivery::new(query.cookies(false), false, 0);
+    Ok(pair_response(&state, StatusCode::CREATED, pair, Some(view), delivery))
 }

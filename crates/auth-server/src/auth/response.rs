@@ -1,6 +1,8 @@
 //! The token responses: a JSON token pair (`Bearer` transport, the default) or, with
 //! `?transport=cookie`, HttpOnly cookies plus a body carrying only the CSRF values.
 
+use std::time::Duration;
+
 use axum::Json;
 use axum::response::{IntoResponse, Response};
 use http::{HeaderMap, StatusCode};
@@ -97,13 +99,49 @@ pub enum AccessOrCookies {
     Cookies(CookieTokensResponse),
 }
 
-/// Answers with `pair` in the body, or as cookies when `cookies`.
-pub fn pair_response(state: &AppState, status: StatusCode, pair: IssuedPair, user: Option<UserView>, cookies: bool) -> Response {
+/// How a token response hands its tokens over.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Delivery {
+    /// In the JSON body.
+    Body,
+    /// As browser-session cookies (gone when the browser closes).
+    SessionCookies,
+    /// As cookies kept this long ("keep me signed in": the session's remaining lifetime).
+    PersistentCookies(Duration),
+}
+
+impl Delivery {
+    /// Cookies when `cookies`, persistent for the rest of a session ending at
+    /// `session_expires_at` when `persistent`.
+    pub fn new(cookies: bool, persistent: bool, session_expires_at: i64) -> Self {
+        match (cookies, persistent) {
+            (false, _) => Delivery::Body,
+            (true, false) => Delivery::SessionCookies,
+            (true, true) => {
+                let left = session_expires_at.saturating_sub(crate::clock::now()).max(0);
+                Delivery::PersistentCookies(Duration::from_secs(left as u64))
+            }
+        }
+    }
+}
+
+/// Answers with `pair` in the body, or as cookies.
+pub fn pair_response(state: &AppState, status: StatusCode, pair: IssuedPair, user: Option<UserView>, delivery: Delivery) -> Response {
     let expires_in = pair.access.expires_in().unwrap_or_default();
-    if cookies {
+    if delivery != Delivery::Body {
         let mut headers = HeaderMap::new();
-        state.jwt.set_access_cookies(&mut headers, &pair.access.token);
-        state.jwt.set_refresh_cookies(&mut headers, &pair.refresh.token);
+        match delivery {
+            Delivery::PersistentCookies(max_age) => {
+                state.jwt.set_access_cookies_with_max_age(&mut headers, &pair.access.token, max_age);
+                state
+                    .jwt
+                    .set_refresh_cookies_with_max_age(&mut headers, &pair.refresh.token, max_age);
+            }
+            _ => {
+                state.jwt.set_access_cookies(&mut headers, &pair.access.token);
+                state.jwt.set_refresh_cookies(&mut headers, &pair.refresh.token);
+            }
+        }
         let body = CookieTokensResponse {
             user,
             expires_in,

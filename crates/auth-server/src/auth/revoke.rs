@@ -41,3 +41,17 @@ pub async fn end_user_sessions(state: &AppState, user_id: i64, keep: Option<&str
     }
     Ok(done.len())
 }
+
+/// Ends every session of `user_id` and blocks every token issued before this second (an
+/// admin changed the account's role, disabled it or set its password); returns how many
+/// sessions ended. The cut-off stops one second short so that a login right after the
+/// change is not refused; tokens of this very second all carry a session id, and every
+/// session, including one started meanwhile, is ended here.
+pub async fn end_user_access(state: &AppState, user_id: i64) -> Result<usize, ApiError> {
+    let cutoff = crate::clock::now() - 1;
+    state
+        .revocations
+        .revoke_user_before(&user_id.to_string(), cutoff, Some(horizon(state)))
+        .await?;
+    end_user_sessions(state, user_id, None).await
+}

@@ -29,6 +29,8 @@ pub struct SessionView {
     pub ip: Option<String>,
     /// Whether the calling token belongs to this session.
     pub current: bool,
+    /// "Keep me signed in": its cookies outlive the browser.
+    pub persistent: bool,
 }
 
 /// `{sessions: [...]}`.
@@ -37,8 +39,10 @@ pub struct SessionList {
     pub sessions: Vec<SessionView>,
 }
 
-fn view(session: Session, current: Option<&str>) -> SessionView {
+/// The API's view of `session`; `current` names the caller's own session.
+pub fn view(session: Session, current: Option<&str>) -> SessionView {
     SessionView {
+        persistent: session.persistent,
         current: current == Some(session.id.as_str()),
         created_at: crate::clock::rfc3339(session.created_at),
         last_used_at: crate::clock::rfc3339(session.last_used_at),
@@ -49,7 +53,7 @@ fn view(session: Session, current: Option<&str>) -> SessionView {
     }
 }
 
-/// The caller's active sessions, newest first.
+/// The caller's active sessions: the calling one first, then newest first.
 #[utoipa::path(
     get,
     path = "/api/v1/auth/sessions",
@@ -64,9 +68,10 @@ pub async fn list_sessions(State(state): State<AppState>, jwt: Jwt) -> Result<Js
     let caller = Caller::of(jwt)?;
     let sessions = state.store.active_sessions(caller.id, crate::clock::now()).await?;
     let current = caller.session_id.as_deref();
-    Ok(Json(SessionList {
-        sessions: sessions.into_iter().map(|s| view(s, current)).collect(),
-    }))
+    let mut sessions: Vec<SessionView> = sessions.into_iter().map(|s| view(s, current)).collect();
+    // This device first, then newest first (a stable sort keeps the store's order).
+    sessions.sort_by_key(|s| !s.current);
+    Ok(Json(SessionList { sessions }))
 }
 
 /// Revokes one of the caller's sessions.

@@ -12,7 +12,7 @@ use serde::Serialize;
 
 use crate::error::ApiError;
 use crate::state::AppState;
-use crate::store::{NewSession, Role, User};
+use crate::store::{NewSession, Role, Successor, User};
 
 /// Longest user agent kept with a session.
 const MAX_USER_AGENT: usize = 512;
@@ -87,8 +87,25 @@ pub fn token_pair(state: &AppState, user: &User, sid: &str, fresh: bool) -> Resu
     Ok(IssuedPair { access, refresh })
 }
 
-/// Starts a session after a password check: a fresh pair and the session row.
-pub async fn start_session(state: &AppState, user: &User, client: &ClientInfo) -> Result<IssuedPair, ApiError> {
+/// The pair answering a repeat of the refresh token a rotation just consumed: a new access
+/// token and the rotation's own refresh token again (its `jti` and expiry), so the session
+/// keeps one live refresh token however many tabs asked.
+pub fn successor_pair(state: &AppState, user: &User, sid: &str, successor: &Successor) -> Result<IssuedPair, ApiError> {
+    let access = access_token(state, user, sid, false)?;
+    let refresh = state
+        .jwt
+        .refresh_token(&user.id.to_string())
+        .claims(user_claims(user))
+        .session(sid)
+        .claim("jti", &successor.jti)
+        .claim("exp", successor.expires_at)
+        .issue()?;
+    Ok(IssuedPair { access, refresh })
+}
+
+/// Starts a session after a password check: a fresh pair and the session row;
+/// `persistent` sessions keep their cookies across browser restarts.
+pub async fn start_session(state: &AppState, user: &User, client: &ClientInfo, persistent: bool) -> Result<IssuedPair, ApiError> {
     let sid = uuid::Uuid::now_v7().to_string();
     let pair = token_pair(state, user, &sid, true)?;
     state
@@ -101,6 +118,7 @@ pub async fn start_session(state: &AppState, user: &User, client: &ClientInfo) -
             expires_at: pair.refresh.expires_at.unwrap_or(i64::MAX),
             user_agent: client.user_agent.clone(),
             ip: client.ip.clone(),
+            persistent,
         })
         .await?;
     Ok(pair)

@@ -1,13 +1,15 @@
-//! `auth-server create-admin --username NAME`: creates the first admin (or promotes an
-//! existing user and sets its password) in the configured database. The password comes
-//! from stdin when stdin is not a terminal (scripts), else from a prompt without echo.
-//! It is never logged or printed.
+//! `auth-server create-admin --username NAME [--promote]`: creates an admin, or sets the
+//! password of an existing admin, in the configured database; an existing ordinary account
+//! is made admin only with `--promote`, and either change ends all the account's sessions.
+//! The password comes from stdin when stdin is not a terminal (scripts), else from a
+//! prompt without echo. It is never logged or printed.
 
 use std::io::{BufRead, IsTerminal};
 
 use anyhow::{Context, bail};
 
 use crate::settings::{Secret, Settings};
+use crate::users::provision::{Provisioned, Provisioner, provision_admin};
 
 /// `create-admin` options.
 #[derive(Debug, clap::Args)]
@@ -15,6 +17,9 @@ pub struct CreateAdminArgs {
     /// The admin's username.
     #[arg(long)]
     pub username: String,
+    /// Make an existing ordinary account an admin (ending all its sessions).
+    #[arg(long)]
+    pub promote: bool,
 }
 
 /// Creates or promotes the admin.
@@ -26,10 +31,17 @@ pub async fn run(mut settings: Settings, args: &CreateAdminArgs) -> anyhow::Resu
     if let Err(msg) = crate::users::validate::password(&password.0) {
         bail!("password: {msg}");
     }
-    settings.admin = Some((args.username.clone(), password));
+    settings.admin = None;
     let state = crate::startup::build_state(settings).await?;
-    crate::users::ensure_admin(&state).await?;
-    eprintln!("admin account {:?} is ready", args.username);
+    let by = Provisioner::CreateAdmin { promote: args.promote };
+    let outcome = provision_admin(&state, &args.username, password, by).await?;
+    let what = match outcome {
+        Provisioned::Created => "created",
+        Provisioned::Unchanged => "unchanged",
+        Provisioned::PasswordSet => "given the new password; its sessions were ended",
+        Provisioned::Promoted => "promoted to admin with the new password; its sessions were ended",
+    };
+    eprintln!("admin account {:?}: {what}", args.username);
     Ok(())
 }
 

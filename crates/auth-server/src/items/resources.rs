@@ -110,7 +110,7 @@ pub async fn create_item(
     security(("bearer" = []))
 )]
 pub async fn delete_item(State(state): State<AppState>, jwt: Jwt, Path(name): Path<String>) -> Result<Json<Deleted>, ApiError> {
-    Caller::of(jwt)?.require_admin()?;
+    Caller::of(jwt)?.require_admin(&state).await?;
     if !state.store.delete_item(&name).await? {
         return Err(ApiError::NotFound("Item not found"));
     }

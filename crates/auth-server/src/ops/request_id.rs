@@ -1,7 +1,9 @@
-//! Request ids: every request gets an `x-request-id` (the client's, when it is short and
-//! printable, else a new UUID v7), set on the request's `x-request-id` header for the
-//! handlers, echoed on the response and recorded on the request's tracing span (see
-//! `request_scope.rs`), so every log line of a request carries it.
+//! Request ids: every request gets the server's own `x-request-id` (a new UUID v7), set
+//! on the request's `x-request-id` header for the handlers, returned on the response and
+//! recorded on the request's tracing span (see `request_scope.rs`), so every log line of
+//! a request carries it. A client's own `X-Request-Id` (when short and printable) is
+//! logged as a field of its own, `client_request_id`: a client cannot choose the id the
+//! server's logs are searched by, nor make two requests share one.
 //! Credentials are never logged: the headers that carry them are marked sensitive (see
 //! `startup::with_middleware`) and print as `Sensitive`; bodies and query strings are not
 //! logged at all.
@@ -14,13 +16,12 @@ pub const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 /// Longest client-supplied request id kept as is.
 const MAX_CLIENT_ID_LEN: usize = 128;
 
-/// The client's id when it is acceptable, else a new one.
-pub fn pick(headers: &http::HeaderMap) -> HeaderValue {
+/// The client's own request id, when it is acceptable.
+pub fn client_id(headers: &http::HeaderMap) -> Option<&str> {
     headers
         .get(&REQUEST_ID)
         .filter(|value| acceptable(value))
-        .cloned()
-        .unwrap_or_else(new_id)
+        .and_then(|value| value.to_str().ok())
 }
 
 /// A client id is kept when it is 1–128 visible ASCII characters (no log forging).
@@ -29,7 +30,8 @@ fn acceptable(value: &HeaderValue) -> bool {
     !bytes.is_empty() && bytes.len() <= MAX_CLIENT_ID_LEN && bytes.iter().all(u8::is_ascii_graphic)
 }
 
-fn new_id() -> HeaderValue {
+/// A new server id.
+pub fn new_id() -> HeaderValue {
     // Encoded on the stack: `to_string()` went through the formatting machinery and an
     // extra allocation on every request.
     let mut text = [0u8; uuid::fmt::Hyphenated::LENGTH];

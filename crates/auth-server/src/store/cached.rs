@@ -12,15 +12,13 @@
 //! fetched the old row before a write cannot put it back afterwards. `update_user`,
 //! `set_password_hash` and `delete_user` set the tombstones *before* the database write (a
 //! failure there answers unavailable with nothing written) and again after it (a failure
-//! there is only logged: the first tombstones still block the stale entry). `upsert_admin`
-//! does the same but only logs either failure (start-up must not need Redis); `create_user`
+//! there is only logged: the first tombstones still block the stale entry); `create_user`
 //! deletes live entries under the new keys afterwards (misses are never cached).
 //!
 //! The remaining race window: a read that fetched the old row before the write but fills
 //! more than [`TOMBSTONE_TTL`] after the first tombstone (slower than the default 30 s
 //! request deadline), or a database write taking longer than that (statements are capped
-//! at 5 s), can leave a stale entry for at most [`TTL`]; so can an `upsert_admin` during a
-//! Redis outage that ends while an old entry is still live.
+//! at 5 s), can leave a stale entry for at most [`TTL`].
 //!
 //! Redis failing on a read is never a failure cause: the read falls back to the database.
 
@@ -54,6 +52,7 @@ struct CachedUser {
     mobile: Option<String>,
     age: Option<i64>,
     birth: Option<String>,
+    disabled: bool,
     created_at: i64,
     updated_at: i64,
 }
@@ -179,17 +178,6 @@ impl Store for CachedStore {
         Ok(created)
     }
 
-    async fn upsert_admin(&self, username: &str, password_hash: &str) -> Result<User, StoreError> {
-        // Start-up and `create-admin` must work while Redis is down (it connects lazily), so
-        // here a failed tombstone is only logged: while Redis is down nobody reads the
-        // cache, and the entry would expire within `TTL` in any case.
-        let existing = self.inner.user_by_username(username).await?.map(|u| u.id);
-        self.invalidate_after(existing, Some(username)).await;
-        let user = self.inner.upsert_admin(username, password_hash).await?;
-        self.invalidate_after(Some(user.id), Some(&user.username)).await;
-        Ok(user)
-    }
-
     async fn user_by_id(&self, id: i64) -> Result<Option<User>, StoreError> {
         if let Some(user) = self.cached(&self.id_key(id)).await {
             return Ok(Some(user));
@@ -212,8 +200,8 @@ impl Store for CachedStore {
         Ok(user)
     }
 
-    async fn list_users(&self, after: Option<i64>, limit: u32) -> Result<Vec<User>, StoreError> {
-        self.inner.list_users(after, limit).await
+    async fn list_users(&self, after: Option<i64>, limit: u32, search: Option<&str>) -> Result<Vec<User>, StoreError> {
+        self.inner.list_users(after, limit, search).await
     }
 
     async fn update_user(&self, id: i64, update: UserUpdate) -> Result<Option<User>, StoreError> {

@@ -73,7 +73,8 @@ async fn writer(mut conn: SqliteConnection, mut queue: mpsc::Receiver<Job>) {
 /// (`UPDATE … FROM` uses one matching source row per target row) and the other is reuse,
 /// as if they had come one after the other. Returns each updated session's new token.
 const ROTATE_BATCH: &str = "UPDATE sessions \
-     SET refresh_jti = r.next_jti, last_used_at = r.now, expires_at = r.expires_at \
+     SET refresh_jti = r.next_jti, previous_jti = sessions.refresh_jti, rotated_at = r.now, \
+         last_used_at = r.now, expires_at = r.expires_at \
      FROM (SELECT value ->> 'session' AS session_id, value ->> 'presented' AS presented_jti, \
                   value ->> 'next' AS next_jti, value ->> 'now' AS now, value ->> 'expires_at' AS expires_at \
            FROM json_each($1)) AS r \
@@ -152,6 +153,7 @@ mod tests {
                 expires_at,
                 user_agent: None,
                 ip: None,
+                persistent: false,
             };
             store.create_session(session).await.unwrap();
         }
@@ -169,11 +171,17 @@ mod tests {
         let mut conn = SqliteConnection::connect(&url).await.unwrap();
         let outcomes = commit(&mut conn, &batch).await.unwrap();
 
-        use RotateOutcome::{Gone, Reused, Rotated};
+        use RotateOutcome::{Gone, Reused, Rotated, Superseded};
         let (twice, rest) = outcomes.split_at(2);
-        assert!(twice == [Rotated, Reused] || twice == [Reused, Rotated], "{twice:?}");
-        assert_eq!(rest, [Rotated, Gone, Gone, Reused, Gone]);
         let winner = if twice[0] == Rotated { "twice-a" } else { "twice-b" };
+        // The loser in the same batch is told the winner's token, as if it came second.
+        let told = Superseded(crate::store::Successor {
+            jti: winner.into(),
+            expires_at: 1000,
+            rotated_at: 20,
+        });
+        assert!(twice == [Rotated, told.clone()] || twice == [told.clone(), Rotated], "{twice:?}");
+        assert_eq!(rest, [Rotated, Gone, Gone, Reused, Gone]);
         assert_eq!(store.session("twice").await.unwrap().unwrap().refresh_jti, winner);
         let once = store.session("once").await.unwrap().unwrap();
         assert_eq!(

@@ -13,7 +13,8 @@ pub mod sqlite;
 mod tests;
 
 pub use model::{
-    Item, NewItem, NewSession, NewUser, RevocationKind, RevocationRecord, Role, RotateOutcome, Rotation, Session, User, UserUpdate,
+    Item, NewItem, NewSession, NewUser, RevocationKind, RevocationRecord, Role, RotateOutcome, Rotation, Session, Successor, User,
+    UserUpdate,
 };
 
 use std::sync::Arc;
@@ -57,14 +58,13 @@ pub trait Store: Send + Sync + 'static {
 
     /// Creates a user; [`StoreError::Conflict`] when the username is taken.
     async fn create_user(&self, user: NewUser) -> Result<User, StoreError>;
-    /// Creates the user, or promotes and re-keys an existing one (start-up admin).
-    async fn upsert_admin(&self, username: &str, password_hash: &str) -> Result<User, StoreError>;
     /// One user by id.
     async fn user_by_id(&self, id: i64) -> Result<Option<User>, StoreError>;
     /// One user by username.
     async fn user_by_username(&self, username: &str) -> Result<Option<User>, StoreError>;
-    /// Users with `id > after`, ascending, at most `limit` (cursor paging).
-    async fn list_users(&self, after: Option<i64>, limit: u32) -> Result<Vec<User>, StoreError>;
+    /// Users with `id > after`, ascending, at most `limit` (cursor paging); with `search`,
+    /// only those whose username contains it, ignoring case.
+    async fn list_users(&self, after: Option<i64>, limit: u32, search: Option<&str>) -> Result<Vec<User>, StoreError>;
     /// Applies the present fields; `None` when the user does not exist.
     async fn update_user(&self, id: i64, update: UserUpdate) -> Result<Option<User>, StoreError>;
     /// Replaces the password hash.

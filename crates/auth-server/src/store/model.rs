@@ -39,6 +39,8 @@ pub struct User {
     pub mobile: Option<String>,
     pub age: Option<i64>,
     pub birth: Option<String>,
+    /// Set by an admin: the account cannot log in or refresh, and its tokens were revoked.
+    pub disabled: bool,
     pub created_at: i64,
     pub updated_at: i64,
 }
@@ -64,6 +66,8 @@ pub struct UserUpdate {
     pub age: Option<Option<i64>>,
     pub birth: Option<Option<String>>,
     pub role: Option<Role>,
+    /// Admins only.
+    pub disabled: Option<bool>,
     pub now: i64,
 }
 
@@ -80,6 +84,8 @@ pub struct Session {
     pub user_agent: Option<String>,
     pub ip: Option<String>,
     pub revoked_at: Option<i64>,
+    /// "Keep me signed in": cookies that outlive the browser.
+    pub persistent: bool,
 }
 
 /// A session to record at login.
@@ -92,6 +98,7 @@ pub struct NewSession {
     pub expires_at: i64,
     pub user_agent: Option<String>,
     pub ip: Option<String>,
+    pub persistent: bool,
 }
 
 /// One refresh-token rotation to apply: replace the session's current `jti`.
@@ -105,14 +112,30 @@ pub struct Rotation {
 }
 
 /// The result of presenting a refresh token for rotation.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum RotateOutcome {
     /// The presented token was current; it is now consumed and replaced.
     Rotated,
+    /// The presented token is the one the session's latest rotation consumed: a second
+    /// tab or a retried request when it comes soon after, a copy when it comes late. The
+    /// caller decides by [`Successor::rotated_at`] (the reuse grace window).
+    Superseded(Successor),
     /// The presented token was consumed before: replay, the session must be revoked.
     Reused,
     /// The session is unknown, revoked or expired.
     Gone,
+}
+
+/// What the latest rotation of a session issued, so that a repeat of the token it
+/// consumed can be answered with the same refresh `jti` (the session never forks).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Successor {
+    /// The session's current refresh `jti`.
+    pub jti: String,
+    /// When that refresh token expires.
+    pub expires_at: i64,
+    /// When the rotation happened.
+    pub rotated_at: i64,
 }
 
 /// What a persisted revocation blocks.

@@ -14,6 +14,7 @@ pub struct UserRow {
     mobile: Option<String>,
     age: Option<i64>,
     birth: Option<String>,
+    disabled: bool,
     created_at: i64,
     updated_at: i64,
 }
@@ -29,6 +30,7 @@ impl From<UserRow> for User {
             mobile: r.mobile,
             age: r.age,
             birth: r.birth,
+            disabled: r.disabled,
             created_at: r.created_at,
             updated_at: r.updated_at,
         }
@@ -47,6 +49,7 @@ pub struct SessionRow {
     user_agent: Option<String>,
     ip: Option<String>,
     revoked_at: Option<i64>,
+    persistent: bool,
 }
 
 impl From<SessionRow> for Session {
@@ -61,6 +64,7 @@ impl From<SessionRow> for Session {
             user_agent: r.user_agent,
             ip: r.ip,
             revoked_at: r.revoked_at,
+            persistent: r.persistent,
         }
     }
 }

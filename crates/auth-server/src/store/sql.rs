@@ -10,9 +10,9 @@ use super::rows::{SessionRow, UserRow};
 use super::{Session, User};
 
 /// The columns of a [`super::User`].
-pub const USER_COLUMNS: &str = "id, username, password_hash, role, email, mobile, age, birth, created_at, updated_at";
+pub const USER_COLUMNS: &str = "id, username, password_hash, role, email, mobile, age, birth, disabled, created_at, updated_at";
 /// The columns of a [`super::Session`].
-pub const SESSION_COLUMNS: &str = "id, user_id, refresh_jti, created_at, last_used_at, expires_at, user_agent, ip, revoked_at";
+pub const SESSION_COLUMNS: &str = "id, user_id, refresh_jti, created_at, last_used_at, expires_at, user_agent, ip, revoked_at, persistent";
 
 /// Users from rows.
 pub fn users(rows: Vec<UserRow>) -> Vec<User> {
@@ -22,6 +22,19 @@ pub fn users(rows: Vec<UserRow>) -> Vec<User> {
 /// Sessions from rows.
 pub fn sessions(rows: Vec<SessionRow>) -> Vec<Session> {
     rows.into_iter().map(Session::from).collect()
+}
+
+/// `text` as a `LIKE` operand matching itself literally (`\\` escapes `%`, `_` and
+/// itself), so a search for `a_b` does not match `axb`.
+pub fn like_pattern(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
 }
 
 /// `impl Store for $store` (on database `$db`), a struct of the invoking module with a
@@ -36,8 +49,8 @@ macro_rules! sql_store {
             use $crate::store::rows::{ItemRow, RevocationRow, SessionRow, UserRow, revocation_records};
             use $crate::store::sql::{SESSION_COLUMNS, USER_COLUMNS, sessions, users};
             use $crate::store::{
-                Item, NewItem, NewSession, NewUser, RevocationRecord, Role, RotateOutcome, Rotation, Session, Store, StoreError, User,
-                UserUpdate, conflict_on_unique,
+                Item, NewItem, NewSession, NewUser, RevocationRecord, Role, RotateOutcome, Rotation, Session, Store, StoreError, Successor,
+                User, UserUpdate, conflict_on_unique,
             };
 
             /// The rotation compare-and-swap on one connection (or transaction): only the
@@ -48,12 +61,9 @@ macro_rules! sql_store {
             /// it runs on. (SQLite applies its rotations a batch per statement instead, in
             /// `group_commit.rs`, with the same conditions.)
             #[allow(dead_code)]
-            pub async fn rotate_on(
-                conn: &mut <$db as sqlx::Database>::Connection,
-                r: &Rotation,
-            ) -> Result<RotateOutcome, sqlx::Error> {
+            pub async fn rotate_on(conn: &mut <$db as sqlx::Database>::Connection, r: &Rotation) -> Result<RotateOutcome, sqlx::Error> {
                 let done = sqlx::query(
-                    "UPDATE sessions SET refresh_jti = $1, last_used_at = $2, expires_at = $3 \
+                    "UPDATE sessions SET refresh_jti = $1, previous_jti = refresh_jti, rotated_at = $2, last_used_at = $2, expires_at = $3 \
                      WHERE id = $4 AND refresh_jti = $5 AND revoked_at IS NULL AND expires_at > $2",
                 )
                 .bind(&r.next_jti)
@@ -70,274 +80,281 @@ macro_rules! sql_store {
             }
 
             /// Why `r` was not applied: its session is live (so the token was already
-            /// consumed: reuse) or it is revoked or expired.
-            pub async fn not_rotated(
-                conn: &mut <$db as sqlx::Database>::Connection,
-                r: &Rotation,
-            ) -> Result<RotateOutcome, sqlx::Error> {
-                let live: Option<String> = sqlx::query_scalar("SELECT id FROM sessions WHERE id = $1 AND revoked_at IS NULL AND expires_at > $2")
-                    .bind(&r.session_id)
-                    .bind(r.now)
-                    .fetch_optional(&mut *conn)
-                    .await?;
-                Ok(if live.is_some() { RotateOutcome::Reused } else { RotateOutcome::Gone })
+            /// consumed: by the latest rotation, or earlier) or it is revoked or expired.
+            pub async fn not_rotated(conn: &mut <$db as sqlx::Database>::Connection, r: &Rotation) -> Result<RotateOutcome, sqlx::Error> {
+                let live: Option<(String, Option<String>, Option<i64>, i64)> = sqlx::query_as(
+                    "SELECT refresh_jti, previous_jti, rotated_at, expires_at FROM sessions \
+                     WHERE id = $1 AND revoked_at IS NULL AND expires_at > $2",
+                )
+                .bind(&r.session_id)
+                .bind(r.now)
+                .fetch_optional(&mut *conn)
+                .await?;
+                Ok(match live {
+                    None => RotateOutcome::Gone,
+                    Some((jti, Some(previous), Some(rotated_at), expires_at)) if previous == r.presented_jti => {
+                        RotateOutcome::Superseded(Successor {
+                            jti,
+                            expires_at,
+                            rotated_at,
+                        })
+                    }
+                    Some(_) => RotateOutcome::Reused,
+                })
             }
 
             #[async_trait]
             impl Store for super::$store {
-            async fn ping(&self) -> Result<(), StoreError> {
-                sqlx::query("SELECT 1").execute(&self.pool).await?;
-                Ok(())
-            }
+                async fn ping(&self) -> Result<(), StoreError> {
+                    sqlx::query("SELECT 1").execute(&self.pool).await?;
+                    Ok(())
+                }
 
-            async fn create_user(&self, u: NewUser) -> Result<User, StoreError> {
-                let sql = format!(
-                    "INSERT INTO users (username, password_hash, role, email, mobile, age, birth, created_at, updated_at) \
+                async fn create_user(&self, u: NewUser) -> Result<User, StoreError> {
+                    let sql = format!(
+                        "INSERT INTO users (username, password_hash, role, email, mobile, age, birth, created_at, updated_at) \
                      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8) RETURNING {USER_COLUMNS}"
-                );
-                let row: UserRow = sqlx::query_as(&sql)
-                    .bind(&u.username)
-                    .bind(&u.password_hash)
-                    .bind(u.role.as_str())
-                    .bind(&u.email)
-                    .bind(&u.mobile)
-                    .bind(u.age)
-                    .bind(&u.birth)
-                    .bind(u.now)
-                    .fetch_one(&self.pool)
-                    .await
-                    .map_err(|e| conflict_on_unique(e, "username"))?;
-                Ok(row.into())
-            }
+                    );
+                    let row: UserRow = sqlx::query_as(&sql)
+                        .bind(&u.username)
+                        .bind(&u.password_hash)
+                        .bind(u.role.as_str())
+                        .bind(&u.email)
+                        .bind(&u.mobile)
+                        .bind(u.age)
+                        .bind(&u.birth)
+                        .bind(u.now)
+                        .fetch_one(&self.pool)
+                        .await
+                        .map_err(|e| conflict_on_unique(e, "username"))?;
+                    Ok(row.into())
+                }
 
-            async fn upsert_admin(&self, username: &str, password_hash: &str) -> Result<User, StoreError> {
-                let sql = format!(
-                    "INSERT INTO users (username, password_hash, role, created_at, updated_at) VALUES ($1, $2, 'admin', $3, $3) \
-                     ON CONFLICT (username) DO UPDATE SET password_hash = excluded.password_hash, role = 'admin', updated_at = excluded.updated_at \
-                     RETURNING {USER_COLUMNS}"
-                );
-                let row: UserRow = sqlx::query_as(&sql)
-                    .bind(username)
-                    .bind(password_hash)
-                    .bind(crate::clock::now())
-                    .fetch_one(&self.pool)
-                    .await?;
-                Ok(row.into())
-            }
+                async fn user_by_id(&self, id: i64) -> Result<Option<User>, StoreError> {
+                    let sql = format!("SELECT {USER_COLUMNS} FROM users WHERE id = $1");
+                    let row: Option<UserRow> = sqlx::query_as(&sql).bind(id).fetch_optional(&self.pool).await?;
+                    Ok(row.map(User::from))
+                }
 
-            async fn user_by_id(&self, id: i64) -> Result<Option<User>, StoreError> {
-                let sql = format!("SELECT {USER_COLUMNS} FROM users WHERE id = $1");
-                let row: Option<UserRow> = sqlx::query_as(&sql).bind(id).fetch_optional(&self.pool).await?;
-                Ok(row.map(User::from))
-            }
+                async fn user_by_username(&self, username: &str) -> Result<Option<User>, StoreError> {
+                    let sql = format!("SELECT {USER_COLUMNS} FROM users WHERE username = $1");
+                    let row: Option<UserRow> = sqlx::query_as(&sql).bind(username).fetch_optional(&self.pool).await?;
+                    Ok(row.map(User::from))
+                }
 
-            async fn user_by_username(&self, username: &str) -> Result<Option<User>, StoreError> {
-                let sql = format!("SELECT {USER_COLUMNS} FROM users WHERE username = $1");
-                let row: Option<UserRow> = sqlx::query_as(&sql).bind(username).fetch_optional(&self.pool).await?;
-                Ok(row.map(User::from))
-            }
+                async fn list_users(&self, after: Option<i64>, limit: u32, search: Option<&str>) -> Result<Vec<User>, StoreError> {
+                    let sql = format!(
+                        "SELECT {USER_COLUMNS} FROM users WHERE id > $1 \
+                       AND (CAST($3 AS TEXT) IS NULL OR LOWER(username) LIKE '%' || LOWER(CAST($3 AS TEXT)) || '%' ESCAPE '\\') \
+                     ORDER BY id LIMIT $2"
+                    );
+                    let rows: Vec<UserRow> = sqlx::query_as(&sql)
+                        .bind(after.unwrap_or(0))
+                        .bind(i64::from(limit))
+                        .bind(search.map($crate::store::sql::like_pattern))
+                        .fetch_all(&self.pool)
+                        .await?;
+                    Ok(users(rows))
+                }
 
-            async fn list_users(&self, after: Option<i64>, limit: u32) -> Result<Vec<User>, StoreError> {
-                let sql = format!("SELECT {USER_COLUMNS} FROM users WHERE id > $1 ORDER BY id LIMIT $2");
-                let rows: Vec<UserRow> = sqlx::query_as(&sql)
-                    .bind(after.unwrap_or(0))
-                    .bind(i64::from(limit))
-                    .fetch_all(&self.pool)
-                    .await?;
-                Ok(users(rows))
-            }
-
-            async fn update_user(&self, id: i64, u: UserUpdate) -> Result<Option<User>, StoreError> {
-                // Each optional column comes with a "present" flag; absent fields keep their value.
-                let sql = format!(
-                    "UPDATE users SET \
+                async fn update_user(&self, id: i64, u: UserUpdate) -> Result<Option<User>, StoreError> {
+                    // Each optional column comes with a "present" flag; absent fields keep their value.
+                    let sql = format!(
+                        "UPDATE users SET \
                        email  = CASE WHEN $1 THEN CAST($2 AS TEXT) ELSE email END, \
                        mobile = CASE WHEN $3 THEN CAST($4 AS TEXT) ELSE mobile END, \
                        age    = CASE WHEN $5 THEN CAST($6 AS BIGINT) ELSE age END, \
                        birth  = CASE WHEN $7 THEN CAST($8 AS TEXT) ELSE birth END, \
                        role   = COALESCE(CAST($9 AS TEXT), role), \
+                       disabled = COALESCE(CAST($12 AS BOOLEAN), disabled), \
                        updated_at = $10 \
                      WHERE id = $11 RETURNING {USER_COLUMNS}"
-                );
-                let row: Option<UserRow> = sqlx::query_as(&sql)
-                    .bind(u.email.is_some())
-                    .bind(u.email.flatten())
-                    .bind(u.mobile.is_some())
-                    .bind(u.mobile.flatten())
-                    .bind(u.age.is_some())
-                    .bind(u.age.flatten())
-                    .bind(u.birth.is_some())
-                    .bind(u.birth.flatten())
-                    .bind(u.role.map(Role::as_str))
-                    .bind(u.now)
-                    .bind(id)
-                    .fetch_optional(&self.pool)
-                    .await?;
-                Ok(row.map(User::from))
-            }
+                    );
+                    let row: Option<UserRow> = sqlx::query_as(&sql)
+                        .bind(u.email.is_some())
+                        .bind(u.email.flatten())
+                        .bind(u.mobile.is_some())
+                        .bind(u.mobile.flatten())
+                        .bind(u.age.is_some())
+                        .bind(u.age.flatten())
+                        .bind(u.birth.is_some())
+                        .bind(u.birth.flatten())
+                        .bind(u.role.map(Role::as_str))
+                        .bind(u.now)
+                        .bind(id)
+                        .bind(u.disabled)
+                        .fetch_optional(&self.pool)
+                        .await?;
+                    Ok(row.map(User::from))
+                }
 
-            async fn set_password_hash(&self, id: i64, password_hash: &str) -> Result<(), StoreError> {
-                sqlx::query("UPDATE users SET password_hash = $1, updated_at = $2 WHERE id = $3")
-                    .bind(password_hash)
-                    .bind(crate::clock::now())
-                    .bind(id)
-                    .execute(&self.pool)
-                    .await?;
-                Ok(())
-            }
+                async fn set_password_hash(&self, id: i64, password_hash: &str) -> Result<(), StoreError> {
+                    sqlx::query("UPDATE users SET password_hash = $1, updated_at = $2 WHERE id = $3")
+                        .bind(password_hash)
+                        .bind(crate::clock::now())
+                        .bind(id)
+                        .execute(&self.pool)
+                        .await?;
+                    Ok(())
+                }
 
-            async fn delete_user(&self, id: i64) -> Result<bool, StoreError> {
-                let done = sqlx::query("DELETE FROM users WHERE id = $1").bind(id).execute(&self.pool).await?;
-                Ok(done.rows_affected() == 1)
-            }
+                async fn delete_user(&self, id: i64) -> Result<bool, StoreError> {
+                    let done = sqlx::query("DELETE FROM users WHERE id = $1")
+                        .bind(id)
+                        .execute(&self.pool)
+                        .await?;
+                    Ok(done.rows_affected() == 1)
+                }
 
-            async fn create_session(&self, s: NewSession) -> Result<Session, StoreError> {
-                let sql = format!(
-                    "INSERT INTO sessions (id, user_id, refresh_jti, created_at, last_used_at, expires_at, user_agent, ip) \
-                     VALUES ($1, $2, $3, $4, $4, $5, $6, $7) RETURNING {SESSION_COLUMNS}"
-                );
-                let row: SessionRow = sqlx::query_as(&sql)
-                    .bind(&s.id)
-                    .bind(s.user_id)
-                    .bind(&s.refresh_jti)
-                    .bind(s.now)
-                    .bind(s.expires_at)
-                    .bind(&s.user_agent)
-                    .bind(&s.ip)
-                    .fetch_one(&self.pool)
-                    .await?;
-                Ok(row.into())
-            }
+                async fn create_session(&self, s: NewSession) -> Result<Session, StoreError> {
+                    let sql = format!(
+                        "INSERT INTO sessions (id, user_id, refresh_jti, created_at, last_used_at, expires_at, user_agent, ip, persistent) \
+                     VALUES ($1, $2, $3, $4, $4, $5, $6, $7, $8) RETURNING {SESSION_COLUMNS}"
+                    );
+                    let row: SessionRow = sqlx::query_as(&sql)
+                        .bind(&s.id)
+                        .bind(s.user_id)
+                        .bind(&s.refresh_jti)
+                        .bind(s.now)
+                        .bind(s.expires_at)
+                        .bind(&s.user_agent)
+                        .bind(&s.ip)
+                        .bind(s.persistent)
+                        .fetch_one(&self.pool)
+                        .await?;
+                    Ok(row.into())
+                }
 
-            async fn session(&self, id: &str) -> Result<Option<Session>, StoreError> {
-                let sql = format!("SELECT {SESSION_COLUMNS} FROM sessions WHERE id = $1");
-                let row: Option<SessionRow> = sqlx::query_as(&sql).bind(id).fetch_optional(&self.pool).await?;
-                Ok(row.map(Session::from))
-            }
+                async fn session(&self, id: &str) -> Result<Option<Session>, StoreError> {
+                    let sql = format!("SELECT {SESSION_COLUMNS} FROM sessions WHERE id = $1");
+                    let row: Option<SessionRow> = sqlx::query_as(&sql).bind(id).fetch_optional(&self.pool).await?;
+                    Ok(row.map(Session::from))
+                }
 
-            async fn active_sessions(&self, user_id: i64, now: i64) -> Result<Vec<Session>, StoreError> {
-                let sql = format!(
-                    "SELECT {SESSION_COLUMNS} FROM sessions WHERE user_id = $1 AND revoked_at IS NULL AND expires_at > $2 \
+                async fn active_sessions(&self, user_id: i64, now: i64) -> Result<Vec<Session>, StoreError> {
+                    let sql = format!(
+                        "SELECT {SESSION_COLUMNS} FROM sessions WHERE user_id = $1 AND revoked_at IS NULL AND expires_at > $2 \
                      ORDER BY created_at DESC, id DESC"
-                );
-                let rows: Vec<SessionRow> = sqlx::query_as(&sql).bind(user_id).bind(now).fetch_all(&self.pool).await?;
-                Ok(sessions(rows))
-            }
+                    );
+                    let rows: Vec<SessionRow> = sqlx::query_as(&sql).bind(user_id).bind(now).fetch_all(&self.pool).await?;
+                    Ok(sessions(rows))
+                }
 
-            async fn rotate_session(
-                &self,
-                id: &str,
-                presented_jti: &str,
-                next_jti: &str,
-                now: i64,
-                expires_at: i64,
-            ) -> Result<RotateOutcome, StoreError> {
-                let rotation = Rotation {
-                    session_id: id.to_string(),
-                    presented_jti: presented_jti.to_string(),
-                    next_jti: next_jti.to_string(),
-                    now,
-                    expires_at,
-                };
-                self.rotate(rotation).await
-            }
+                async fn rotate_session(
+                    &self,
+                    id: &str,
+                    presented_jti: &str,
+                    next_jti: &str,
+                    now: i64,
+                    expires_at: i64,
+                ) -> Result<RotateOutcome, StoreError> {
+                    let rotation = Rotation {
+                        session_id: id.to_string(),
+                        presented_jti: presented_jti.to_string(),
+                        next_jti: next_jti.to_string(),
+                        now,
+                        expires_at,
+                    };
+                    self.rotate(rotation).await
+                }
 
-            async fn revoke_session(&self, id: &str, now: i64) -> Result<bool, StoreError> {
-                let done = sqlx::query("UPDATE sessions SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL")
-                    .bind(now)
-                    .bind(id)
-                    .execute(&self.pool)
-                    .await?;
-                Ok(done.rows_affected() == 1)
-            }
+                async fn revoke_session(&self, id: &str, now: i64) -> Result<bool, StoreError> {
+                    let done = sqlx::query("UPDATE sessions SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL")
+                        .bind(now)
+                        .bind(id)
+                        .execute(&self.pool)
+                        .await?;
+                    Ok(done.rows_affected() == 1)
+                }
 
-            async fn revoke_user_sessions(&self, user_id: i64, keep: Option<&str>, now: i64) -> Result<Vec<Session>, StoreError> {
-                let sql = format!(
-                    "UPDATE sessions SET revoked_at = $1 \
+                async fn revoke_user_sessions(&self, user_id: i64, keep: Option<&str>, now: i64) -> Result<Vec<Session>, StoreError> {
+                    let sql = format!(
+                        "UPDATE sessions SET revoked_at = $1 \
                      WHERE user_id = $2 AND revoked_at IS NULL AND expires_at > $1 AND id IS DISTINCT FROM CAST($3 AS TEXT) \
                      RETURNING {SESSION_COLUMNS}"
-                );
-                let rows: Vec<SessionRow> = sqlx::query_as(&sql)
-                    .bind(now)
-                    .bind(user_id)
-                    .bind(keep)
-                    .fetch_all(&self.pool)
-                    .await?;
-                Ok(sessions(rows))
-            }
+                    );
+                    let rows: Vec<SessionRow> = sqlx::query_as(&sql)
+                        .bind(now)
+                        .bind(user_id)
+                        .bind(keep)
+                        .fetch_all(&self.pool)
+                        .await?;
+                    Ok(sessions(rows))
+                }
 
-            async fn add_revocation(&self, r: RevocationRecord) -> Result<(), StoreError> {
-                // The later cut-off (a missing one never wins) and the later expiry win.
-                sqlx::query(
-                    "INSERT INTO revocations (kind, key, cutoff, expires_at) VALUES ($1, $2, $3, $4) \
+                async fn add_revocation(&self, r: RevocationRecord) -> Result<(), StoreError> {
+                    // The later cut-off (a missing one never wins) and the later expiry win.
+                    sqlx::query(
+                        "INSERT INTO revocations (kind, key, cutoff, expires_at) VALUES ($1, $2, $3, $4) \
                      ON CONFLICT (kind, key) DO UPDATE SET \
                        cutoff = CASE WHEN revocations.cutoff IS NULL OR excluded.cutoff > revocations.cutoff \
                                      THEN COALESCE(excluded.cutoff, revocations.cutoff) ELSE revocations.cutoff END, \
                        expires_at = CASE WHEN excluded.expires_at > revocations.expires_at \
                                          THEN excluded.expires_at ELSE revocations.expires_at END",
-                )
-                .bind(r.kind.as_str())
-                .bind(&r.key)
-                .bind(r.cutoff)
-                .bind(r.expires_at)
-                .execute(&self.pool)
-                .await?;
-                Ok(())
-            }
-
-            async fn load_revocations(&self, now: i64) -> Result<Vec<RevocationRecord>, StoreError> {
-                let rows: Vec<RevocationRow> = sqlx::query_as("SELECT kind, key, cutoff, expires_at FROM revocations WHERE expires_at >= $1")
-                    .bind(now)
-                    .fetch_all(&self.pool)
-                    .await?;
-                Ok(revocation_records(rows))
-            }
-
-            async fn prune(&self, now: i64) -> Result<u64, StoreError> {
-                // Both deletes or neither, so concurrent readers see consistent tables.
-                let mut tx = self.pool.begin().await?;
-                let revocations = sqlx::query("DELETE FROM revocations WHERE expires_at < $1")
-                    .bind(now)
-                    .execute(&mut *tx)
-                    .await?;
-                let sessions = sqlx::query("DELETE FROM sessions WHERE expires_at < $1")
-                    .bind(now)
-                    .execute(&mut *tx)
-                    .await?;
-                tx.commit().await?;
-                Ok(revocations.rows_affected() + sessions.rows_affected())
-            }
-
-            async fn list_items(&self) -> Result<Vec<Item>, StoreError> {
-                let rows: Vec<ItemRow> = sqlx::query_as("SELECT name, price, owner_id FROM items ORDER BY name")
-                    .fetch_all(&self.pool)
-                    .await?;
-                Ok(rows.into_iter().map(Item::from).collect())
-            }
-
-            async fn create_item(&self, item: NewItem) -> Result<Item, StoreError> {
-                sqlx::query("INSERT INTO items (name, price, owner_id) VALUES ($1, $2, $3)")
-                    .bind(&item.name)
-                    .bind(item.price)
-                    .bind(item.owner_id)
-                    .execute(&self.pool)
-                    .await
-                    .map_err(|e| conflict_on_unique(e, "item"))?;
-                Ok(Item {
-                    name: item.name,
-                    price: item.price,
-                    owner_id: item.owner_id,
-                })
-            }
-
-            async fn delete_item(&self, name: &str) -> Result<bool, StoreError> {
-                let done = sqlx::query("DELETE FROM items WHERE name = $1")
-                    .bind(name)
+                    )
+                    .bind(r.kind.as_str())
+                    .bind(&r.key)
+                    .bind(r.cutoff)
+                    .bind(r.expires_at)
                     .execute(&self.pool)
                     .await?;
-                Ok(done.rows_affected() == 1)
+                    Ok(())
+                }
+
+                async fn load_revocations(&self, now: i64) -> Result<Vec<RevocationRecord>, StoreError> {
+                    let rows: Vec<RevocationRow> =
+                        sqlx::query_as("SELECT kind, key, cutoff, expires_at FROM revocations WHERE expires_at >= $1")
+                            .bind(now)
+                            .fetch_all(&self.pool)
+                            .await?;
+                    Ok(revocation_records(rows))
+                }
+
+                async fn prune(&self, now: i64) -> Result<u64, StoreError> {
+                    // Both deletes or neither, so concurrent readers see consistent tables.
+                    let mut tx = self.pool.begin().await?;
+                    let revocations = sqlx::query("DELETE FROM revocations WHERE expires_at < $1")
+                        .bind(now)
+                        .execute(&mut *tx)
+                        .await?;
+                    let sessions = sqlx::query("DELETE FROM sessions WHERE expires_at < $1")
+                        .bind(now)
+                        .execute(&mut *tx)
+                        .await?;
+                    tx.commit().await?;
+                    Ok(revocations.rows_affected() + sessions.rows_affected())
+                }
+
+                async fn list_items(&self) -> Result<Vec<Item>, StoreError> {
+                    let rows: Vec<ItemRow> = sqlx::query_as("SELECT name, price, owner_id FROM items ORDER BY name")
+                        .fetch_all(&self.pool)
+                        .await?;
+                    Ok(rows.into_iter().map(Item::from).collect())
+                }
+
+                async fn create_item(&self, item: NewItem) -> Result<Item, StoreError> {
+                    sqlx::query("INSERT INTO items (name, price, owner_id) VALUES ($1, $2, $3)")
+                        .bind(&item.name)
+                        .bind(item.price)
+                        .bind(item.owner_id)
+                        .execute(&self.pool)
+                        .await
+                        .map_err(|e| conflict_on_unique(e, "item"))?;
+                    Ok(Item {
+                        name: item.name,
+                        price: item.price,
+                        owner_id: item.owner_id,
+                    })
+                }
+
+                async fn delete_item(&self, name: &str) -> Result<bool, StoreError> {
+                    let done = sqlx::query("DELETE FROM items WHERE name = $1")
+                        .bind(name)
+                        .execute(&self.pool)
+                        .await?;
+                    Ok(done.rows_affected() == 1)
+                }
             }
-        }
         }
     };
 }

@@ -24,7 +24,9 @@ pub struct SqliteStore {
 impl SqliteStore {
     /// Opens (creating if needed) the database at `url` and applies the migrations.
     pub async fn connect(url: &str) -> Result<Self, StoreError> {
-        let options = SqliteConnectOptions::from_str(url)?
+        let options = SqliteConnectOptions::from_str(url)?;
+        create_private(options.get_filename()).map_err(|e| StoreError::Unavailable(format!("creating the database file: {e}")))?;
+        let options = options
             .create_if_missing(true)
             .journal_mode(SqliteJournalMode::Wal)
             .synchronous(SqliteSynchronous::Full)
@@ -45,6 +47,28 @@ impl SqliteStore {
 
     async fn rotate(&self, rotation: Rotation) -> Result<RotateOutcome, StoreError> {
         self.rotations.rotate(rotation).await
+    }
+}
+
+/// Creates the database file readable only by its owner (0600) when it does not exist:
+/// it holds password hashes and sessions. SQLite gives its `-wal` and `-shm` files the
+/// mode of the database file.
+fn create_private(path: &std::path::Path) -> std::io::Result<()> {
+    if path.as_os_str().is_empty() || path.as_os_str() == ":memory:" || path.exists() {
+        return Ok(());
+    }
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    match options.open(path) {
+        Ok(_) => Ok(()),
+        // Another process created it meanwhile.
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
+        Err(e) => Err(e),
     }
 }
 

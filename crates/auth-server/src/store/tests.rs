@@ -3,7 +3,7 @@
 //! rotations committed in groups by SQLite's single writer.
 
 use super::sqlite::SqliteStore;
-use super::{NewSession, NewUser, RevocationKind, RevocationRecord, Role, RotateOutcome, Store};
+use super::{NewSession, NewUser, RevocationKind, RevocationRecord, Role, RotateOutcome, Store, Successor};
 
 pub(super) async fn store() -> (tempfile::TempDir, SqliteStore) {
     let dir = tempfile::tempdir().unwrap();
@@ -58,11 +58,12 @@ fn session(id: &str, user_id: i64) -> NewSession {
         expires_at: 1000,
         user_agent: None,
         ip: None,
+        persistent: false,
     }
 }
 
 #[tokio::test]
-async fn a_refresh_jti_rotates_once_then_counts_as_reuse() {
+async fn a_refresh_jti_rotates_once_then_names_its_successor_then_counts_as_reuse() {
     let (_dir, store) = store().await;
     let user = alice(&store).await;
     store.create_session(session("s1", user.id)).await.unwrap();
@@ -71,13 +72,28 @@ async fn a_refresh_jti_rotates_once_then_counts_as_reuse() {
         store.rotate_session("s1", "j1", "j2", 20, 1000).await.unwrap(),
         RotateOutcome::Rotated
     );
+    // The token the latest rotation consumed: its successor is named (the grace window).
+    let successor = Successor {
+        jti: "j2".into(),
+        expires_at: 1000,
+        rotated_at: 20,
+    };
     assert_eq!(
         store.rotate_session("s1", "j1", "j3", 21, 1000).await.unwrap(),
+        RotateOutcome::Superseded(successor)
+    );
+    assert_eq!(
+        store.rotate_session("s1", "j2", "j5", 22, 1000).await.unwrap(),
+        RotateOutcome::Rotated
+    );
+    // Older than the latest consumed token: plain reuse.
+    assert_eq!(
+        store.rotate_session("s1", "j1", "j6", 22, 1000).await.unwrap(),
         RotateOutcome::Reused
     );
-    assert_eq!(store.session("s1").await.unwrap().unwrap().refresh_jti, "j2");
+    assert_eq!(store.session("s1").await.unwrap().unwrap().refresh_jti, "j5");
     assert!(store.revoke_session("s1", 22).await.unwrap());
-    assert_eq!(store.rotate_session("s1", "j2", "j4", 23, 1000).await.unwrap(), RotateOutcome::Gone);
+    assert_eq!(store.rotate_session("s1", "j5", "j4", 23, 1000).await.unwrap(), RotateOutcome::Gone);
     // Every other active session of the user, and only those, is revoked.
     let revoked = store.revoke_user_sessions(user.id, Some("s1"), 24).await.unwrap();
     assert_eq!(revoked.iter().map(|s| s.id.as_str()).collect::<Vec<_>>(), ["s2"]);
@@ -107,14 +123,21 @@ async fn concurrent_rotations_are_committed_together_and_each_token_wins_once() 
         }
     }
     let mut winners = std::collections::HashMap::new();
+    let mut losers = Vec::new();
     for task in tasks {
         let (id, next, outcome) = task.await.unwrap();
         match outcome {
             RotateOutcome::Rotated => assert!(winners.insert(id, next).is_none(), "two rotations of one token won"),
-            other => assert_eq!(other, RotateOutcome::Reused),
+            RotateOutcome::Superseded(successor) => losers.push((id, successor.jti)),
+            other => panic!("{other:?}"),
         }
     }
     assert_eq!(winners.len(), sessions.len());
+    // Each loser is told the winner's token: the one successor of its session.
+    assert_eq!(losers.len(), 2 * sessions.len());
+    for (id, successor) in &losers {
+        assert_eq!(&winners[id], successor);
+    }
     // What was acknowledged is what a fresh connection reads back.
     let url = format!("sqlite://{}", dir.path().join("t.db").display());
     let reopened = SqliteStore::connect(&url).await.unwrap();

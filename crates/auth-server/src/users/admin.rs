@@ -12,11 +12,12 @@ use super::me::user_not_found;
 use super::patch::UserPatch;
 use crate::audit::{self, AuditEvent, Subject};
 use crate::auth::caller::Caller;
-use crate::auth::revoke::{end_user_sessions, horizon};
+use crate::auth::revoke::{end_user_access, end_user_sessions, horizon};
 use crate::auth::tokens::ClientInfo;
 use crate::error::{ApiError, ErrorBody};
 use crate::extract::{ApiJson, ApiQuery};
 use crate::state::AppState;
+use crate::store::{Role, User};
 
 /// `?limit=&cursor=`.
 #[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
@@ -26,6 +27,9 @@ pub struct ListQuery {
     pub limit: Option<i64>,
     /// The `next_cursor` of the previous page.
     pub cursor: Option<String>,
+    /// Only usernames containing this text, ignoring case (at most 64 characters).
+    #[param(max_length = 64)]
+    pub q: Option<String>,
 }
 
 /// One page of users.
@@ -36,8 +40,11 @@ pub struct UserPage {
     pub next_cursor: Option<String>,
 }
 
+/// Longest `q` of a user search.
+const SEARCH_LEN: usize = 64;
+
 /// Path ids that are not integers name no user.
-fn parse_id(id: &str) -> Result<i64, ApiError> {
+pub(super) fn parse_id(id: &str) -> Result<i64, ApiError> {
     id.parse().map_err(|_| user_not_found())
 }
 
@@ -56,7 +63,7 @@ fn parse_id(id: &str) -> Result<i64, ApiError> {
     security(("bearer" = []))
 )]
 pub async fn list_users(State(state): State<AppState>, jwt: Jwt, ApiQuery(query): ApiQuery<ListQuery>) -> Result<Json<UserPage>, ApiError> {
-    Caller::of(jwt)?.require_admin()?;
+    Caller::of(jwt)?.require_admin(&state).await?;
     let limit = query.limit.unwrap_or(20);
     if !(1..=100).contains(&limit) {
         return Err(ApiError::field("limit", "must be between 1 and 100"));
@@ -68,9 +75,13 @@ pub async fn list_users(State(state): State<AppState>, jwt: Jwt, ApiQuery(query)
                 .map_err(|_| ApiError::field("cursor", "is not a cursor from this API"))?,
         ),
     };
+    let search = query.q.as_deref().map(str::trim).filter(|q| !q.is_empty());
+    if search.is_some_and(|q| q.chars().count() > SEARCH_LEN) {
+        return Err(ApiError::field("q", "must be at most 64 characters"));
+    }
     let limit = limit as usize;
     // One more than asked tells whether another page exists.
-    let mut users = state.store.list_users(after, limit as u32 + 1).await?;
+    let mut users = state.store.list_users(after, limit as u32 + 1, search).await?;
     let next_cursor = if users.len() > limit {
         users.truncate(limit);
         users.last().map(|u| u.id.to_string())
@@ -101,13 +112,15 @@ pub async fn get_user(State(state): State<AppState>, jwt: Jwt, Path(id): Path<St
     let caller = Caller::of(jwt)?;
     let id = parse_id(&id)?;
     if caller.id != id {
-        caller.require_admin()?;
+        caller.require_admin(&state).await?;
     }
     let user = state.store.user_by_id(id).await?.ok_or_else(user_not_found)?;
     Ok(Json(UserView::from(&user)))
 }
 
-/// Edits a user, role included (admin).
+/// Edits a user, role and disabled flag included (admin). A change of role or a disable
+/// ends every session of the user and revokes its earlier tokens; an admin cannot demote
+/// or disable their own account.
 #[utoipa::path(
     patch,
     path = "/api/v1/users/{id}",
@@ -116,7 +129,7 @@ pub async fn get_user(State(state): State<AppState>, jwt: Jwt, Path(id): Path<St
     request_body = UserPatch,
     responses(
         (status = 200, description = "The updated user", body = UserView),
-        (status = 400, description = "Invalid field", body = ErrorBody),
+        (status = 400, description = "Invalid field, or demoting or disabling oneself", body = ErrorBody),
         (status = 401, description = "Missing, invalid or revoked token", body = ErrorBody),
         (status = 403, description = "Admin privilege required", body = ErrorBody),
         (status = 404, description = "User not found", body = ErrorBody),
@@ -125,19 +138,51 @@ pub async fn get_user(State(state): State<AppState>, jwt: Jwt, Path(id): Path<St
 )]
 pub async fn patch_user(
     State(state): State<AppState>,
+    client: ClientInfo,
     jwt: Jwt,
     Path(id): Path<String>,
     ApiJson(patch): ApiJson<UserPatch>,
 ) -> Result<Json<UserView>, ApiError> {
     let caller = Caller::of(jwt)?;
-    caller.require_admin()?;
+    caller.require_admin(&state).await?;
     let id = parse_id(&id)?;
+    if id == caller.id {
+        patch.refuse_own_privilege_change()?;
+    }
+    let before = state.store.user_by_id(id).await?.ok_or_else(user_not_found)?;
     let user = state
         .store
         .update_user(id, patch.into_update(true)?)
         .await?
         .ok_or_else(user_not_found)?;
+    let events = privilege_events(&before, &user);
+    if events.iter().any(|e| *e != AuditEvent::UserEnabled) {
+        end_user_access(&state, id).await?;
+    }
+    let subject = Subject {
+        client_ip: client.ip.as_deref(),
+        ..Subject::default()
+    };
+    for event in events {
+        audit::record(event, subject.user(id).by(caller.id));
+    }
     Ok(Json(UserView::from(&user)))
+}
+
+/// The audited changes from `before` to `after`: promotion, demotion, disable, enable.
+fn privilege_events(before: &User, after: &User) -> Vec<AuditEvent> {
+    let mut events = Vec::new();
+    match (before.role, after.role) {
+        (Role::User, Role::Admin) => events.push(AuditEvent::UserPromoted),
+        (Role::Admin, Role::User) => events.push(AuditEvent::UserDemoted),
+        _ => {}
+    }
+    match (before.disabled, after.disabled) {
+        (false, true) => events.push(AuditEvent::UserDisabled),
+        (true, false) => events.push(AuditEvent::UserEnabled),
+        _ => {}
+    }
+    events
 }
 
 /// Deletes a user (admin, or the user itself with a fresh token); every token of that
@@ -163,11 +208,10 @@ pub async fn delete_user(
 ) -> Result<StatusCode, ApiError> {
     let caller = Caller::of(jwt)?;
     let id = parse_id(&id)?;
-    if !caller.is_admin {
-        if caller.id != id {
-            return Err(ApiError::Forbidden("Admin privilege required"));
-        }
+    if caller.id == id {
         caller.require_fresh()?;
+    } else {
+        caller.require_admin(&state).await?;
     }
     if state.store.user_by_id(id).await?.is_none() {
         return Err(user_not_found());

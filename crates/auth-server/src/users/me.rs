@@ -50,7 +50,13 @@ pub async fn get_me(State(state): State<AppState>, jwt: Jwt) -> Result<Json<User
 )]
 pub async fn patch_me(State(state): State<AppState>, jwt: Jwt, ApiJson(patch): ApiJson<UserPatch>) -> Result<Json<UserView>, ApiError> {
     let caller = Caller::of(jwt)?;
-    let update = patch.into_update(caller.is_admin)?;
+    // Privilege is changed by another admin through `/users/{id}`, never on oneself.
+    let privileged = patch.role.is_some() || patch.disabled.is_some();
+    if privileged {
+        caller.require_admin(&state).await?;
+        patch.refuse_own_privilege_change()?;
+    }
+    let update = patch.into_update(privileged)?;
     let user = state.store.update_user(caller.id, update).await?.ok_or_else(user_not_found)?;
     Ok(Json(UserView::from(&user)))
 }

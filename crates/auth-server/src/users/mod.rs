@@ -1,14 +1,15 @@
 //! User endpoints (`/api/v1/users/...`) and the start-up admin account.
 
 mod admin;
+mod admin_access;
 mod me;
 pub mod patch;
+pub mod provision;
 pub mod validate;
 mod view;
 
-use anyhow::Context;
 use axum::Router;
-use axum::routing::get;
+use axum::routing::{delete, get, put};
 use utoipa::OpenApi;
 
 pub use view::UserView;
@@ -24,12 +25,37 @@ pub fn router() -> Router<AppState> {
             "/api/v1/users/{id}",
             get(admin::get_user).patch(admin::patch_user).delete(admin::delete_user),
         )
+        .route("/api/v1/users/{id}/password", put(admin_access::set_password))
+        .route(
+            "/api/v1/users/{id}/sessions",
+            get(admin_access::list_user_sessions).delete(admin_access::end_user_sessions_route),
+        )
+        .route("/api/v1/users/{id}/sessions/{session_id}", delete(admin_access::end_one_session))
 }
 
 #[derive(OpenApi)]
 #[openapi(
-    paths(me::get_me, me::patch_me, admin::list_users, admin::get_user, admin::patch_user, admin::delete_user),
-    components(schemas(UserView, patch::UserPatch, admin::UserPage, crate::store::Role, crate::error::ErrorBody)),
+    paths(
+        me::get_me,
+        me::patch_me,
+        admin::list_users,
+        admin::get_user,
+        admin::patch_user,
+        admin::delete_user,
+        admin_access::set_password,
+        admin_access::list_user_sessions,
+        admin_access::end_user_sessions_route,
+        admin_access::end_one_session,
+    ),
+    components(schemas(
+        UserView,
+        patch::UserPatch,
+        admin::UserPage,
+        admin_access::SetPasswordRequest,
+        admin_access::SessionsEnded,
+        crate::store::Role,
+        crate::error::ErrorBody
+    )),
     tags((name = "users", description = "The caller's account and user administration"))
 )]
 struct UsersApi;
@@ -37,19 +63,4 @@ struct UsersApi;
 /// The OpenAPI document of the user routes (merged into `/openapi.json`).
 pub fn openapi() -> utoipa::openapi::OpenApi {
     UsersApi::openapi()
-}
-
-/// Creates (or promotes and re-keys) the admin named by `AUTH_ADMIN_USERNAME`.
-pub async fn ensure_admin(state: &AppState) -> anyhow::Result<()> {
-    let Some((username, password)) = state.settings.admin.clone() else {
-        return Ok(());
-    };
-    let hash = state.hasher.hash(password.0).await?;
-    state
-        .store
-        .upsert_admin(&username, &hash)
-        .await
-        .context("creating the admin account")?;
-    tracing::info!(%username, "admin account ready");
-    Ok(())
 }

@@ -1,5 +1,6 @@
 //! The body of `PATCH /api/v1/users/me` and `PATCH /api/v1/users/{id}`: only the fields
-//! present change, `null` clears one; `role` needs an admin.
+//! present change, `null` clears one; `role` and `disabled` need an admin and never
+//! apply to the admin's own account.
 
 use serde::Deserialize;
 
@@ -24,16 +25,20 @@ pub struct UserPatch {
     #[serde(default, deserialize_with = "present")]
     #[schema(value_type = Option<String>, example = "1990-04-23")]
     pub birth: Option<Option<String>>,
-    /// Admins only.
+    /// Admins only, not on their own account.
     #[serde(default)]
     pub role: Option<Role>,
+    /// Admins only, not on their own account: a disabled account cannot log in or
+    /// refresh, and its sessions end.
+    #[serde(default)]
+    pub disabled: Option<bool>,
 }
 
 impl UserPatch {
     /// Validates the present values and turns them into a store update. A `role` from a
     /// caller who is not an admin is refused with 403.
     pub fn into_update(self, caller_is_admin: bool) -> Result<UserUpdate, ApiError> {
-        if self.role.is_some() && !caller_is_admin {
+        if (self.role.is_some() || self.disabled.is_some()) && !caller_is_admin {
             return Err(ApiError::Forbidden("Admin privilege required"));
         }
         let mut errors = FieldErrors::default();
@@ -51,8 +56,21 @@ impl UserPatch {
             age: self.age,
             birth: self.birth,
             role: self.role,
+            disabled: self.disabled,
             now: crate::clock::now(),
         })
+    }
+
+    /// 400 when the patch would take an account's own admin role away or disable it: the
+    /// last admin must not lock everyone out by a slip.
+    pub fn refuse_own_privilege_change(&self) -> Result<(), ApiError> {
+        if self.role == Some(Role::User) {
+            return Err(ApiError::field("role", "cannot be taken from your own account"));
+        }
+        if self.disabled == Some(true) {
+            return Err(ApiError::field("disabled", "cannot be set on your own account"));
+        }
+        Ok(())
     }
 }
 

@@ -22,6 +22,8 @@ pub struct UserView {
     /// `YYYY-MM-DD`.
     #[schema(example = "1990-04-23")]
     pub birth: Option<String>,
+    /// Disabled by an admin: cannot log in or refresh.
+    pub disabled: bool,
     /// RFC 3339.
     #[schema(example = "2026-11-23T08:00:00Z")]
     pub created_at: String,
@@ -40,6 +42,7 @@ impl From<&User> for UserView {
             mobile: u.mobile.clone(),
             age: u.age,
             birth: u.birth.clone(),
+            disabled: u.disabled,
             created_at: crate::clock::rfc3339(u.created_at),
             updated_at: crate::clock::rfc3339(u.updated_at),
         }

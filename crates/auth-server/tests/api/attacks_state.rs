@@ -24,7 +24,7 @@ fn with(extra: SettingsArgs) -> Config {
 
 fn write(dir: &Path, name: &str, contents: &[u8]) -> PathBuf {
     let path = dir.join(name);
-    std::fs::write(&path, contents).unwrap();
+    auth_server::signing::write_private(&path, contents).unwrap();
     path
 }
 

@@ -89,6 +89,8 @@ async fn each_action_is_counted_and_logged_as_an_audit_event_without_secrets() {
     let mut server = Server::start(Config {
         admin: true,
         log_filter: Some("debug".into()),
+        // A replay counts as reuse at once (the grace window has its own tests).
+        env: vec![("AUTH_REFRESH_REUSE_GRACE", "0".into())],
         ..Default::default()
     })
     .await;
@@ -171,7 +173,10 @@ async fn each_action_is_counted_and_logged_as_an_audit_event_without_secrets() {
     }
     assert!(!logs.contains("$argon2"), "a password hash reached the logs");
 
-    let lines = audit_lines(&logs);
+    let mut lines = audit_lines(&logs);
+    // The start-up admin's creation (no request, no client): checked, then set aside.
+    let startup = lines.remove(0);
+    assert_eq!((startup["fields"]["event"].as_str(), startup["fields"]["user_id"].as_i64()), (Some("user_promoted"), Some(1)));
     let events: Vec<&str> = lines.iter().map(|l| l["fields"]["event"].as_str().unwrap()).collect();
     assert_eq!(events, expected, "one audit line per counted event, in order");
     for line in &lines {
@@ -186,7 +191,11 @@ async fn each_action_is_counted_and_logged_as_an_audit_event_without_secrets() {
         &found.nth(nth).unwrap_or_else(|| panic!("no {event} #{nth}"))["fields"]
     };
     let first_failure = lines.iter().find(|l| l["fields"]["event"] == "login_failure").unwrap();
-    assert_eq!(first_failure["span"]["id"], REQUEST_ID, "the request id comes from the span");
+    assert_eq!(
+        first_failure["span"]["client_request_id"], REQUEST_ID,
+        "the client's request id is its own field of the span"
+    );
+    assert!(uuid::Uuid::parse_str(first_failure["span"]["id"].as_str().unwrap()).is_ok(), "the server's own id");
     assert_eq!(find("login_failure", 0)["user_id"], alice);
     assert_eq!(find("login_failure", 0)["username"], "alice");
     assert_eq!(find("login_failure", 1)["username"], "ghost");

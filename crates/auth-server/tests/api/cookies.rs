@@ -9,7 +9,7 @@ use serde_json::{Value, json};
 use crate::helpers::{PASSWORD, TestApp, json_of, s, spawn_app};
 
 /// name → the whole `Set-Cookie` line.
-fn set_cookies(response: &Response) -> HashMap<String, String> {
+pub fn set_cookies(response: &Response) -> HashMap<String, String> {
     response
         .headers()
         .get_all("set-cookie")

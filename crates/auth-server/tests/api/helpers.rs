@@ -34,6 +34,8 @@ pub struct Config {
     pub log_filter: Option<String>,
     /// Any other settings (algorithm, keys, issuer, proxies, CORS...); these win.
     pub extra: SettingsArgs,
+    /// More environment variables of server processes (`processes.rs`).
+    pub env: Vec<(&'static str, String)>,
 }
 
 /// Requests to one server (in this process or another) by its base URL.

@@ -3,11 +3,25 @@
 use reqwest::{Method, StatusCode};
 use serde_json::json;
 
-use crate::helpers::{s, spawn_app};
+use auth_server::settings::SettingsArgs;
+
+use crate::helpers::{Config, s, spawn_app, spawn_with};
+
+/// No reuse grace window: every repeat of a consumed token is a replay (`grace.rs` tests
+/// the window).
+fn no_grace() -> Config {
+    Config {
+        extra: SettingsArgs {
+            refresh_reuse_grace: Some("0".into()),
+            ..Default::default()
+        },
+        ..Default::default()
+    }
+}
 
 #[tokio::test]
 async fn refresh_rotates_and_a_replay_revokes_the_session() {
-    let app = spawn_app().await;
+    let app = spawn_with(no_grace()).await;
     let first = app.register("alice").await;
     let r1 = s(&first, "refresh_token");
 
@@ -43,7 +57,7 @@ async fn refresh_rotates_and_a_replay_revokes_the_session() {
 
 #[tokio::test]
 async fn concurrent_refreshes_with_one_token_let_exactly_one_through() {
-    let app = spawn_app().await;
+    let app = spawn_with(no_grace()).await;
     let pair = app.register("alice").await;
     let token = s(&pair, "refresh_token");
     let (a, b) = tokio::join!(app.refresh(&token), app.refresh(&token));

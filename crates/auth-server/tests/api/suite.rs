@@ -54,3 +54,11 @@ mod tokens;
 mod users;
 #[path = "../api/users_admin.rs"]
 mod users_admin;
+#[path = "../api/authorization.rs"]
+mod authorization;
+#[path = "../api/grace.rs"]
+mod grace;
+#[path = "../api/session_cookies.rs"]
+mod session_cookies;
+#[path = "../api/token_rules.rs"]
+mod token_rules;

@@ -63,16 +63,20 @@ async fn logout_all_on_one_instance_ends_sessions_used_on_another() {
     assert_eq!(a.secret_status(&s(&again, "access_token")).await, StatusCode::OK);
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn concurrent_refreshes_across_instances_rotate_exactly_once() {
-    let cluster = cluster(3).await;
-    let apps = &cluster.instances;
-    let pair = apps[0].register("alice").await;
-    let refresh = s(&pair, "refresh_token");
+/// The `jti` of a token, read without verifying it.
+fn jti(token: &str) -> String {
+    use base64::Engine;
+    let payload = token.split('.').nth(1).expect("a JWT");
+    let json = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(payload).expect("base64url");
+    let claims: serde_json::Value = serde_json::from_slice(&json).expect("JSON claims");
+    claims["jti"].as_str().expect("a jti").to_string()
+}
+
+/// 50 presentations of one refresh token spread over the instances at once.
+async fn refresh_storm(apps: &[crate::processes::Instance], refresh: &str) -> Vec<(StatusCode, serde_json::Value)> {
     let mut requests = JoinSet::new();
     for i in 0..50 {
-        let app = &apps[i % apps.len()];
-        let request = app.req(Method::POST, "/api/v1/auth/refresh", Some(&refresh));
+        let request = apps[i % apps.len()].req(Method::POST, "/api/v1/auth/refresh", Some(refresh));
         requests.spawn(async move {
             let response = request.send().await.expect("request sent");
             let status = response.status();
@@ -80,10 +84,47 @@ async fn concurrent_refreshes_across_instances_rotate_exactly_once() {
             (status, body)
         });
     }
+    let mut answers = Vec::new();
+    while let Some(result) = requests.join_next().await {
+        answers.push(result.expect("request task"));
+    }
+    answers
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn concurrent_refreshes_across_instances_yield_one_successor() {
+    let cluster = cluster(3).await;
+    let apps = &cluster.instances;
+    let pair = apps[0].register("alice").await;
+    let mut successors = std::collections::HashSet::new();
+    let mut accesses = Vec::new();
+    for (status, body) in refresh_storm(apps, &s(&pair, "refresh_token")).await {
+        assert_eq!(status, StatusCode::OK, "within the grace window every tab gets an answer: {body}");
+        let refresh = s(&body, "refresh_token");
+        successors.insert(jti(&refresh));
+        accesses.push(s(&body, "access_token"));
+    }
+    assert_eq!(successors.len(), 1, "the session forked: {successors:?}");
+    for (app, access) in apps.iter().zip(&accesses) {
+        assert_eq!(app.secret_status(access).await, StatusCode::OK);
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn without_a_grace_window_concurrent_refreshes_rotate_exactly_once() {
+    let cluster = Cluster::start(
+        3,
+        &Config {
+            env: vec![("AUTH_REFRESH_REUSE_GRACE", "0".into())],
+            ..Default::default()
+        },
+    )
+    .await;
+    let apps = &cluster.instances;
+    let pair = apps[0].register("alice").await;
     let mut winners = Vec::new();
     let mut refused = 0;
-    while let Some(result) = requests.join_next().await {
-        let (status, body) = result.expect("request task");
+    for (status, body) in refresh_storm(apps, &s(&pair, "refresh_token")).await {
         match status {
             StatusCode::OK => winners.push(body),
             StatusCode::UNAUTHORIZED => {

@@ -77,7 +77,7 @@ impl Cluster {
         let backing = DataDir::new().await;
         let root = tempfile::tempdir().expect("temporary directory");
         let key = root.path().join("signing.key");
-        std::fs::write(&key, auth_server::signing::generate_secret()).expect("signing key written");
+        auth_server::signing::write_private(&key, auth_server::signing::generate_secret().as_bytes()).expect("signing key written");
         let mut instances = Vec::new();
         for i in 0..n {
             let data_dir = root.path().join(format!("instance-{i}"));
@@ -177,6 +177,7 @@ async fn spawn(backing: &Backing, data_dir: &Path, key: Option<&Path>, config: &
         if let Some(max) = config.login_max_failures {
             command.env("AUTH_LOGIN_MAX_FAILURES", max.to_string());
         }
+        command.envs(config.env.iter().map(|(name, value)| (name, value)));
         let child = command.spawn().expect("the auth-server binary starts");
         let mut instance = Instance {
             http: Http::new(format!("http://127.0.0.1:{port}")),

@@ -91,12 +91,7 @@ async fn create_admin_reads_the_password_from_stdin_and_the_admin_can_log_in() {
     assert!(printed.contains("boss"));
     assert!(!printed.contains(admin_password), "the password was printed: {printed}");
 
-    let app = Application::build(settings(dir.path(), |_| {})).await.unwrap();
-    let base = format!("http://{}", app.local_addr());
-    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let server = tokio::spawn(app.run_until(async {
-        let _ = stopped.await;
-    }));
+    let (base, stop, server) = serve_on(dir.path(), |_| {}).await;
     let login = client()
         .post(format!("{base}/api/v1/auth/login"))
         .json(&json!({ "username": "boss", "password": admin_password }))
@@ -114,12 +109,7 @@ async fn create_admin_reads_the_password_from_stdin_and_the_admin_can_log_in() {
 async fn decode_verifies_with_the_configured_keys_and_reports_revocation() {
     let dir = tempfile::tempdir().unwrap();
     let data_dir = dir.path().to_str().unwrap();
-    let app = Application::build(settings(dir.path(), |_| {})).await.unwrap();
-    let base = format!("http://{}", app.local_addr());
-    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let server = tokio::spawn(app.run_until(async {
-        let _ = stopped.await;
-    }));
+    let (base, stop, server) = serve_on(dir.path(), |_| {}).await;
     let http = client();
     let pair: Value = http
         .post(format!("{base}/api/v1/auth/register"))
@@ -166,6 +156,98 @@ async fn decode_verifies_with_the_configured_keys_and_reports_revocation() {
     assert_eq!(decoded["revoked"], true);
     assert!(text(&revoked.stderr).contains("Token has been revoked"));
 
+    let _ = stop.send(());
+    server.await.unwrap().unwrap();
+}
+
+/// Serves on `dir` until the returned sender is used; the base URL and the server task.
+async fn serve_on(
+    dir: &Path,
+    tweak: impl FnOnce(&mut auth_server::settings::SettingsArgs),
+) -> (
+    String,
+    tokio::sync::oneshot::Sender<()>,
+    tokio::task::JoinHandle<anyhow::Result<()>>,
+) {
+    let app = Application::build(settings(dir, tweak)).await.unwrap();
+    let base = format!("http://{}", app.local_addr());
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let server = tokio::spawn(app.run_until(async {
+        let _ = stopped.await;
+    }));
+    (base, stop, server)
+}
+
+#[tokio::test]
+async fn an_existing_account_becomes_admin_only_when_promoted_and_loses_its_sessions() {
+    let dir = tempfile::tempdir().unwrap();
+    let data_dir = dir.path().to_str().unwrap();
+    let http = client();
+    let (base, stop, server) = serve_on(dir.path(), |_| {}).await;
+    let pair: Value = http
+        .post(format!("{base}/api/v1/auth/register"))
+        .json(&json!({ "username": "erin", "password": PASSWORD }))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let _ = stop.send(());
+    server.await.unwrap().unwrap();
+
+    // The start-up admin never takes over an existing ordinary account.
+    let refused = Application::build(settings(dir.path(), |a| {
+        a.admin_username = Some("erin".into());
+        a.admin_password = Some(auth_server::settings::Secret("a long admin password".into()));
+    }))
+    .await;
+    let message = format!("{:#}", refused.err().expect("start-up refused"));
+    assert!(message.contains("create-admin --username erin --promote"), "{message}");
+    // Its credentials pass registration's rules.
+    let weak = Application::build(settings(dir.path(), |a| {
+        a.admin_username = Some("boss".into());
+        a.admin_password = Some(auth_server::settings::Secret("short".into()));
+    }))
+    .await;
+    assert!(format!("{:#}", weak.err().expect("weak password refused")).contains("admin password"));
+
+    let plain = auth_server(
+        &["create-admin", "--username", "erin", "--data-dir", data_dir],
+        "a long admin password\n",
+    );
+    assert_eq!(plain.status.code(), Some(1));
+    assert!(text(&plain.stderr).contains("--promote"), "{}", text(&plain.stderr));
+    let promoted = auth_server(
+        &["create-admin", "--username", "erin", "--promote", "--data-dir", data_dir],
+        "a long admin password\n",
+    );
+    assert!(promoted.status.success(), "{}", text(&promoted.stderr));
+
+    let (base, stop, server) = serve_on(dir.path(), |_| {}).await;
+    let old_access = pair["access_token"].as_str().unwrap();
+    let secret = http
+        .get(format!("{base}/api/v1/secret"))
+        .bearer_auth(old_access)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(secret.status(), StatusCode::UNAUTHORIZED, "the old session ended");
+    let refresh = http
+        .post(format!("{base}/api/v1/auth/refresh"))
+        .bearer_auth(pair["refresh_token"].as_str().unwrap())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refresh.status(), StatusCode::UNAUTHORIZED, "the old refresh token mints nothing");
+    let login = http
+        .post(format!("{base}/api/v1/auth/login"))
+        .json(&json!({ "username": "erin", "password": "a long admin password" }))
+        .send()
+        .await
+        .unwrap();
+    let body: Value = login.json().await.unwrap();
+    assert_eq!(body["user"]["role"], "admin", "{body}");
     let _ = stop.send(());
     server.await.unwrap().unwrap();
 }

@@ -105,3 +105,25 @@ pub fn sample_value(text: &str, sample: &str) -> f64 {
         .find_map(|line| line.strip_prefix(sample).and_then(|rest| rest.trim().parse().ok()))
         .unwrap_or(0.0)
 }
+
+/// Serves `routes` inside the server's middleware with `settings` on a free port until the
+/// returned sender is used: the address and the server task.
+pub async fn serve_routes(
+    routes: axum::Router,
+    settings: &Settings,
+) -> (std::net::SocketAddr, oneshot::Sender<()>, JoinHandle<anyhow::Result<()>>) {
+    let router = auth_server::startup::with_middleware(routes, settings);
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let (stop, stopped) = oneshot::channel::<()>();
+    let server = tokio::spawn(auth_server::startup::run(
+        listener,
+        router,
+        settings.header_timeout,
+        settings.request_timeout,
+        async {
+            let _ = stopped.await;
+        },
+    ));
+    (addr, stop, server)
+}

@@ -113,19 +113,29 @@ async fn credentials_never_reach_the_logs_and_every_line_has_the_request_id() {
         .lines()
         .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not JSON ({e}): {l}")))
         .collect();
-    let tagged: Vec<&Value> = lines.iter().filter(|l| request_id(l) == Some("log-test-request-1")).collect();
+    // The client's id is a field of its own; the span's `id` stays the server's.
+    let tagged: Vec<&Value> = lines
+        .iter()
+        .filter(|l| request_span(l).is_some_and(|span| span["client_request_id"] == "log-test-request-1"))
+        .collect();
     assert!(tagged.len() >= 2, "expected the request's lines, got {tagged:?}");
+    assert!(
+        tagged
+            .iter()
+            .all(|l| request_id(l).is_some_and(|id| uuid::Uuid::parse_str(id).is_ok()))
+    );
     assert!(tagged.iter().any(|l| l["fields"]["status"] == 200));
     let in_requests: Vec<&Value> = lines.iter().filter(|l| request_id(l).is_some()).collect();
     assert!(in_requests.len() >= 6, "register, register, secret: each logs two lines at least");
     assert!(in_requests.iter().all(|l| request_id(l).is_some_and(|id| !id.is_empty())));
 }
 
-/// The `id` of the `request` span a JSON log line was written in.
+/// The `request` span a JSON log line was written in.
+fn request_span(line: &Value) -> Option<&Value> {
+    line["spans"].as_array()?.iter().find(|span| span["name"] == "request")
+}
+
+/// The server's request id of a JSON log line.
 fn request_id(line: &Value) -> Option<&str> {
-    line["spans"]
-        .as_array()?
-        .iter()
-        .find(|span| span["name"] == "request")
-        .and_then(|span| span["id"].as_str())
+    request_span(line).and_then(|span| span["id"].as_str())
 }

@@ -6,6 +6,7 @@
 mod cli;
 mod connections;
 mod docs;
+mod files;
 mod helpers;
 mod logging;
 mod metrics;

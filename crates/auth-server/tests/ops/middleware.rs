@@ -3,18 +3,16 @@
 
 use std::time::Duration;
 
-use auth_server::startup;
 use axum::Router;
 use axum::routing::get;
 use reqwest::StatusCode;
 use serde_json::Value;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::sync::oneshot;
 
-use crate::helpers::{client, settings, spawn, spawn_with};
+use crate::helpers::{client, serve_routes, settings, spawn, spawn_with};
 
 #[tokio::test]
-async fn request_ids_are_generated_or_echoed() {
+async fn request_ids_are_always_the_server_s_own() {
     let app = spawn().await;
     let generated = app.client.get(app.url("/healthz")).send().await.unwrap();
     let id = generated.headers()["x-request-id"].to_str().unwrap().to_string();
@@ -22,15 +20,17 @@ async fn request_ids_are_generated_or_echoed() {
     let other = app.client.get(app.url("/healthz")).send().await.unwrap();
     assert_ne!(other.headers()["x-request-id"].to_str().unwrap(), id, "a new id per request");
 
-    let echoed = app
+    let with_client_id = app
         .client
         .get(app.url("/nope"))
         .header("x-request-id", "abc-123")
         .send()
         .await
         .unwrap();
-    assert_eq!(echoed.status(), 404);
-    assert_eq!(echoed.headers()["x-request-id"], "abc-123");
+    assert_eq!(with_client_id.status(), 404);
+    let own = with_client_id.headers()["x-request-id"].to_str().unwrap();
+    assert_ne!(own, "abc-123", "a client does not choose the server's id");
+    assert_eq!(uuid::Uuid::parse_str(own).expect("a UUID").get_version_num(), 7);
 
     let too_long = "x".repeat(200);
     let replaced = app
@@ -157,13 +157,8 @@ async fn requests_over_the_deadline_are_503_json() {
     let routes = Router::new()
         .route("/stuck", get(std::future::pending::<&'static str>))
         .route("/quick", get(|| async { "ok" }));
-    let router = startup::with_middleware(routes, &settings);
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    let (tx, rx) = oneshot::channel::<()>();
-    let server = tokio::spawn(startup::run(listener, router, settings.header_timeout, async {
-        let _ = rx.await;
-    }));
+    let (addr, tx, server) = serve_routes(routes, &settings).await;
+    let base = format!("http://{addr}");
 
     let client = client();
     let quick = client.get(format!("{base}/quick")).send().await.unwrap();
