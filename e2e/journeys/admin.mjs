@@ -139,7 +139,7 @@ export function adminJourney(run) {
     await user.page.reload();
     await waitForView(user.page, 'signed-out');
 
-    await dialog.getByLabel('新密码').fill('set by the admin here');
+    await dialog.getByLabel('新密码', { exact: true }).fill('set by the admin here');
     await dialog.getByRole('button', { name: '设置密码' }).click();
     await answerConfirm(page, true);
     await waitForText(page, '#user-notice', `${target} 的密码已设置，并已在所有设备上退出登录。`);
@@ -156,7 +156,7 @@ export function adminJourney(run) {
     await dialog.getByLabel('角色', { exact: true }).selectOption('user');
     await dialog.getByRole('button', { name: '保存修改' }).click();
     await answerConfirm(page, true);
-    await waitForText(page, '#user-error', '不能对自己的账号执行此操作。');
+    await waitForText(page, '#user-role-error', '不能对自己的账号执行此操作。');
     await dialog.getByRole('button', { name: '关闭' }).click();
   });
 
@@ -196,6 +196,7 @@ export function adminJourney(run) {
     await answerConfirm(page, true);
     await row.waitFor({ state: 'detached' });
     await goTo(page, 'users');
+    await afterCount(page, 'usersLoads', () => page.getByLabel('Search by name').fill(''));
     await assertAccessible(page, 'users, en, dark');
     await screenshot(page, 'desktop-en-dark-10-users');
     await page.locator('#users > li').first().getByRole('button').click();

@@ -160,7 +160,7 @@ function saveForm() {
         return {};
       },
       'notice.userSaved',
-      (error) => showError(error, { box: $('user-error'), inputs }),
+      (error) => showError(error, { box: $('user-error'), inputs: { ...inputs, role: $('user-role'), disabled: $('user-toggle') } }),
     );
   });
 }

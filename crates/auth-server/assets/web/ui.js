@@ -38,14 +38,18 @@ export function show(element, text) {
 /** Runs `action` with `button` disabled and saying it is working. */
 export async function busy(button, action) {
   const label = button.textContent;
+  const working = t('busy');
   button.disabled = true;
   button.setAttribute('aria-busy', 'true');
-  button.textContent = t('busy');
+  button.textContent = working;
   try {
     return await action();
   } finally {
     button.removeAttribute('aria-busy');
-    button.textContent = button.dataset.i18n ? t(button.dataset.i18n) : label;
+    if (button.textContent === working) {
+      // Unless the action relabelled it (Disable becomes Enable).
+      button.textContent = button.dataset.i18n ? t(button.dataset.i18n) : label;
+    }
     if (!button.dataset.waitUntil) {
       button.disabled = false;
     }
@@ -66,6 +70,7 @@ const FIELD_MESSAGES = [
   [/in the future/, 'err.future'],
   [/after 1850/, 'err.tooOld'],
   [/required/, 'err.required'],
+  [/own account/, 'err.notYourself'],
 ];
 
 /** A server field message in the current language. */
