@@ -34,7 +34,9 @@ fi
 source scripts/lib/server.sh
 bin=$(auth_server_bin release)
 export E2E_ADMIN_USERNAME=e2e_admin E2E_ADMIN_PASSWORD="admin password for e2e"
-start_server "$bin" AUTH_ACCESS_TTL=2s AUTH_LOG_FORMAT=json \
+# The journeys type a few wrong passwords on purpose, all from 127.0.0.1: a limit of 10
+# failures keeps the client address under it until the throttle journey, which runs last.
+start_server "$bin" AUTH_ACCESS_TTL=2s AUTH_LOG_FORMAT=json AUTH_LOGIN_MAX_FAILURES=10 \
   AUTH_ADMIN_USERNAME="$E2E_ADMIN_USERNAME" AUTH_ADMIN_PASSWORD="$E2E_ADMIN_PASSWORD" AUTH_PAGE_TITLE="Example Auth"
 log "server at http://$addr ($bin)"
 

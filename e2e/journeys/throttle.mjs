@@ -23,7 +23,7 @@ export function throttleJourney(run) {
       }
     });
     const button = page.locator('#login-form button[type="submit"]');
-    for (let attempt = 0; attempt < 12 && retryAfter === null; attempt += 1) {
+    for (let attempt = 0; attempt < 15 && retryAfter === null; attempt += 1) {
       const answered = page.waitForResponse((r) => r.url().includes('/api/v1/auth/login'));
       await page.locator('#login-username').fill(username);
       await page.locator('#login-password').fill(`wrong password ${attempt}`);
