@@ -2,8 +2,8 @@
 //! console and the tutorials' items. Its files live in `assets/web/` (one HTML page, one
 //! stylesheet, ES modules: no build step) and are embedded in the binary, so the page
 //! needs nothing from the network; every response carries the strict headers of
-//! [`headers`]. The operator's page title and optional logo are filled in at start-up
-//! ([`page`]).
+//! `headers.rs`. The operator's page title and optional logo are filled in at start-up
+//! (`page.rs`).
 
 mod headers;
 mod page;
