@@ -121,6 +121,24 @@ export function accountJourney(run) {
     await screenshot(page, 'desktop-en-light-03-account');
   });
 
+  it('switches language and theme, and remembers both', async () => {
+    const { page } = me;
+    await page.locator('#language').selectOption('zh');
+    await page.locator('#tab-account').filter({ hasText: '账号' }).waitFor();
+    await page.getByRole('button', { name: '深色主题' }).click();
+    await page.reload();
+    await waitForView(page, 'signed-in');
+    assert.equal(await page.locator('html').getAttribute('lang'), 'zh-CN');
+    assert.equal(await page.locator('html').getAttribute('data-theme'), 'dark');
+    assert.equal(await visibleText(page, '#tab-account'), '账号');
+    await assertAccessible(page, 'account, zh, desktop, dark');
+    await screenshot(page, 'desktop-zh-dark-03-account');
+    await page.locator('#language').selectOption('en');
+    await page.getByRole('button', { name: 'Dark theme' }).click();
+    assert.equal(await page.locator('html').getAttribute('data-theme'), 'light');
+    assert.equal(await visibleText(page, '#tab-account'), 'Account');
+  });
+
   it('validates the profile inline and saves it', async () => {
     const { page } = me;
     const form = page.locator('#profile-form');
