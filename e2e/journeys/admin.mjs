@@ -25,6 +25,11 @@ import {
 const PASSWORD = 'listed by the admin';
 const BULK = 11;
 
+/** Runs an admin action in the user dialog and waits until it and its reloads are over. */
+function adminAction(page, action) {
+  return afterCount(page, 'userActions', action);
+}
+
 /** Signs `username` in from a fresh context; returns the login's status and `error`. */
 async function tryLogin(run, username, password) {
   const session = await openPage(run.browser);
@@ -91,26 +96,32 @@ export function adminJourney(run) {
     await waitForText(page, '#user-email-error', '请输入电子邮箱，例如 name@example.com。');
     await dialog.getByLabel('电子邮箱').fill('target@example.com');
     await dialog.getByLabel('角色', { exact: true }).selectOption('admin');
-    await dialog.getByRole('button', { name: '保存修改' }).click();
-    await answerConfirm(page, true);
+    await adminAction(page, async () => {
+      await dialog.getByRole('button', { name: '保存修改' }).click();
+      await answerConfirm(page, true);
+    });
     await waitForText(page, '#user-notice', `对 ${target} 的修改已保存。`);
     await assertAccessible(page, 'user dialog, zh, phone');
     await screenshot(page, 'phone-zh-light-04-user-dialog');
     await dialog.getByLabel('角色', { exact: true }).selectOption('user');
-    await dialog.getByRole('button', { name: '保存修改' }).click();
-    await answerConfirm(page, true);
+    await adminAction(page, async () => {
+      await dialog.getByRole('button', { name: '保存修改' }).click();
+      await answerConfirm(page, true);
+    });
     await waitForText(page, '#user-notice', `对 ${target} 的修改已保存。`);
   });
 
   it('disables and enables an account: a disabled account cannot sign in', async () => {
     const { page } = admin;
     const dialog = page.locator('#user-dialog');
-    await dialog.getByRole('button', { name: '停用账号' }).click();
-    await assertAccessible(page, 'confirm, zh, phone');
-    await answerConfirm(page, true);
+    await adminAction(page, async () => {
+      await dialog.getByRole('button', { name: '停用账号' }).click();
+      await assertAccessible(page, 'confirm, zh, phone');
+      await answerConfirm(page, true);
+    });
     await waitForText(page, '#user-status', '已停用');
     assert.deepEqual(await tryLogin(run, target, PASSWORD), { status: 403, error: 'account_disabled' });
-    await dialog.getByRole('button', { name: '启用账号' }).click();
+    await adminAction(page, () => dialog.getByRole('button', { name: '启用账号' }).click());
     await waitForText(page, '#user-status', '正常');
     assert.equal((await tryLogin(run, target, PASSWORD)).status, 200);
   });
@@ -129,19 +140,25 @@ export function adminJourney(run) {
     await sessions.first().waitFor();
     const count = await sessions.count();
     assert.ok(count >= 2, `the user's sessions are listed (${count})`);
-    await sessions.first().getByRole('button', { name: '结束会话' }).click();
-    await answerConfirm(page, true);
+    await adminAction(page, async () => {
+      await sessions.first().getByRole('button', { name: '结束会话' }).click();
+      await answerConfirm(page, true);
+    });
     await waitForText(page, '#user-notice', `${target} 的一个会话已结束。`);
     assert.equal(await sessions.count(), count - 1);
-    await dialog.getByRole('button', { name: '结束全部会话' }).click();
-    await answerConfirm(page, true);
+    await adminAction(page, async () => {
+      await dialog.getByRole('button', { name: '结束全部会话' }).click();
+      await answerConfirm(page, true);
+    });
     await page.locator('#user-sessions > li.empty').waitFor();
     await user.page.reload();
     await waitForView(user.page, 'signed-out');
 
     await dialog.getByLabel('新密码', { exact: true }).fill('set by the admin here');
-    await dialog.getByRole('button', { name: '设置密码' }).click();
-    await answerConfirm(page, true);
+    await adminAction(page, async () => {
+      await dialog.getByRole('button', { name: '设置密码' }).click();
+      await answerConfirm(page, true);
+    });
     await waitForText(page, '#user-notice', `${target} 的密码已设置，并已在所有设备上退出登录。`);
     assert.equal((await tryLogin(run, target, PASSWORD)).status, 401);
     assert.equal((await tryLogin(run, target, 'set by the admin here')).status, 200);

@@ -36,10 +36,15 @@ export async function visibleText(page, selector) {
   return (await locator.textContent()).trim();
 }
 
-/** Waits until `selector` shows exactly `text`. */
+/** Waits until the element `selector` is shown with exactly `text`. */
 export async function waitForText(page, selector, text) {
-  await page.locator(selector).filter({ hasText: text }).first().waitFor({ state: 'visible' });
-  assert.equal((await page.locator(selector).first().textContent()).trim(), text);
+  await page.waitForFunction(
+    ([wanted, expected]) => {
+      const element = document.querySelector(wanted);
+      return Boolean(element && !element.hidden && element.textContent.trim() === expected);
+    },
+    [selector, text],
+  );
 }
 
 /** Opens the page and waits for a view. */

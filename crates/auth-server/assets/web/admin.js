@@ -124,6 +124,10 @@ async function act(button, action, doneKey, onError = $('user-error')) {
       await loadUsers();
     } catch (error) {
       app.failed(error, onError);
+    } finally {
+      // For tests: an admin action and the reloads after it are over.
+      const counters = document.body.dataset;
+      counters.userActions = String(Number(counters.userActions || 0) + 1);
     }
   });
 }
