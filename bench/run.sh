@@ -6,7 +6,7 @@
 # Env: DURATION (s per measured run, 10), WARMUP (s, 2), CONNECTIONS (32), ROUNDS (best of,
 # 3), AUTH_SERVER_BIN (skip the release build), PEERS_DIR (../shared/bench), REDIS_URL
 # (redis://127.0.0.1:6379), MANY_CONNECTIONS (10000), REVOKED (1000000), DISTINCT_TOKENS
-# (1024).
+# (1024), PROPAGATION_REVOCATIONS (1000).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 lib="$root/bench/lib"
@@ -19,6 +19,7 @@ redis_url=${REDIS_URL:-redis://127.0.0.1:6379}
 many=${MANY_CONNECTIONS:-10000}
 revoked=${REVOKED:-1000000}
 distinct=${DISTINCT_TOKENS:-1024}
+propagation_count=${PROPAGATION_REVOCATIONS:-1000}
 cores=$(nproc)
 work=$(mktemp -d)
 results="$work/results"
@@ -168,6 +169,18 @@ for _ in $(seq 1 "$rounds"); do
   measure ours_secret_1m "http://$seeded/api/v1/secret" "${auth[@]}"
   measure ours_secret_redis "http://${server_addr[redis]}/api/v1/secret" "${auth[@]}"
 done
+# Revocation propagation (issue 21, goal 3): two more instances on the same data directory
+# and Redis prefix, started after the rounds so they take no CPU from them; each
+# revocation made on the measured instance is timed until both others refuse it.
+for name in redis_b redis_c; do
+  start_server "$name" "$work/main" AUTH_REDIS_URL="$redis_url" AUTH_REDIS_KEY_PREFIX="$redis_prefix"
+done
+python3 "$lib/mint_tokens.py" "${server_addr[redis]}" "$(login redis bench | jq -r .refresh_token)" "$propagation_count" \
+  | python3 "$lib/propagation.py" "${server_addr[redis]}" "${server_addr[redis_b]}" "${server_addr[redis_c]}" \
+    >"$results/propagation.json" || die "the propagation measurement failed"
+say "revocation propagation to 2 other instances: $(cat "$results/propagation.json")"
+stop_server redis_b
+stop_server redis_c
 stop_server redis
 # Paused until the prune check at the end: once its million revocations expire, pruning
 # them keeps a core busy for seconds, which must not land in another scenario's
@@ -254,6 +267,7 @@ cat >"$results/facts.json" <<JSON
  "cores": $cores, "hash_seconds": $hash_seconds, "hash_seconds_saturated": $hash_seconds_saturated, "revoked": $revoked, "date": "$(date -u +%Y-%m-%d)",
  "machine": "$(uname -m) $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)",
  "connections": $connections, "duration": $duration, "warmup": $warmup, "rounds": $rounds,
+ "propagation": $(cat "$results/propagation.json"),
  "many_connections": $many, "distinct_tokens": $distinct, "connections_seen": $connections_seen, "revocations_after_prune": $left,
  "memory_mb": {"idle": $idle_rss, "before_many_connections": $before_many_rss, "many_connections": $(awk -v k="$many_rss_kb" 'BEGIN { printf "%.1f", k / 1024 }'),
    "before_1m_revocations": $before_1m_rss, "with_1m_revocations": $with_1m_rss, "after_prune": $after_prune_rss}}

@@ -73,6 +73,12 @@ goal(2, "with 1M revocations ≥ 0.90× goal 1 (memory reported, pruned on expir
 redis = runs["ours_secret_redis"]["rps"]
 row("GET /secret, revocations in Redis", "auth-server + Redis", "ours_secret_redis", f"{redis / ceiling:.2f}× ceiling")
 goal(5, "Redis revocation state: `/secret` ≥ 0.60× ceiling", f"{redis / ceiling:.2f}×", redis >= 0.6 * ceiling)
+spread = facts.get("propagation")
+if spread:
+    goal(7, f"a revocation on one instance refused on the {spread['observers']} others ≤ 50 ms p99",
+         f"p50 {spread['p50_ms']:.1f} ms, p99 {spread['p99_ms']:.1f} ms, max {spread['max_ms']:.1f} ms "
+         f"over {spread['count']:,} revocations",
+         spread["p99_ms"] <= 50 and spread["count"] >= 1000)
 
 refresh = runs["ours_refresh"]["rps"]
 flask_refresh = runs["flask_refresh"]["rps"]

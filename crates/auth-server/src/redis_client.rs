@@ -2,10 +2,12 @@
 //! `ConnectionManager` (cloned per call, never locked), every call bounded by
 //! [`CALL_TIMEOUT`] so an outage answers 503 instead of hanging, and every key under
 //! the deployment's prefix so several deployments (or test runs) can share one Redis.
+//! Subscriptions (the revocation channel) get a dedicated connection of their own, since
+//! a subscribed connection can run no other command.
 
 use std::time::Duration;
 
-use redis::aio::{ConnectionManager, ConnectionManagerConfig};
+use redis::aio::{ConnectionManager, ConnectionManagerConfig, PubSubSink, PubSubStream};
 use redis::{FromRedisValue, Pipeline, RedisError};
 
 use crate::store::StoreError;
@@ -16,6 +18,7 @@ pub const CALL_TIMEOUT: Duration = Duration::from_secs(2);
 /// A handle to Redis; cheap to clone.
 #[derive(Clone)]
 pub struct RedisClient {
+    client: redis::Client,
     conn: ConnectionManager,
     prefix: String,
 }
@@ -40,8 +43,9 @@ impl RedisClient {
             .set_response_timeout(Some(CALL_TIMEOUT))
             .set_number_of_retries(1)
             .set_max_delay(Duration::from_millis(500));
-        let conn = ConnectionManager::new_lazy_with_config(client, config).map_err(unavailable)?;
+        let conn = ConnectionManager::new_lazy_with_config(client.clone(), config).map_err(unavailable)?;
         Ok(RedisClient {
+            client,
             conn,
             prefix: prefix.to_string(),
         })
@@ -68,6 +72,18 @@ impl RedisClient {
     pub async fn script<T: FromRedisValue>(&self, invocation: &redis::ScriptInvocation<'_>) -> Result<T, StoreError> {
         let mut conn = self.conn.clone();
         bounded(invocation.invoke_async(&mut conn)).await
+    }
+
+    /// A new connection subscribed to `channel` (a full name, prefix included), connecting
+    /// and subscribing within [`CALL_TIMEOUT`]. The sink answers pings on the same
+    /// connection; the stream ends when the connection is lost.
+    pub async fn subscribe(&self, channel: &str) -> Result<(PubSubSink, PubSubStream), StoreError> {
+        let subscribed = async {
+            let (mut sink, stream) = self.client.get_async_pubsub().await?.split();
+            sink.subscribe(channel).await?;
+            Ok((sink, stream))
+        };
+        bounded(subscribed).await
     }
 
     /// Answers when Redis does (`/readyz`).

@@ -108,6 +108,11 @@ pub struct SettingsArgs {
     /// How often revocations and sessions whose tokens have all expired are dropped (`60s`).
     #[arg(long, global = true, env = "AUTH_PRUNE_INTERVAL")]
     pub prune_interval: Option<String>,
+    /// With Redis: how often each instance reads the revocations written since its last
+    /// read from the database (`1s`), which bounds how long a revocation whose Redis
+    /// message was lost takes to reach it.
+    #[arg(long, global = true, env = "AUTH_REVOCATION_POLL_INTERVAL")]
+    pub revocation_poll_interval: Option<String>,
     /// Reverse proxies in front of the server that append to `X-Forwarded-For` (0: use the
     /// socket address).
     #[arg(long, global = true, env = "AUTH_TRUSTED_PROXY_HOPS")]
@@ -156,6 +161,7 @@ impl SettingsArgs {
             request_timeout: self.request_timeout.or(lower.request_timeout),
             header_timeout: self.header_timeout.or(lower.header_timeout),
             prune_interval: self.prune_interval.or(lower.prune_interval),
+            revocation_poll_interval: self.revocation_poll_interval.or(lower.revocation_poll_interval),
             trusted_proxy_hops: self.trusted_proxy_hops.or(lower.trusted_proxy_hops),
             cors_origins: self.cors_origins.or(lower.cors_origins),
             page_title: self.page_title.or(lower.page_title),
@@ -196,6 +202,8 @@ pub struct Settings {
     /// Slow or idle clients: see `serve.rs`.
     pub header_timeout: Duration,
     pub prune_interval: Duration,
+    /// See `revocation/synced.rs`.
+    pub revocation_poll_interval: Duration,
     /// How many `X-Forwarded-For` entries, counted from the right, were appended by
     /// proxies we trust; the client is the entry they name (0: the socket address).
     pub trusted_proxy_hops: usize,
@@ -233,6 +241,7 @@ impl std::fmt::Debug for Settings {
             .field("request_timeout", &self.request_timeout)
             .field("header_timeout", &self.header_timeout)
             .field("prune_interval", &self.prune_interval)
+            .field("revocation_poll_interval", &self.revocation_poll_interval)
             .field("trusted_proxy_hops", &self.trusted_proxy_hops)
             .field("cors_origins", &self.cors_origins)
             .field("page_title", &self.page_title)
@@ -301,6 +310,8 @@ impl Settings {
             request_timeout: parse_duration(a.request_timeout.as_deref().unwrap_or("30s")).context("request-timeout")?,
             header_timeout: parse_duration(a.header_timeout.as_deref().unwrap_or("30s")).context("header-timeout")?,
             prune_interval: parse_duration(a.prune_interval.as_deref().unwrap_or("60s")).context("prune-interval")?,
+            revocation_poll_interval: parse_duration(a.revocation_poll_interval.as_deref().unwrap_or("1s"))
+                .context("revocation-poll-interval")?,
             trusted_proxy_hops: a.trusted_proxy_hops.unwrap_or(0),
             cors_origins: cors_origins(a.cors_origins.unwrap_or_default())?,
             page_title: page_title(a.page_title)?,

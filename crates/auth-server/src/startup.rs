@@ -89,7 +89,7 @@ pub async fn build_state(settings: Settings) -> anyhow::Result<AppState> {
         Some(redis) => Arc::new(CachedStore::new(database, redis.clone())),
         None => database,
     };
-    let revocations = crate::revocation::connect(store.clone(), redis.clone())
+    let revocations = crate::revocation::connect(store.clone(), redis.clone(), settings.revocation_poll_interval)
         .await
         .context("loading revocations")?;
     let jwt = crate::auth::build_jwt_manager(&settings, revocations.clone())?;

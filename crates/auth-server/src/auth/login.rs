@@ -30,13 +30,13 @@ pub struct LoginRequest {
     pub password: String,
     /// "Keep me signed in": with cookie transport, cookies that outlive the browser (for
     /// the refresh token's lifetime) instead of browser-session cookies. A form sends
-    /// `true`, `on` or `1`.
+    /// `true` (a checkbox with `value="true"`).
     #[serde(default, deserialize_with = "lenient_bool")]
     #[schema(value_type = bool, default = false)]
     pub remember: bool,
 }
 
-/// A boolean from JSON (`true`) or an HTML form (`true`, `on`, `1`; `false`, `off`, `0`).
+/// A boolean from JSON (`true`) or an HTML form, whose values are text (`true`, `false`).
 fn lenient_bool<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<bool, D::Error> {
     #[derive(Deserialize)]
     #[serde(untagged)]
@@ -47,8 +47,8 @@ fn lenient_bool<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<boo
     match BoolOrText::deserialize(deserializer)? {
         BoolOrText::Bool(b) => Ok(b),
         BoolOrText::Text(t) => match t.as_str() {
-            "true" | "on" | "1" => Ok(true),
-            "false" | "off" | "0" | "" => Ok(false),
+            "true" => Ok(true),
+            "false" => Ok(false),
             _ => Err(serde::de::Error::custom("must be true or false")),
         },
     }

@@ -17,8 +17,11 @@ pub fn horizon(state: &AppState) -> i64 {
 /// Revokes one session (every token carrying its `sid`). `false` when the row was
 /// unknown or already revoked (the tokens are blocked either way).
 pub async fn end_session(state: &AppState, session_id: &str) -> Result<bool, ApiError> {
+    // The row first: once it is marked, no refresh of the session rotates again, even if
+    // recording the revocation fails and the caller answers 503.
+    let ended = state.store.revoke_session(session_id, crate::clock::now()).await?;
     state.revocations.revoke_session(session_id, Some(horizon(state))).await?;
-    Ok(state.store.revoke_session(session_id, crate::clock::now()).await?)
+    Ok(ended)
 }
 
 /// Revokes every active session of `user_id` except `keep`; returns how many.

@@ -34,6 +34,9 @@ pub const AUDIT_EVENTS: &str = "auth_audit_events_total";
 
 /// Entries of the in-memory revocation state (absent with Redis, which expires its own).
 pub const REVOCATION_ENTRIES: &str = "auth_revocation_entries";
+/// What keeps the revocation view current with Redis (`revocation/synced.rs`): 2 the
+/// channel, 1 only the database poll, 0 nothing (checks answer 503).
+pub const REVOCATION_SYNC: &str = "auth_revocation_sync";
 /// Time one argon2id hash or verification takes on the hashing pool, in seconds.
 pub const PASSWORD_HASH_DURATION: &str = "auth_password_hash_seconds";
 
@@ -91,6 +94,10 @@ fn describe() {
     metrics::describe_counter!(REFRESHES, "Refresh-token presentations by outcome (reused = reuse detected)");
     metrics::describe_counter!(REVOCATIONS, "Revocations recorded by kind (token, session, user)");
     metrics::describe_gauge!(REVOCATION_ENTRIES, "Entries of the in-memory revocation state");
+    metrics::describe_gauge!(
+        REVOCATION_SYNC,
+        "Revocation view kept by: 2 the Redis channel, 1 the database poll only, 0 nothing (fail closed)"
+    );
     metrics::describe_histogram!(
         PASSWORD_HASH_DURATION,
         metrics::Unit::Seconds,

@@ -1,14 +1,17 @@
 //! The server's revocation state, one trait over two mirrors: every revocation is written
-//! to the database first (so nothing acknowledged is lost), then to a mirror that answers
-//! the check on every protected request — process memory by default, Redis when
-//! `AUTH_REDIS_URL` is set so every instance sees a revocation on its very next request.
+//! to the database first (so nothing acknowledged is lost), then to a mirror in process
+//! memory that answers the check on every protected request without a round trip. Alone,
+//! the mirror is loaded at start-up; with `AUTH_REDIS_URL` it is also kept current from
+//! the other instances' revocations (the Redis channel, and a poll of the database when a
+//! message may have been missed: `synced.rs`).
 
-mod combined;
+mod bus;
 mod in_memory;
-mod in_redis;
+mod sync;
+mod synced;
 
 pub use in_memory::MemoryMirror;
-pub use in_redis::RedisMirror;
+pub use synced::{SyncState, SyncedMirror};
 
 use std::sync::Arc;
 
@@ -23,7 +26,7 @@ use crate::store::{DynStore, RevocationKind, RevocationRecord, StoreError};
 pub trait Revocations: RevocationStore {
     /// Drops entries whose blocked tokens have all expired (database and mirror).
     async fn prune(&self) -> Result<u64, StoreError>;
-    /// Answers when the mirror does (Redis); always `Ok` in memory.
+    /// Answers when the mirror may answer checks (synchronised); always `Ok` alone.
     async fn ping(&self) -> Result<(), StoreError>;
 }
 
@@ -57,13 +60,23 @@ pub struct Persistent<M> {
 
 /// The default: a mirror in process memory, loaded from the database at start-up.
 pub type PersistentRevocations = Persistent<MemoryMirror>;
-/// The scale-out variant: a mirror in Redis shared by every instance.
-pub type RedisRevocations = Persistent<RedisMirror>;
+/// The scale-out variant: a mirror in memory kept current through Redis and the database.
+pub type SyncedRevocations = Persistent<SyncedMirror>;
 
-/// The revocation state for these settings: Redis when a client is given, memory otherwise.
-pub async fn connect(store: DynStore, redis: Option<RedisClient>) -> Result<DynRevocations, StoreError> {
+/// The revocation state for these settings: synchronised through Redis when a client is
+/// given (the database polled every `poll_interval`), loaded once otherwise.
+pub async fn connect(
+    store: DynStore,
+    redis: Option<RedisClient>,
+    poll_interval: std::time::Duration,
+) -> Result<DynRevocations, StoreError> {
     Ok(match redis {
-        Some(client) => Arc::new(Persistent::new(RedisMirror::new(client, store.clone()), store)),
+        Some(client) => {
+            let mirror = SyncedMirror::start(client, store.clone(), poll_interval).await?;
+            let revocations = Persistent::new(mirror, store);
+            revocations.report_size();
+            Arc::new(revocations)
+        }
         None => Arc::new(PersistentRevocations::load(store).await?),
     })
 }

@@ -264,6 +264,10 @@ impl Store for CachedStore {
         self.inner.load_revocations(now).await
     }
 
+    async fn revocations_changed_since(&self, since: i64) -> Result<Vec<RevocationRecord>, StoreError> {
+        self.inner.revocations_changed_since(since).await
+    }
+
     async fn prune(&self, now: i64) -> Result<u64, StoreError> {
         self.inner.prune(now).await
     }

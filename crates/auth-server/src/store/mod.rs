@@ -97,6 +97,9 @@ pub trait Store: Send + Sync + 'static {
     async fn add_revocation(&self, record: RevocationRecord) -> Result<(), StoreError>;
     /// Revocations still in force at `now` (loaded into memory at start-up).
     async fn load_revocations(&self, now: i64) -> Result<Vec<RevocationRecord>, StoreError>;
+    /// Revocations written at or after `since` (Unix seconds, the writers' clocks): what
+    /// an instance that cannot hear Redis polls for (`revocation/synced.rs`).
+    async fn revocations_changed_since(&self, since: i64) -> Result<Vec<RevocationRecord>, StoreError>;
     /// Deletes revocations and sessions whose tokens have all expired; returns how many.
     async fn prune(&self, now: i64) -> Result<u64, StoreError>;
 

@@ -285,8 +285,8 @@ macro_rules! sql_store {
                 async fn add_revocation(&self, r: RevocationRecord) -> Result<(), StoreError> {
                     // The later cut-off (a missing one never wins) and the later expiry win.
                     sqlx::query(
-                        "INSERT INTO revocations (kind, key, cutoff, expires_at) VALUES ($1, $2, $3, $4) \
-                     ON CONFLICT (kind, key) DO UPDATE SET \
+                        "INSERT INTO revocations (kind, key, cutoff, expires_at, changed_at) VALUES ($1, $2, $3, $4, $5) \
+                     ON CONFLICT (kind, key) DO UPDATE SET changed_at = excluded.changed_at, \
                        cutoff = CASE WHEN revocations.cutoff IS NULL OR excluded.cutoff > revocations.cutoff \
                                      THEN COALESCE(excluded.cutoff, revocations.cutoff) ELSE revocations.cutoff END, \
                        expires_at = CASE WHEN excluded.expires_at > revocations.expires_at \
@@ -296,6 +296,7 @@ macro_rules! sql_store {
                     .bind(&r.key)
                     .bind(r.cutoff)
                     .bind(r.expires_at)
+                    .bind($crate::clock::now())
                     .execute(&self.pool)
                     .await?;
                     Ok(())
@@ -305,6 +306,15 @@ macro_rules! sql_store {
                     let rows: Vec<RevocationRow> =
                         sqlx::query_as("SELECT kind, key, cutoff, expires_at FROM revocations WHERE expires_at >= $1")
                             .bind(now)
+                            .fetch_all(&self.pool)
+                            .await?;
+                    Ok(revocation_records(rows))
+                }
+
+                async fn revocations_changed_since(&self, since: i64) -> Result<Vec<RevocationRecord>, StoreError> {
+                    let rows: Vec<RevocationRow> =
+                        sqlx::query_as("SELECT kind, key, cutoff, expires_at FROM revocations WHERE changed_at >= $1")
+                            .bind(since)
                             .fetch_all(&self.pool)
                             .await?;
                     Ok(revocation_records(rows))

@@ -33,6 +33,36 @@ async fn a_later_revocation_never_lowers_a_cutoff_or_shortens_an_expiry() {
     assert_eq!(store.prune(2001).await.unwrap(), 1);
 }
 
+#[tokio::test]
+async fn the_poll_reads_revocations_written_or_rewritten_since_a_time() {
+    let (dir, store) = store().await;
+    let before = crate::clock::now();
+    store.add_revocation(user_cutoff(100, i64::MAX)).await.unwrap();
+    assert_eq!(
+        store.revocations_changed_since(before).await.unwrap(),
+        vec![user_cutoff(100, i64::MAX)]
+    );
+    let later = crate::clock::now() + 10;
+    assert!(store.revocations_changed_since(later).await.unwrap().is_empty());
+    // A merge into an existing row counts as a change (its later cut-off must spread too).
+    backdate(&dir).await;
+    assert!(store.revocations_changed_since(before).await.unwrap().is_empty());
+    store.add_revocation(user_cutoff(200, i64::MAX)).await.unwrap();
+    assert_eq!(
+        store.revocations_changed_since(before).await.unwrap(),
+        vec![user_cutoff(200, i64::MAX)]
+    );
+}
+
+/// Moves every revocation's write time far into the past (through a connection of its
+/// own: the store has no such operation).
+async fn backdate(dir: &tempfile::TempDir) {
+    let url = format!("sqlite://{}", dir.path().join("t.db").display());
+    let pool = sqlx::SqlitePool::connect(&url).await.unwrap();
+    sqlx::query("UPDATE revocations SET changed_at = 0").execute(&pool).await.unwrap();
+    pool.close().await;
+}
+
 pub(super) async fn alice(store: &SqliteStore) -> super::User {
     store
         .create_user(NewUser {

@@ -33,6 +33,10 @@ const PROTECTED: &[(&str, &str)] = &[
     ("get", "/api/v1/users/{id}"),
     ("patch", "/api/v1/users/{id}"),
     ("delete", "/api/v1/users/{id}"),
+    ("put", "/api/v1/users/{id}/password"),
+    ("get", "/api/v1/users/{id}/sessions"),
+    ("delete", "/api/v1/users/{id}/sessions"),
+    ("delete", "/api/v1/users/{id}/sessions/{session_id}"),
     ("get", "/api/v1/secret"),
     ("get", "/api/v1/optional"),
     ("get", "/api/v1/items"),
@@ -156,4 +160,43 @@ fn token_responses_document_the_cookie_variant() {
     one_of("/api/v1/auth/login", "post", "200", "PairOrCookies");
     one_of("/api/v1/auth/refresh", "post", "200", "PairOrCookies");
     one_of("/api/v1/auth/fresh-login", "post", "200", "AccessOrCookies");
+}
+
+/// The `(method, path)` pairs of the route table in `docs/api.md`: each row's first cell
+/// lists methods in backticks, the last of a group followed by the path they share
+/// (`` `GET`, `PATCH /api/v1/users/me` ``).
+fn documented_routes() -> std::collections::BTreeSet<(String, String)> {
+    let doc = include_str!("../../../../docs/api.md");
+    let mut routes = std::collections::BTreeSet::new();
+    for row in doc.lines().filter(|l| l.starts_with("| `")) {
+        let first_cell = row.split('|').nth(1).unwrap_or_default();
+        let mut methods = Vec::new();
+        for item in first_cell.split('`').skip(1).step_by(2) {
+            let mut words = item.split_whitespace();
+            methods.push(words.next().unwrap_or_default().to_lowercase());
+            if let Some(path) = words.next() {
+                routes.extend(methods.drain(..).map(|m| (m, path.to_string())));
+            }
+        }
+    }
+    routes
+}
+
+#[test]
+fn docs_api_md_lists_exactly_the_documented_api_routes() {
+    let api_route = |path: &str| path.starts_with("/api/") || path.starts_with("/.well-known/");
+    let documented: std::collections::BTreeSet<(String, String)> =
+        documented_routes().into_iter().filter(|(_, path)| api_route(path)).collect();
+    let mut in_openapi = std::collections::BTreeSet::new();
+    for (path, item) in merged()["paths"].as_object().unwrap() {
+        for method in item.as_object().unwrap().keys() {
+            in_openapi.insert((method.clone(), path.clone()));
+        }
+    }
+    let in_openapi: std::collections::BTreeSet<_> = in_openapi.into_iter().filter(|(_, path)| api_route(path)).collect();
+    assert!(documented.len() > 20, "the table was not found: {documented:?}");
+    let missing: Vec<_> = in_openapi.difference(&documented).collect();
+    let extra: Vec<_> = documented.difference(&in_openapi).collect();
+    assert!(missing.is_empty(), "in /openapi.json but not in docs/api.md: {missing:?}");
+    assert!(extra.is_empty(), "in docs/api.md but not in /openapi.json: {extra:?}");
 }

@@ -55,14 +55,21 @@ async fn keep_me_signed_in_makes_the_cookies_outlive_the_browser() {
     let plain = cookie_login(&app, json!({"username": "alice", "password": PASSWORD})).await;
     let cookies = set_cookies(&plain);
     assert!(cookies.values().all(|line| max_age(line).is_none()), "{cookies:?}");
-    // A form's checkbox says "on".
+    // A form's checkbox (`value="true"`) says "true"; anything else is refused.
     let form = app
         .req(Method::POST, "/api/v1/auth/login?transport=cookie", None)
-        .form(&[("username", "alice"), ("password", PASSWORD), ("remember", "on")])
+        .form(&[("username", "alice"), ("password", PASSWORD), ("remember", "true")])
         .send()
         .await
         .unwrap();
     assert!(max_age(&set_cookies(&form)["refresh_token_cookie"]).is_some());
+    let odd = app
+        .req(Method::POST, "/api/v1/auth/login", None)
+        .form(&[("username", "alice"), ("password", PASSWORD), ("remember", "0")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(odd.status(), StatusCode::BAD_REQUEST);
 
     let token = app.login("alice", PASSWORD).await["access_token"].as_str().unwrap().to_string();
     let sessions = app.get("/api/v1/auth/sessions", &token).await.1;

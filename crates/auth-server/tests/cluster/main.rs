@@ -17,7 +17,9 @@ mod helpers;
 mod faults;
 mod instances;
 // The single-server parts serve the crash and audit tests of the API suite.
+mod private_redis;
 #[allow(dead_code)]
 mod processes;
 mod proxy;
+mod revocation_sync;
 mod user_cache;

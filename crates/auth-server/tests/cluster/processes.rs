@@ -74,17 +74,28 @@ pub struct Cluster {
 impl Cluster {
     /// `n` processes started one after the other (so the start-up admin is created once).
     pub async fn start(n: usize, config: &Config) -> Cluster {
-        let backing = DataDir::new().await;
+        Cluster::start_each(&vec![config.clone(); n], &[]).await
+    }
+
+    /// One process per config (each may name its own database or Redis URL, e.g. a proxy
+    /// or a restricted Redis user), all with the environment variables `env` too.
+    pub async fn start_each(configs: &[Config], env: &[(&str, &str)]) -> Cluster {
+        Cluster::start_on(DataDir::new().await, configs, env).await
+    }
+
+    /// [`Cluster::start_each`] on a given backing (a test that puts a proxy in front of
+    /// its database creates it first).
+    pub async fn start_on(backing: DataDir, configs: &[Config], env: &[(&str, &str)]) -> Cluster {
         let root = tempfile::tempdir().expect("temporary directory");
         let key = root.path().join("signing.key");
         auth_server::signing::write_private(&key, auth_server::signing::generate_secret().as_bytes()).expect("signing key written");
         let mut instances = Vec::new();
-        for i in 0..n {
+        for (i, config) in configs.iter().enumerate() {
             let data_dir = root.path().join(format!("instance-{i}"));
-            instances.push(spawn(backing.backing(), &data_dir, Some(&key), config).await);
+            instances.push(spawn(backing.backing(), &data_dir, Some(&key), config, env).await);
         }
         let ports: std::collections::HashSet<_> = instances.iter().map(|a| a.base.clone()).collect();
-        assert_eq!(ports.len(), n, "every instance listens on its own port");
+        assert_eq!(ports.len(), configs.len(), "every instance listens on its own port");
         Cluster {
             instances,
             _root: root,
@@ -119,7 +130,7 @@ impl std::ops::Deref for Server {
 impl Server {
     pub async fn start(config: Config) -> Server {
         let backing = DataDir::new().await;
-        let instance = spawn(backing.backing(), backing.backing().dir.path(), None, &config).await;
+        let instance = spawn(backing.backing(), backing.backing().dir.path(), None, &config, &[]).await;
         Server { instance, config, backing }
     }
 
@@ -127,7 +138,7 @@ impl Server {
     /// [`Instance::kill`]); it listens on a new port.
     pub async fn restart(&mut self) {
         let backing = self.backing.backing();
-        self.instance = spawn(backing, backing.dir.path(), None, &self.config).await;
+        self.instance = spawn(backing, backing.dir.path(), None, &self.config, &[]).await;
     }
 }
 
@@ -136,8 +147,9 @@ fn free_port() -> u16 {
 }
 
 /// Starts one process on `backing` (with the signing key file `key`, or the one in its
-/// data directory) and waits until it answers `/readyz`.
-async fn spawn(backing: &Backing, data_dir: &Path, key: Option<&Path>, config: &Config) -> Instance {
+/// data directory; the database and Redis URLs of `config` win over the backing's) and
+/// waits until it answers `/readyz`.
+async fn spawn(backing: &Backing, data_dir: &Path, key: Option<&Path>, config: &Config, env: &[(&str, &str)]) -> Instance {
     std::fs::create_dir_all(data_dir).expect("data directory created");
     let log = data_dir.join("server.log");
     for _ in 0..ATTEMPTS {
@@ -161,13 +173,14 @@ async fn spawn(backing: &Backing, data_dir: &Path, key: Option<&Path>, config: &
             command.env("AUTH_SIGNING_KEY_FILE", key);
         }
         if let Some(database) = &backing.database {
-            command.env("AUTH_DATABASE_URL", &database.url);
+            command.env("AUTH_DATABASE_URL", config.database_url.as_ref().unwrap_or(&database.url));
         }
         if let Some(redis) = &backing.redis {
             command
-                .env("AUTH_REDIS_URL", &redis.url)
+                .env("AUTH_REDIS_URL", config.redis_url.as_ref().unwrap_or(&redis.url))
                 .env("AUTH_REDIS_KEY_PREFIX", &redis.prefix);
         }
+        command.envs(env.iter().copied());
         if config.admin {
             command.env("AUTH_ADMIN_USERNAME", ADMIN).env("AUTH_ADMIN_PASSWORD", ADMIN_PASSWORD);
         }

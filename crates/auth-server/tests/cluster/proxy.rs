@@ -1,6 +1,7 @@
 //! A TCP proxy the fault tests put between a server and PostgreSQL: `cut()` closes every
 //! connection and refuses new ones (the database "goes away" for this server only,
-//! without touching the shared PostgreSQL), `restore()` lets connections through again.
+//! without touching the shared PostgreSQL), `restore()` lets connections through again;
+//! [`upstream`] and [`through`] build the addresses for a test database.
 
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -8,6 +9,8 @@ use std::sync::{Arc, Mutex};
 
 use tokio::net::{TcpListener, TcpStream};
 use tokio::task::{AbortHandle, JoinHandle};
+
+use crate::helpers::DataDir;
 
 struct Shared {
     up: AtomicBool,
@@ -69,4 +72,28 @@ impl Drop for Proxy {
         self.cut();
         self.accept.abort();
     }
+}
+
+/// `host:port` of the test database of `dir`.
+pub fn upstream(dir: &DataDir) -> String {
+    let url = dir.database_url().expect("a PostgreSQL test database");
+    let (_, authority, _) = split(&url);
+    authority.rsplit_once('@').map_or(authority, |(_, host)| host).to_string()
+}
+
+/// The database URL of `dir` with `proxy` in place of the server.
+pub fn through(dir: &DataDir, proxy: &Proxy) -> String {
+    let url = dir.database_url().expect("a PostgreSQL test database");
+    let (scheme, authority, path) = split(&url);
+    let at = authority
+        .rsplit_once('@')
+        .map_or(String::new(), |(credentials, _)| format!("{credentials}@"));
+    format!("{scheme}://{at}{}/{path}", proxy.addr)
+}
+
+/// Scheme, authority and path (without its `/`) of a URL.
+fn split(url: &str) -> (&str, &str, &str) {
+    let (scheme, rest) = url.split_once("://").expect("a URL with a scheme");
+    let (authority, path) = rest.split_once('/').expect("a URL with a database path");
+    (scheme, authority, path)
 }
