@@ -140,25 +140,46 @@ const app = {
   },
 };
 
-/** Another tab signed in, out, or as someone else: follow it at once. */
+/** Loads the account again and shows it, saying so when it is another account than the
+ * one this tab showed (closing what showed the previous one). */
+async function recheck() {
+  const before = me?.username;
+  try {
+    await loadAccount();
+  } catch (error) {
+    app.failed(error, (failure) => setView('signed-out', describe(failure)));
+    return;
+  }
+  const switched = before !== me.username;
+  if (switched) {
+    closeDialogs();
+  }
+  if (switched || document.body.dataset.view !== 'signed-in') {
+    setView('signed-in', switched ? t('notice.signedInElsewhere', { name: me.username }) : '');
+    showPanel(false);
+  }
+}
+
+/** Another tab signed in, out, or as someone else: follow it at once. A tab that was
+ * frozen in the background (and may have missed the message) checks again when it is
+ * shown, so it never acts on an account that is no longer the one signed in. */
 function followOtherTabs() {
-  listen(async (message) => {
+  listen((message) => {
     if (message.type === 'signed-out' && document.body.dataset.view !== 'signed-out') {
       setView('signed-out', t('notice.signedOutElsewhere'));
     } else if (message.type === 'signed-in') {
-      const before = me?.username;
-      try {
-        await loadAccount();
-      } catch (error) {
-        app.failed(error, (failure) => setView('signed-out', describe(failure)));
-        return;
-      }
-      const switched = before !== me.username;
-      if (switched) {
-        closeDialogs(); // they show what the previous account saw
-      }
-      setView('signed-in', switched ? t('notice.signedInElsewhere', { name: me.username }) : '');
-      showPanel(false);
+      recheck();
+    }
+  });
+  const shown = () => {
+    if (document.visibilityState === 'visible' && (me || hasSession())) {
+      recheck();
+    }
+  };
+  document.addEventListener('visibilitychange', shown);
+  window.addEventListener('pageshow', (event) => {
+    if (event.persisted) {
+      shown();
     }
   });
 }
