@@ -1,6 +1,6 @@
 //! The web page served at `/`: sign in or up, the account, the sessions, the admin
-//! console and the tutorials' items. Its files live in `assets/web/` (one HTML page, one
-//! stylesheet, ES modules: no build step) and are embedded in the binary, so the page
+//! console and the tutorials' items. Its files live in `assets/web/` (one HTML page, two
+//! stylesheets, ES modules: no build step) and are embedded in the binary, so the page
 //! needs nothing from the network; every response carries the strict headers of
 //! `headers.rs`. The operator's page title and optional logo are filled in at start-up
 //! (`page.rs`).
@@ -22,8 +22,9 @@ const JS: &str = "text/javascript; charset=utf-8";
 const CSS: &str = "text/css; charset=utf-8";
 
 /// Every file under `/web/`: (name, content type, contents).
-const ASSETS: [(&str, &str, &str); 13] = [
+const ASSETS: [(&str, &str, &str); 14] = [
     ("app.css", CSS, include_str!("../../assets/web/app.css")),
+    ("parts.css", CSS, include_str!("../../assets/web/parts.css")),
     ("app.js", JS, include_str!("../../assets/web/app.js")),
     ("account.js", JS, include_str!("../../assets/web/account.js")),
     ("admin.js", JS, include_str!("../../assets/web/admin.js")),
