@@ -1,6 +1,7 @@
 // Browser plumbing for the end-to-end tests: Debian's Chromium driven by playwright-core
-// (no downloaded browser), pages whose console errors are collected, and screenshots
-// under target/e2e/.
+// (no downloaded browser), contexts sized like a phone or a desktop in either language,
+// pages whose console errors are collected, and screenshots under
+// target/e2e-screenshots/.
 
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
@@ -9,7 +10,10 @@ import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-export const SCREENSHOT_DIR = path.resolve(here, '..', '..', 'target', 'e2e');
+export const SCREENSHOT_DIR = path.resolve(here, '..', '..', 'target', 'e2e-screenshots');
+
+export const DESKTOP = { width: 1280, height: 860 };
+export const PHONE = { width: 320, height: 720 };
 
 /** Starts headless Chromium from /usr/bin/chromium (or $CHROMIUM). */
 export function launch() {
@@ -27,13 +31,10 @@ export function launch() {
 const FAILED_STATUS = /^Failed to load resource: the server responded with a status of (\d{3})\b/;
 const FAILED_NETWORK = /^Failed to load resource: (net::ERR_[A-Z_]+)$/;
 
-/** A page whose unexpected console errors and uncaught exceptions are kept in `errors`. */
-export async function openPage(browser) {
-  const context = await browser.newContext();
-  const page = await context.newPage();
+/** Collects `page`'s unexpected console errors and uncaught exceptions into `errors`. */
+export function watch(page, errors) {
   const statuses = new Map();
   const networkFailures = new Map();
-  const errors = [];
   const remember = (map, url, value) => map.set(url, new Set([...(map.get(url) || []), value]));
   page.on('response', (response) => {
     if (response.status() >= 400) {
@@ -57,10 +58,23 @@ export async function openPage(browser) {
       errors.push(`console.error: ${text} (${url})`);
     }
   });
-  return { context, page, errors };
+  return page;
 }
 
-/** A full-page screenshot as target/e2e/<name>.png. */
+/** A new browser context (its own cookies: another device) with one watched page.
+ * `options`: `viewport` (DESKTOP), `locale` ('en-US'), `colorScheme` ('light'). */
+export async function openPage(browser, options = {}) {
+  const context = await browser.newContext({
+    viewport: options.viewport || DESKTOP,
+    locale: options.locale || 'en-US',
+    colorScheme: options.colorScheme || 'light',
+  });
+  const errors = [];
+  const page = watch(await context.newPage(), errors);
+  return { context, page, errors, newTab: async () => watch(await context.newPage(), errors) };
+}
+
+/** A full-page screenshot as target/e2e-screenshots/<name>.png. */
 export async function screenshot(page, name) {
   await mkdir(SCREENSHOT_DIR, { recursive: true });
   await page.screenshot({ path: path.join(SCREENSHOT_DIR, `${name}.png`), fullPage: true });

@@ -148,6 +148,13 @@ pub struct SettingsArgs {
     /// no CORS headers).
     #[arg(long, global = true, env = "AUTH_CORS_ORIGINS", value_delimiter = ',')]
     pub cors_origins: Option<Vec<String>>,
+    /// The server's name in the web page's header and title (`auth-server`).
+    #[arg(long, global = true, env = "AUTH_PAGE_TITLE")]
+    pub page_title: Option<String>,
+    /// An image shown beside the title in the web page (PNG, JPEG, GIF, WebP, SVG or ICO,
+    /// at most 512 KiB; read at start-up).
+    #[arg(long, global = true, env = "AUTH_PAGE_LOGO_FILE")]
+    pub page_logo_file: Option<PathBuf>,
     /// How long after a refresh the refresh token it consumed may be presented again and
     /// get the same successor (two tabs, a retried request) instead of counting as theft
     /// (`10s`; `0` turns it off).
@@ -189,6 +196,8 @@ impl SettingsArgs {
             revocation_poll_interval: self.revocation_poll_interval.or(lower.revocation_poll_interval),
             trusted_proxy_hops: self.trusted_proxy_hops.or(lower.trusted_proxy_hops),
             cors_origins: self.cors_origins.or(lower.cors_origins),
+            page_title: self.page_title.or(lower.page_title),
+            page_logo_file: self.page_logo_file.or(lower.page_logo_file),
             refresh_reuse_grace: self.refresh_reuse_grace.or(lower.refresh_reuse_grace),
         }
     }
@@ -240,6 +249,10 @@ pub struct Settings {
     pub trusted_proxy_hops: usize,
     /// Exact origins answered with CORS headers (credentials allowed); empty: no CORS.
     pub cors_origins: Vec<String>,
+    /// The web page's title (see `web/page.rs`).
+    pub page_title: String,
+    /// The web page's logo, read at start-up.
+    pub page_logo: Option<crate::web::Logo>,
     /// Zero: every repeat of a consumed refresh token is theft.
     pub refresh_reuse_grace: Duration,
 }
@@ -276,6 +289,8 @@ impl std::fmt::Debug for Settings {
             .field("revocation_poll_interval", &self.revocation_poll_interval)
             .field("trusted_proxy_hops", &self.trusted_proxy_hops)
             .field("cors_origins", &self.cors_origins)
+            .field("page_title", &self.page_title)
+            .field("page_logo", &self.page_logo)
             .field("refresh_reuse_grace", &self.refresh_reuse_grace)
             .finish()
     }
@@ -349,6 +364,8 @@ impl Settings {
                 .context("revocation-poll-interval")?,
             trusted_proxy_hops: a.trusted_proxy_hops.unwrap_or(0),
             cors_origins: cors_origins(a.cors_origins.unwrap_or_default())?,
+            page_title: page_title(a.page_title)?,
+            page_logo: a.page_logo_file.as_deref().map(crate::web::Logo::load).transpose()?,
             refresh_reuse_grace: match a.refresh_reuse_grace.as_deref().unwrap_or("10s").trim() {
                 "0" | "0s" => Duration::ZERO,
                 grace => parse_duration(grace).context("refresh-reuse-grace")?,
@@ -368,6 +385,15 @@ fn cors_origins(origins: Vec<String>) -> anyhow::Result<Vec<String>> {
         }
     }
     Ok(origins)
+}
+
+/// The page title, trimmed; at most 80 characters so it fits a phone's header.
+fn page_title(title: Option<String>) -> anyhow::Result<String> {
+    let title = title.as_deref().map_or("auth-server", str::trim).to_string();
+    if title.is_empty() || title.chars().count() > 80 || title.chars().any(char::is_control) {
+        bail!("page-title: use 1 to 80 characters, no control characters");
+    }
+    Ok(title)
 }
 
 /// Parses `2s`, `15m`, `1h`, `30d`, `1w` or a bare number of seconds. Zero is refused.

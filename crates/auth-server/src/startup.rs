@@ -141,7 +141,7 @@ pub fn router(state: AppState) -> Router {
         .merge(crate::users::router())
         .merge(crate::items::router())
         .merge(crate::ops::router())
-        .merge(crate::web::router())
+        .merge(crate::web::router(&settings))
         .method_not_allowed_fallback(crate::ops::method_not_allowed)
         .fallback(crate::ops::not_found);
     let jwt = state.jwt.layer();
