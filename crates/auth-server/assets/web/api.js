@@ -44,10 +44,13 @@ export class ApiError extends Error {
 /** The refresh was refused: the session is over and the user must sign in again. */
 export class SessionEnded extends Error {}
 
+/** A readable cookie's value. With `--cookie-secure` the server names its cookies with the
+ *  `__Host-` prefix, so that spelling is read too. */
 export function readCookie(name) {
+  const names = [name, `__Host-${name}`];
   for (const part of document.cookie.split(';')) {
     const eq = part.indexOf('=');
-    if (eq > 0 && part.slice(0, eq).trim() === name) {
+    if (eq > 0 && names.includes(part.slice(0, eq).trim())) {
       return decodeURIComponent(part.slice(eq + 1).trim());
     }
   }
