@@ -76,9 +76,30 @@ impl JwtManagerBuilder {
         self
     }
 
-    /// An extra key still accepted for verification (key rotation).
+    /// An extra key still accepted for verification (key rotation). Given without any
+    /// signing key or secret, the manager only verifies: a resource server accepting an
+    /// identity provider's tokens, which answers [`crate::TokenError::NoSigningKey`] when
+    /// asked to issue one.
     pub fn verification_key(mut self, key: VerificationKey) -> Self {
         self.verification.push(key);
+        self
+    }
+
+    /// Several verification keys at once, such as those of a JWKS document.
+    ///
+    /// ```
+    /// use jwt_extended::{JwtManager, VerificationKey, TokenError};
+    /// let jwks = r#"{"keys":[{"kty":"EC","crv":"P-256","kid":"k1","alg":"ES256",
+    ///     "x":"f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU","y":"x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0"}]}"#;
+    /// let jwt = JwtManager::builder()
+    ///     .verification_keys(VerificationKey::from_jwks_json(jwks).unwrap())
+    ///     .build()
+    ///     .unwrap();
+    /// // A verify-only manager refuses to issue tokens instead of panicking.
+    /// assert_eq!(jwt.create_access_token("alice"), Err(TokenError::NoSigningKey));
+    /// ```
+    pub fn verification_keys(mut self, keys: impl IntoIterator<Item = VerificationKey>) -> Self {
+        self.verification.extend(keys);
         self
     }
 
@@ -250,6 +271,15 @@ impl JwtManagerBuilder {
         self
     }
 
+    /// The most bytes [`crate::axum::JwtLayer`] reads of a JSON or form body while looking for
+    /// a token or a CSRF field in it (default 1 MiB); a longer body is answered with
+    /// [`JwtError::BodyTooLarge`] (413). Only bodies the layer reads are concerned: see
+    /// [`crate::axum::JwtLayer`] for which.
+    pub fn max_body_bytes(mut self, bytes: usize) -> Self {
+        self.config.max_body_bytes = bytes;
+        self
+    }
+
     /// The revocation check run on protected routes (FJE `token_in_blocklist_loader`).
     pub fn revocation(mut self, check: Arc<dyn RevocationCheck>) -> Self {
         self.revocation = Some(check);
@@ -340,7 +370,8 @@ impl JwtManagerBuilder {
     ///     .on_error(|e: &JwtError| (http::StatusCode::UNAUTHORIZED, Json(serde_json::json!({"msg": e.message(), "error": e.code()}))).into_response())
     ///     .build()
     ///     .unwrap();
-    /// let response = jwt.error_response(&JwtError::NoToken("Missing Authorization Header".into()));
+    /// let missing = jwt_extended::MissingToken::new("Missing Authorization Header", &[jwt_extended::TokenLocation::Headers]);
+    /// let response = jwt.error_response(&JwtError::NoToken(missing));
     /// assert_eq!(response.status(), 401);
     /// ```
     pub fn on_error(mut self, f: impl Fn(&JwtError) -> Response + Send + Sync + 'static) -> Self {
@@ -352,7 +383,7 @@ impl JwtManagerBuilder {
     /// crypto provider for the process, so a dependency enabling another backend can
     /// never make signing panic at run time.
     pub fn build(self) -> Result<JwtManager, ConfigError> {
-        install_crypto_provider();
+        crate::crypto::install_crypto_provider();
         if let Some(error) = self.deferred_error {
             return Err(error);
         }
@@ -360,9 +391,11 @@ impl JwtManagerBuilder {
         config.validate()?;
         let algorithm = self.algorithm.unwrap_or(Algorithm::HS256);
         let signing = match (self.signing, self.secret) {
-            (Some(key), _) => key,
-            (None, Some(secret)) if algorithm.family() == AlgorithmFamily::Hmac => SigningKey::hmac(algorithm, secret),
-            _ => return Err(ConfigError::MissingSigningKey),
+            (Some(key), _) => Some(key),
+            (None, Some(secret)) if algorithm.family() == AlgorithmFamily::Hmac => Some(SigningKey::hmac(algorithm, secret)),
+            (None, Some(_)) => return Err(ConfigError::MissingSigningKey),
+            // Verification keys alone make a verify-only manager (FJE with only JWT_PUBLIC_KEY).
+            (None, None) => None,
         };
         let keys = KeySet::new(signing, self.verification)?;
         if config.decode_algorithms.is_empty() {
@@ -394,10 +427,4 @@ impl JwtManagerBuilder {
             }),
         })
     }
-}
-
-/// Selects aws-lc-rs as jsonwebtoken's crypto backend for this process (idempotent).
-pub fn install_crypto_provider() {
-    // An error means a provider is already installed, which is what we want.
-    let _ = jsonwebtoken::crypto::aws_lc::DEFAULT_PROVIDER.install_default();
 }

@@ -124,14 +124,13 @@ impl SigningKey {
     ///
     /// ```
     /// use jwt_extended::{SigningKey, Algorithm};
-    /// # let pem = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/spec/keys/rs256-private.pem"));
-    /// # let Ok(pem) = pem else { return };
-    /// let key = SigningKey::from_private_pem(Algorithm::RS256, &pem).unwrap();
+    /// let pem = include_bytes!(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/keys/rs256-private.pem"));
+    /// let key = SigningKey::from_private_pem(Algorithm::RS256, pem).unwrap();
     /// assert_eq!(key.algorithm(), Algorithm::RS256);
     /// ```
     pub fn from_private_pem(alg: Algorithm, private_pem: &[u8]) -> Result<Self, ConfigError> {
         let bad = |e: jsonwebtoken::errors::Error| ConfigError::InvalidKey(format!("{alg:?}: {e}"));
-        crate::builder::install_crypto_provider();
+        crate::crypto::install_crypto_provider();
         let encoding = match alg.family() {
             AlgorithmFamily::Rsa => EncodingKey::from_rsa_pem(private_pem).map_err(bad)?,
             AlgorithmFamily::Ec => EncodingKey::from_ec_pem(private_pem).map_err(bad)?,
@@ -227,6 +226,17 @@ impl VerificationKey {
         }
     }
 
+    /// A public key already parsed (from a JWK, say).
+    pub(crate) fn public(alg: Algorithm, decoding: DecodingKey) -> Self {
+        VerificationKey {
+            alg,
+            kid: None,
+            decoding,
+            hmac_len: None,
+            hmac: None,
+        }
+    }
+
     /// A public key from PEM.
     pub fn from_pem(alg: Algorithm, public_pem: &[u8]) -> Result<Self, ConfigError> {
         let bad = |e: jsonwebtoken::errors::Error| ConfigError::InvalidKey(format!("{alg:?}: {e}"));
@@ -284,25 +294,29 @@ impl VerificationKey {
 }
 
 /// The keys of one manager: the signing key (also verifying), then the extra verifiers.
+/// A verify-only manager (a resource server) has no signing key.
 #[derive(Debug, Clone)]
 pub(crate) struct KeySet {
-    pub(crate) signing: SigningKey,
-    /// Index 0 is the signing key's public half.
+    pub(crate) signing: Option<SigningKey>,
+    /// Index 0 is the signing key's public half, when there is a signing key.
     verifiers: Vec<VerificationKey>,
     by_kid: HashMap<String, usize>,
     jwks: JwkSet,
 }
 
 impl KeySet {
-    pub(crate) fn new(signing: SigningKey, extra: Vec<VerificationKey>) -> Result<Self, ConfigError> {
-        let own = VerificationKey {
+    pub(crate) fn new(signing: Option<SigningKey>, extra: Vec<VerificationKey>) -> Result<Self, ConfigError> {
+        let own = signing.as_ref().map(|signing| VerificationKey {
             alg: signing.alg,
             kid: signing.kid.clone(),
             decoding: signing.decoding.clone(),
             hmac_len: signing.hmac_len,
             hmac: signing.hmac.clone(),
-        };
-        let verifiers: Vec<VerificationKey> = std::iter::once(own).chain(extra).collect();
+        });
+        let verifiers: Vec<VerificationKey> = own.into_iter().chain(extra).collect();
+        if verifiers.is_empty() {
+            return Err(ConfigError::MissingSigningKey);
+        }
         let mut by_kid = HashMap::new();
         for (i, key) in verifiers.iter().enumerate() {
             check_strength(key.alg, key.kid.as_deref(), key.hmac_len)?;
@@ -312,7 +326,9 @@ impl KeySet {
                 return Err(ConfigError::DuplicateKid(kid.clone()));
             }
         }
-        self_test(&signing)?;
+        if let Some(signing) = &signing {
+            self_test(signing)?;
+        }
         let jwks = JwkSet {
             keys: verifiers.iter().filter_map(public_jwk).collect(),
         };

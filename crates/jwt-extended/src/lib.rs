@@ -36,18 +36,21 @@
 //! expiry is checked again on every hit. The route's checks (type, freshness, CSRF) and
 //! the revocation check run on every request, so revoking a token takes effect at once.
 #![deny(missing_docs)]
+#![forbid(unsafe_code)]
 
 pub mod axum;
 mod builder;
 mod claims;
 mod config;
 mod cookies;
+mod crypto;
 mod decode;
 mod encode;
 mod error;
 #[doc(hidden)]
 pub mod fuzzing;
 mod json;
+mod jwks;
 mod keys;
 mod locations;
 mod manager;
@@ -55,11 +58,12 @@ pub mod revocation;
 mod verified_cache;
 
 pub use axum::Policy;
-pub use builder::{JwtManagerBuilder, install_crypto_provider};
+pub use builder::JwtManagerBuilder;
 pub use claims::{Claims, DecodedToken, Freshness, TokenType};
 pub use config::{CookieConfig, InvalidTokenStatus, JwtConfig, Lifetime, SameSite, TokenLocation};
+pub use crypto::install_crypto_provider;
 pub use encode::{IssuedToken, TokenBuilder};
-pub use error::{ConfigError, JwtError, TokenError};
+pub use error::{ConfigError, JwtError, MissingToken, TokenError};
 pub use jsonwebtoken::Algorithm;
 pub use jsonwebtoken::jwk;
 pub use jsonwebtoken::jwk::JwkSet;

@@ -96,7 +96,7 @@ impl JwtManager {
     pub fn error_response(&self, error: &JwtError) -> Response {
         let h = self.handlers();
         let custom = match error {
-            JwtError::NoToken(msg) => h.unauthorized.as_ref().map(|f| f(msg)),
+            JwtError::NoToken(missing) => h.unauthorized.as_ref().map(|f| f(missing.message())),
             JwtError::Csrf(msg) => h.unauthorized.as_ref().map(|f| f(msg)),
             JwtError::InvalidToken(_) | JwtError::WrongType { .. } => h.invalid_token.as_ref().map(|f| f(&error.message())),
             JwtError::Expired(t) => h.expired.as_ref().map(|f| f(t)),
@@ -112,6 +112,7 @@ impl JwtManager {
                 tracing::error!(%cause, "jwt-extended misconfiguration");
                 None
             }
+            JwtError::BodyTooLarge { .. } | JwtError::BodyUnreadable => None,
         };
         custom
             .or_else(|| h.any.as_ref().map(|f| f(error)))
@@ -128,6 +129,8 @@ pub fn default_status(error: &JwtError, style: InvalidTokenStatus) -> StatusCode
         JwtError::VerificationFailed(_) => StatusCode::BAD_REQUEST,
         JwtError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
         JwtError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        JwtError::BodyTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
+        JwtError::BodyUnreadable => StatusCode::BAD_REQUEST,
         _ => StatusCode::UNAUTHORIZED,
     }
 }

@@ -153,7 +153,13 @@ async fn error_response_and_codes_are_usable_directly() {
         ("Not enough segments".to_string(), "invalid_token")
     );
     assert_eq!(default_status(&error, InvalidTokenStatus::FlaskCompat), 422);
-    assert_eq!(default_status(&JwtError::NoToken("x".into()), InvalidTokenStatus::FlaskCompat), 401);
+    assert_eq!(
+        default_status(
+            &JwtError::NoToken(jwt_extended::MissingToken::new("x", &[])),
+            InvalidTokenStatus::FlaskCompat
+        ),
+        401
+    );
     let response = jwt.error_response(&error);
     assert_eq!(response.status(), 401);
 }

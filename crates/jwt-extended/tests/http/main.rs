@@ -6,6 +6,7 @@
 
 mod support;
 
+mod body_limit;
 mod claims;
 mod config;
 mod cookies;
@@ -27,3 +28,4 @@ mod rotation;
 mod token_types;
 mod user_lookup;
 mod verified_cache;
+mod verify_only;
