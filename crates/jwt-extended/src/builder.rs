@@ -353,6 +353,12 @@ impl JwtManagerBuilder {
         self
     }
 
+    /// A valid token refused by the route's [`crate::Rule`]s (not in FJE): 403 by default.
+    pub fn on_forbidden(mut self, f: impl Fn(&DecodedToken) -> Response + Send + Sync + 'static) -> Self {
+        self.handlers.forbidden = Some(Arc::new(f));
+        self
+    }
+
     /// A backing service was unavailable (not in FJE). Gets the logged cause.
     pub fn on_unavailable(mut self, f: impl Fn(&str) -> Response + Send + Sync + 'static) -> Self {
         self.handlers.unavailable = Some(Arc::new(f));

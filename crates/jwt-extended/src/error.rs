@@ -47,6 +47,10 @@ pub enum JwtError {
     /// (FJE `token_verification_failed_loader`).
     #[error("User claims verification failed")]
     VerificationFailed(Box<DecodedToken>),
+    /// The token is valid but the route's [`crate::Rule`]s refuse it: 403 with
+    /// `WWW-Authenticate: Bearer error="insufficient_scope"` (RFC 6750 §3.1).
+    #[error("Insufficient permissions")]
+    Forbidden(Box<DecodedToken>),
     /// The user lookup found nobody for the token's identity (FJE `user_lookup_error_loader`).
     #[error("Error loading the user {}", .0.claims.identity_display())]
     UserNotFound(Box<DecodedToken>),
@@ -87,6 +91,7 @@ impl JwtError {
             JwtError::Revoked(_) => "token_revoked",
             JwtError::VerificationFailed(_) => "claims_verification_failed",
             JwtError::UserNotFound(_) => "user_not_found",
+            JwtError::Forbidden(_) => "insufficient_scope",
             JwtError::Unavailable(_) => "service_unavailable",
             JwtError::Internal(_) => "internal_error",
             JwtError::BodyTooLarge { .. } => "body_too_large",
@@ -102,6 +107,7 @@ impl JwtError {
             | JwtError::Revoked(t)
             | JwtError::VerificationFailed(t)
             | JwtError::UserNotFound(t)
+            | JwtError::Forbidden(t)
             | JwtError::WrongType { token: t, .. } => Some(t),
             _ => None,
         }

@@ -38,6 +38,7 @@
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 
+pub mod authorization;
 pub mod axum;
 mod builder;
 mod claims;
@@ -57,6 +58,7 @@ mod manager;
 pub mod revocation;
 mod verified_cache;
 
+pub use authorization::{Rule, claim_contains, claim_equals, scope_includes};
 pub use axum::Policy;
 pub use builder::JwtManagerBuilder;
 pub use claims::{Claims, DecodedToken, Freshness, TokenType};

@@ -54,7 +54,7 @@ pub enum TypeCheck {
 }
 
 /// What one route requires of a request: FJE's `jwt_required(...)` arguments.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy)]
 pub struct RouteRules {
     /// Access, refresh or either.
     pub token_type: TypeCheck,
@@ -68,6 +68,8 @@ pub struct RouteRules {
     pub skip_revocation: bool,
     /// With `optional`: a present but bad token also counts as anonymous (FJE lacks this).
     pub invalid_as_anonymous: bool,
+    /// The route's authorization: `false` answers [`JwtError::Forbidden`] (403).
+    pub authorize: fn(&DecodedToken) -> bool,
 }
 
 impl Default for RouteRules {
@@ -79,6 +81,7 @@ impl Default for RouteRules {
             locations: None,
             skip_revocation: false,
             invalid_as_anonymous: false,
+            authorize: |_| true,
         }
     }
 }
@@ -215,6 +218,8 @@ impl JwtManager {
             Err(JwtError::NoToken(_)) if rules.optional => Ok(None),
             Err(JwtError::Unavailable(e)) => Err(JwtError::Unavailable(e)),
             Err(JwtError::Internal(e)) => Err(JwtError::Internal(e)),
+            // A valid token without the rights is no anonymous request.
+            Err(JwtError::Forbidden(token)) => Err(JwtError::Forbidden(token)),
             Err(_) if rules.optional && rules.invalid_as_anonymous => Ok(None),
             Err(e) => Err(e),
         }
@@ -271,6 +276,9 @@ impl JwtManager {
             && !verifier(&token)
         {
             return Err(JwtError::VerificationFailed(Box::new(token)));
+        }
+        if !(rules.authorize)(&token) {
+            return Err(JwtError::Forbidden(Box::new(token)));
         }
         Ok(Verified {
             token,

@@ -6,6 +6,6 @@ mod layer;
 mod response;
 
 pub use current_user::{CurrentUser, UserLoader, UserLookupError};
-pub use extract::{Access, AnyType, Fresh, Jwt, Lenient, Policy, Refresh};
+pub use extract::{Access, AnyType, Fresh, Jwt, Lenient, Policy, Refresh, Require};
 pub use layer::{JwtLayer, JwtService};
-pub use response::{ErrorHandlers, JwtRejection, default_status};
+pub use response::{ErrorHandlers, JwtRejection, default_response, default_status};

@@ -6,6 +6,7 @@
 
 mod support;
 
+mod authorization;
 mod body_limit;
 mod claims;
 mod config;
