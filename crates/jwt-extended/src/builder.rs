@@ -286,6 +286,33 @@ impl JwtManagerBuilder {
         self
     }
 
+    /// The revocation check as one async closure (FJE `token_in_blocklist_loader`);
+    /// `Err` fails the request closed with 503.
+    ///
+    /// ```
+    /// use std::{collections::HashSet, sync::{Arc, Mutex}};
+    /// use jwt_extended::{JwtManager, RevocationError};
+    /// let blocklist: Arc<Mutex<HashSet<String>>> = Arc::default();
+    /// let jwt = JwtManager::builder()
+    ///     .secret("a-secret-of-at-least-thirty-two-bytes!")
+    ///     .revocation_fn({
+    ///         let blocklist = blocklist.clone();
+    ///         move |token| {
+    ///             let revoked = token.claims.jti().is_some_and(|jti| blocklist.lock().unwrap().contains(jti));
+    ///             async move { Ok::<_, RevocationError>(revoked) }
+    ///         }
+    ///     })
+    ///     .build()
+    ///     .unwrap();
+    /// ```
+    pub fn revocation_fn<F, Fut>(self, check: F) -> Self
+    where
+        F: Fn(DecodedToken) -> Fut + Send + Sync + 'static,
+        Fut: std::future::Future<Output = Result<bool, crate::RevocationError>> + Send + 'static,
+    {
+        self.revocation(Arc::new(crate::revocation::RevocationFn(check)))
+    }
+
     /// FJE `user_identity_loader`: maps the serialised identity to the stored claim value.
     pub fn identity_loader(mut self, loader: impl Fn(Value) -> Value + Send + Sync + 'static) -> Self {
         self.hooks.identity_loader = Some(Arc::new(loader));

@@ -228,6 +228,22 @@ impl Claims {
         self.get(name).and_then(|v| T::deserialize(v).ok())
     }
 
+    /// All claims as your own type, read from the claims in place (no clone of the map).
+    ///
+    /// ```
+    /// #[derive(serde::Deserialize)]
+    /// struct MyClaims<'a> { sub: &'a str, role: String, exp: i64 }
+    /// # let jwt = jwt_extended::JwtManager::builder().secret("a-secret-of-at-least-thirty-two-bytes!").build().unwrap();
+    /// let token = jwt.access_token("alice").claim("role", "admin").issue().unwrap();
+    /// let decoded = jwt.decode_token(&token.token).unwrap();
+    /// let mine: MyClaims = decoded.claims.deserialize().unwrap();
+    /// assert_eq!((mine.sub, mine.role.as_str()), ("alice", "admin"));
+    /// # assert!(mine.exp > 0);
+    /// ```
+    pub fn deserialize<'a, T: serde::Deserialize<'a>>(&'a self) -> Result<T, serde_json::Error> {
+        T::deserialize(self.as_map())
+    }
+
     /// A string claim.
     pub fn str_claim(&self, name: &str) -> Option<&str> {
         self.get(name).and_then(Value::as_str)

@@ -187,6 +187,11 @@ impl<P: Policy> Jwt<P> {
         self.verified.token.claims.identity()
     }
 
+    /// The identity when it is a string (always, with the default identity claim `sub`).
+    pub fn identity_str(&self) -> Option<&str> {
+        self.verified.token.claims.identity().as_str()
+    }
+
     /// Where the token was found (FJE `get_jwt_request_location()`).
     pub fn location(&self) -> TokenLocation {
         self.verified.location

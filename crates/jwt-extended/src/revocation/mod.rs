@@ -26,6 +26,23 @@ pub trait RevocationCheck: Send + Sync + 'static {
     async fn is_revoked(&self, token: &DecodedToken) -> Result<bool, RevocationError>;
 }
 
+/// A [`RevocationCheck`] made of one async closure, for
+/// [`crate::JwtManagerBuilder::revocation_fn`]: FJE's `token_in_blocklist_loader`.
+pub struct RevocationFn<F>(pub F);
+
+#[async_trait]
+impl<F, Fut> RevocationCheck for RevocationFn<F>
+where
+    F: Fn(DecodedToken) -> Fut + Send + Sync + 'static,
+    Fut: std::future::Future<Output = Result<bool, RevocationError>> + Send + 'static,
+{
+    async fn is_revoked(&self, token: &DecodedToken) -> Result<bool, RevocationError> {
+        // The closure owns its token (one reference count: the claims are shared), so
+        // its future can be 'static and the closure needs no lifetime annotations.
+        (self.0)(token.clone()).await
+    }
+}
+
 /// What happened when a refresh token was presented for rotation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Consumption {

@@ -142,3 +142,36 @@ async fn custom_revoked_and_unavailable_responses() {
     let reply = get_protected(&down, &down.create_access_token("alice").unwrap()).await;
     assert_eq!((reply.status.as_u16(), reply.body.to_vec()), (502, b"down: redis is down".to_vec()));
 }
+
+#[tokio::test]
+async fn revocation_as_one_async_closure_refuses_listed_tokens_and_fails_closed() {
+    use std::collections::HashSet;
+    use std::sync::Mutex;
+
+    let blocklist: Arc<Mutex<HashSet<String>>> = Arc::default();
+    let jwt = builder()
+        .revocation_fn({
+            let blocklist = blocklist.clone();
+            move |token: DecodedToken| {
+                let jti = token.claims.jti().unwrap_or_default().to_string();
+                let listed = blocklist.lock().unwrap().contains(&jti);
+                async move {
+                    match jti.as_str() {
+                        "" => Err(RevocationError("no jti to look up".into())),
+                        _ => Ok(listed),
+                    }
+                }
+            }
+        })
+        .build()
+        .unwrap();
+    let revoked = jwt.access_token("alice").issue().unwrap();
+    let kept = jwt.create_access_token("bob").unwrap();
+    blocklist.lock().unwrap().insert(revoked.jti.clone());
+    get_protected(&jwt, &revoked.token)
+        .await
+        .assert_error(401, "Token has been revoked");
+    get_protected(&jwt, &kept).await.assert_ok_as("bob");
+    let unanswerable = jwt.access_token("carol").claim("jti", "").issue().unwrap().token;
+    get_protected(&jwt, &unanswerable).await.assert_error(503, "Service unavailable");
+}
