@@ -58,8 +58,10 @@ pub enum JwtError {
     /// closed: a token whose revocation could not be checked is never accepted.
     #[error("Service unavailable")]
     Unavailable(String),
-    /// A programming error, such as a missing [`crate::axum::JwtLayer`]. Logged, answered with 500.
-    #[error("Internal server error")]
+    /// A programming error, such as a missing [`crate::axum::JwtLayer`]. Logged, answered
+    /// with 500; the message names the call that is missing, so the first request during
+    /// development says how to fix the wiring (it never holds request data).
+    #[error("Internal server error: {0}")]
     Internal(&'static str),
     /// The request body that [`crate::axum::JwtLayer`] had to read for a token or a CSRF field
     /// was longer than [`crate::JwtManagerBuilder::max_body_bytes`] (413).

@@ -105,6 +105,8 @@ pub(crate) struct Inner {
     pub(crate) buffers_body: bool,
     /// This manager's entries in the per-thread [`verified_cache`].
     pub(crate) cache_owner: u64,
+    /// [`crate::JwtManagerBuilder::verified_cache`].
+    pub(crate) cache_verified: bool,
 }
 
 /// The heart of the library: configuration, keys and callbacks. Clone it freely (it is
@@ -188,16 +190,33 @@ impl JwtManager {
         self.refresh_token(identity).issue().map(|t| t.token)
     }
 
+    /// FJE's `get_unverified_jwt_headers`: the token's JOSE header, **not verified** —
+    /// for choosing a key or a tenant before verifying, never for trusting anything.
+    ///
+    /// ```
+    /// # let jwt = jwt_extended::JwtManager::builder().secret("a-secret-of-at-least-thirty-two-bytes!").build().unwrap();
+    /// let token = jwt.access_token("alice").header("tenant", "acme").issue().unwrap();
+    /// assert_eq!(jwt.unverified_header(&token.token).unwrap()["tenant"], "acme");
+    /// assert!(jwt.unverified_header("not a token").is_err());
+    /// ```
+    pub fn unverified_header(&self, token: &str) -> Result<Map<String, Value>, JwtError> {
+        crate::decode::unverified_header(token, self.inner.config.max_token_bytes)
+    }
+
     /// FJE's `decode_token`: verifies signature and claims (not type, freshness or
     /// revocation, which depend on the route).
     pub fn decode_token(&self, token: &str) -> Result<DecodedToken, JwtError> {
         let inner = &self.inner;
         let now = unix_now();
-        if let Some(decoded) = verified_cache::get(inner.cache_owner, token, now, inner.decode.leeway) {
+        if inner.cache_verified
+            && let Some(decoded) = verified_cache::get(inner.cache_owner, token, now, inner.decode.leeway)
+        {
             return Ok(decoded);
         }
         let (decoded, validity) = decode_timed(token, &inner.keys, &inner.decode, now, false)?;
-        verified_cache::put(inner.cache_owner, token, &decoded, validity);
+        if inner.cache_verified {
+            verified_cache::put(inner.cache_owner, token, &decoded, validity);
+        }
         Ok(decoded)
     }
 

@@ -172,7 +172,7 @@ async fn a_router_without_the_layer_answers_500_not_a_panic() {
         .bearer(&token)
         .send(&bare)
         .await
-        .assert_error(500, "Internal server error");
+        .assert_error(500, "Internal server error: JwtManager::layer() is not installed on this router");
 }
 
 #[tokio::test]
@@ -189,5 +189,8 @@ async fn json_location_on_a_route_without_buffering_is_a_500() {
         .layer(jwt.layer());
     let token = jwt.create_access_token("alice").unwrap();
     let reply = get("/j").json(&json!({ "access_token": token })).send(&app).await;
-    reply.assert_error(500, "Internal server error");
+    reply.assert_error(
+        500,
+        "Internal server error: JSON-body tokens need TokenLocation::Json in the configured locations and JwtManager::layer() on the router",
+    );
 }
