@@ -51,6 +51,7 @@ pub use axum::Policy;
 pub use builder::JwtManagerBuilder;
 pub use claims::{Claims, DecodedToken, Freshness, TokenType};
 pub use config::{CookieConfig, InvalidTokenStatus, JwtConfig, Lifetime, SameSite, TokenLocation};
+pub use cookies::CookieOptions;
 pub use crypto::install_crypto_provider;
 pub use encode::{IssuedToken, TokenBuilder};
 pub use error::{ConfigError, JwtError, MissingToken, TokenError};
