@@ -49,6 +49,8 @@ pub struct JwtManagerBuilder {
     revocation: Option<Arc<dyn RevocationCheck>>,
     deferred_error: Option<ConfigError>,
     no_verified_cache: bool,
+    #[cfg(feature = "remote-jwks")]
+    remote: Option<crate::remote_jwks::RemoteJwks>,
 }
 
 impl JwtManagerBuilder {
@@ -83,6 +85,17 @@ impl JwtManagerBuilder {
     /// asked to issue one.
     pub fn verification_key(mut self, key: VerificationKey) -> Self {
         self.verification.push(key);
+        self
+    }
+
+    /// Verify with an identity provider's key set, fetched from its JWKS URL and kept
+    /// current (feature `remote-jwks`). The manager then only verifies; it cannot also be
+    /// given a secret, a signing key or fixed verification keys. Unless
+    /// [`Self::decode_algorithms`] says otherwise, the accepted algorithms are those of
+    /// the keys fetched first.
+    #[cfg(feature = "remote-jwks")]
+    pub fn remote_jwks(mut self, keys: crate::remote_jwks::RemoteJwks) -> Self {
+        self.remote = Some(keys);
         self
     }
 
@@ -443,6 +456,14 @@ impl JwtManagerBuilder {
             // Verification keys alone make a verify-only manager (FJE with only JWT_PUBLIC_KEY).
             (None, None) => None,
         };
+        #[cfg(feature = "remote-jwks")]
+        let keys = match &self.remote {
+            // One source of verification keys: a remote set cannot be mixed with fixed keys.
+            Some(_) if signing.is_some() || !self.verification.is_empty() => return Err(ConfigError::RemoteWithFixedKeys),
+            Some(remote) => remote.initial_keys(),
+            None => KeySet::new(signing, self.verification)?,
+        };
+        #[cfg(not(feature = "remote-jwks"))]
         let keys = KeySet::new(signing, self.verification)?;
         if config.decode_algorithms.is_empty() {
             config.decode_algorithms = keys.algorithms();
@@ -471,6 +492,8 @@ impl JwtManagerBuilder {
                 buffers_body,
                 cache_owner: verified_cache::new_owner(),
                 cache_verified: !self.no_verified_cache,
+                #[cfg(feature = "remote-jwks")]
+                remote: self.remote,
             }),
         })
     }

@@ -185,6 +185,7 @@ impl fmt::Display for MissingToken {
 /// Why a [`crate::JwtManager`] could not be built. Raised once at start-up instead of
 /// failing on every request.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum ConfigError {
     /// No key at all was configured (a verify-only manager needs at least one
     /// verification key).
@@ -213,6 +214,9 @@ pub enum ConfigError {
     /// A key file or PEM could not be parsed.
     #[error("invalid key: {0}")]
     InvalidKey(String),
+    /// A remote JWKS was combined with a secret, a signing key or fixed verification keys.
+    #[error("a remote JWKS is the only key source of its manager: drop the other keys")]
+    RemoteWithFixedKeys,
     /// Two keys share one `kid`.
     #[error("duplicate key id {0:?}")]
     DuplicateKid(String),

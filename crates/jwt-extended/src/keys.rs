@@ -367,6 +367,12 @@ impl KeySet {
         }
     }
 
+    /// Whether some key is named `kid`.
+    #[cfg_attr(not(feature = "remote-jwks"), allow(dead_code))]
+    pub(crate) fn knows_kid(&self, kid: &str) -> bool {
+        self.named(kid).is_some()
+    }
+
     /// Every algorithm some key can verify: the default decode allowlist.
     pub(crate) fn algorithms(&self) -> Vec<Algorithm> {
         let mut algs: Vec<Algorithm> = Vec::new();

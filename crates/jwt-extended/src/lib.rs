@@ -31,6 +31,8 @@ mod jwks;
 mod keys;
 mod locations;
 mod manager;
+#[cfg(feature = "remote-jwks")]
+mod remote_jwks;
 pub mod revocation;
 
 /// The names most handlers need, for `use jwt_extended::prelude::*;`. Prefer it to
@@ -61,4 +63,6 @@ pub use jsonwebtoken::jwk::JwkSet;
 pub use keys::{SigningKey, VerificationKey};
 pub use locations::BodyTokens;
 pub use manager::{AdditionalLoader, IdentityLoader, JwtManager, RouteRules, TokenPair, TokenVerifier, TypeCheck, Verified};
+#[cfg(feature = "remote-jwks")]
+pub use remote_jwks::{RemoteJwks, RemoteJwksBuilder};
 pub use revocation::{Consumption, InMemoryRevocationStore, NoRevocation, RevocationCheck, RevocationError, RevocationFn, RevocationStore};

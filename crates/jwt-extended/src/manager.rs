@@ -107,6 +107,9 @@ pub(crate) struct Inner {
     pub(crate) cache_owner: u64,
     /// [`crate::JwtManagerBuilder::verified_cache`].
     pub(crate) cache_verified: bool,
+    /// Verification keys fetched from a JWKS URL, replacing `keys` for verification.
+    #[cfg(feature = "remote-jwks")]
+    pub(crate) remote: Option<crate::remote_jwks::RemoteJwks>,
 }
 
 /// The heart of the library: configuration, keys and callbacks. Clone it freely (it is
@@ -206,16 +209,41 @@ impl JwtManager {
     /// FJE's `decode_token`: verifies signature and claims (not type, freshness or
     /// revocation, which depend on the route).
     pub fn decode_token(&self, token: &str) -> Result<DecodedToken, JwtError> {
+        #[cfg(feature = "remote-jwks")]
+        if let Some(remote) = &self.inner.remote {
+            let snapshot = remote.current()?;
+            return self.decode_with(token, &snapshot.keys, snapshot.cache_owner);
+        }
+        self.decode_with(token, &self.inner.keys, self.inner.cache_owner)
+    }
+
+    /// [`Self::decode_token`] for a request: a token naming a `kid` the remote key set
+    /// lacks makes it fetch the set again (rate-limited) and try once more.
+    async fn decode_request_token(&self, token: &str) -> Result<DecodedToken, JwtError> {
+        let first = self.decode_token(token);
+        #[cfg(feature = "remote-jwks")]
+        if let (Err(JwtError::InvalidToken(_)), Some(remote)) = (&first, &self.inner.remote)
+            && let Some(kid) = crate::decode::unverified_header(token, self.inner.config.max_token_bytes)
+                .ok()
+                .and_then(|header| header.get("kid").and_then(|kid| kid.as_str().map(str::to_string)))
+            && remote.refresh_for_kid(&kid).await
+        {
+            return self.decode_token(token);
+        }
+        first
+    }
+
+    fn decode_with(&self, token: &str, keys: &KeySet, cache_owner: u64) -> Result<DecodedToken, JwtError> {
         let inner = &self.inner;
         let now = unix_now();
         if inner.cache_verified
-            && let Some(decoded) = verified_cache::get(inner.cache_owner, token, now, inner.decode.leeway)
+            && let Some(decoded) = verified_cache::get(cache_owner, token, now, inner.decode.leeway)
         {
             return Ok(decoded);
         }
-        let (decoded, validity) = decode_timed(token, &inner.keys, &inner.decode, now, false)?;
+        let (decoded, validity) = decode_timed(token, keys, &inner.decode, now, false)?;
         if inner.cache_verified {
-            verified_cache::put(inner.cache_owner, token, &decoded, validity);
+            verified_cache::put(cache_owner, token, &decoded, validity);
         }
         Ok(decoded)
     }
@@ -251,7 +279,7 @@ impl JwtManager {
         let found = find_token(parts, config, locations, refresh)?;
         // FJE decodes an expired token a second time (for the expired callback) and that
         // second decode compares the CSRF value too, so a CSRF mismatch wins over expiry.
-        let token = match self.decode_token(&found.token) {
+        let token = match self.decode_request_token(&found.token).await {
             Err(JwtError::Expired(expired)) => {
                 if let Some(csrf) = &found.csrf {
                     check_csrf(&expired, csrf)?;

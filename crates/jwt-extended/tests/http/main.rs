@@ -24,6 +24,8 @@ mod optional;
 mod options_passthrough;
 mod props;
 mod query_string;
+#[cfg(feature = "remote-jwks")]
+mod remote_jwks;
 mod revocation;
 mod rotation;
 mod token_types;

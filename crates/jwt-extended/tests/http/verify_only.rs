@@ -3,34 +3,10 @@
 //! the project's test keys, publishing its JWKS as auth-server does.
 
 use jwt_extended::jwk::JwkSet;
-use jwt_extended::{Algorithm, ConfigError, JwtManager, SigningKey, TokenError, VerificationKey};
+use jwt_extended::{Algorithm, ConfigError, JwtManager, TokenError, VerificationKey};
 use serde_json::{Value, json};
 
-use crate::support::get_protected;
-
-const EC_PRIVATE: &[u8] = include_bytes!("../fixtures/keys/es256-a-private.pem");
-const EC_PUBLIC: &[u8] = include_bytes!("../fixtures/keys/es256-a-public.pem");
-const RSA_PRIVATE: &[u8] = include_bytes!("../fixtures/keys/rs256-private.pem");
-const RSA_PUBLIC: &[u8] = include_bytes!("../fixtures/keys/rs256-public.pem");
-
-/// An identity provider signing with `alg` under `kid`.
-fn provider(alg: Algorithm, kid: &str) -> JwtManager {
-    let (private, public) = match alg {
-        Algorithm::ES256 => (EC_PRIVATE, EC_PUBLIC),
-        _ => (RSA_PRIVATE, RSA_PUBLIC),
-    };
-    let key = SigningKey::from_pem(alg, private, public).unwrap().with_kid(kid);
-    JwtManager::builder().signing_key(key).build().unwrap()
-}
-
-/// The JWKS documents of `providers`, merged into one (as a provider mid-rotation serves).
-fn jwks_of(providers: &[&JwtManager]) -> Value {
-    let keys: Vec<Value> = providers
-        .iter()
-        .flat_map(|p| p.jwks().keys.iter().map(|k| serde_json::to_value(k).unwrap()))
-        .collect();
-    json!({ "keys": keys })
-}
+use crate::support::{get_protected, jwks_of, provider};
 
 fn resource_server(jwks: &Value) -> JwtManager {
     let keys = VerificationKey::from_jwks_json(&jwks.to_string()).unwrap();
