@@ -4,15 +4,15 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use axum::response::Response;
 use jsonwebtoken::{Algorithm, AlgorithmFamily};
 use serde_json::{Map, Value};
 
+#[cfg(feature = "axum")]
 use crate::axum::ErrorHandlers;
 use crate::claims::{DecodedToken, IdentityKey};
 use crate::config::{CookieConfig, InvalidTokenStatus, JwtConfig, Lifetime, SameSite, TokenLocation};
 use crate::decode::DecodeSettings;
-use crate::error::{ConfigError, JwtError};
+use crate::error::ConfigError;
 use crate::keys::{KeySet, SigningKey, VerificationKey};
 use crate::manager::{Hooks, Inner, JwtManager};
 use crate::revocation::RevocationCheck;
@@ -45,7 +45,8 @@ pub struct JwtManagerBuilder {
     signing: Option<SigningKey>,
     verification: Vec<VerificationKey>,
     hooks: Hooks,
-    handlers: ErrorHandlers,
+    #[cfg(feature = "axum")]
+    pub(crate) handlers: ErrorHandlers,
     revocation: Option<Arc<dyn RevocationCheck>>,
     deferred_error: Option<ConfigError>,
     no_verified_cache: bool,
@@ -287,7 +288,7 @@ impl JwtManagerBuilder {
 
     /// The most bytes [`crate::axum::JwtLayer`] reads of a JSON or form body while looking for
     /// a token or a CSRF field in it (default 1 MiB); a longer body is answered with
-    /// [`JwtError::BodyTooLarge`] (413). Only bodies the layer reads are concerned: see
+    /// [`crate::JwtError::BodyTooLarge`] (413). Only bodies the layer reads are concerned: see
     /// [`crate::axum::JwtLayer`] for which.
     pub fn max_body_bytes(mut self, bytes: usize) -> Self {
         self.config.max_body_bytes = bytes;
@@ -364,80 +365,6 @@ impl JwtManagerBuilder {
         self
     }
 
-    /// FJE `unauthorized_loader`: no token, or CSRF failure. Gets the message.
-    pub fn on_unauthorized(mut self, f: impl Fn(&str) -> Response + Send + Sync + 'static) -> Self {
-        self.handlers.unauthorized = Some(Arc::new(f));
-        self
-    }
-
-    /// FJE `invalid_token_loader`: malformed, badly signed, wrong type. Gets the message.
-    pub fn on_invalid_token(mut self, f: impl Fn(&str) -> Response + Send + Sync + 'static) -> Self {
-        self.handlers.invalid_token = Some(Arc::new(f));
-        self
-    }
-
-    /// FJE `expired_token_loader`.
-    pub fn on_expired(mut self, f: impl Fn(&DecodedToken) -> Response + Send + Sync + 'static) -> Self {
-        self.handlers.expired = Some(Arc::new(f));
-        self
-    }
-
-    /// FJE `needs_fresh_token_loader`.
-    pub fn on_needs_fresh(mut self, f: impl Fn(&DecodedToken) -> Response + Send + Sync + 'static) -> Self {
-        self.handlers.needs_fresh = Some(Arc::new(f));
-        self
-    }
-
-    /// FJE `revoked_token_loader`.
-    pub fn on_revoked(mut self, f: impl Fn(&DecodedToken) -> Response + Send + Sync + 'static) -> Self {
-        self.handlers.revoked = Some(Arc::new(f));
-        self
-    }
-
-    /// FJE `token_verification_failed_loader`.
-    pub fn on_verification_failed(mut self, f: impl Fn(&DecodedToken) -> Response + Send + Sync + 'static) -> Self {
-        self.handlers.verification_failed = Some(Arc::new(f));
-        self
-    }
-
-    /// FJE `user_lookup_error_loader`.
-    pub fn on_user_lookup_error(mut self, f: impl Fn(&DecodedToken) -> Response + Send + Sync + 'static) -> Self {
-        self.handlers.user_lookup_error = Some(Arc::new(f));
-        self
-    }
-
-    /// A valid token refused by the route's [`crate::Rule`]s (not in FJE): 403 by default.
-    pub fn on_forbidden(mut self, f: impl Fn(&DecodedToken) -> Response + Send + Sync + 'static) -> Self {
-        self.handlers.forbidden = Some(Arc::new(f));
-        self
-    }
-
-    /// A backing service was unavailable (not in FJE). Gets the logged cause.
-    pub fn on_unavailable(mut self, f: impl Fn(&str) -> Response + Send + Sync + 'static) -> Self {
-        self.handlers.unavailable = Some(Arc::new(f));
-        self
-    }
-
-    /// One handler for every situation that has no specific `on_*` handler: the place to
-    /// give all token errors one house style (an `error` code field, say).
-    ///
-    /// ```
-    /// use axum::{Json, response::IntoResponse};
-    /// use jwt_extended::{JwtManager, JwtError};
-    /// let jwt = JwtManager::builder()
-    ///     .secret("a-secret-of-at-least-thirty-two-bytes!")
-    ///     .on_error(|e: &JwtError| (http::StatusCode::UNAUTHORIZED, Json(serde_json::json!({"msg": e.message(), "error": e.code()}))).into_response())
-    ///     .build()
-    ///     .unwrap();
-    /// let missing = jwt_extended::MissingToken::new("Missing Authorization Header", &[jwt_extended::TokenLocation::Headers]);
-    /// let response = jwt.error_response(&JwtError::NoToken(missing));
-    /// assert_eq!(response.status(), 401);
-    /// ```
-    pub fn on_error(mut self, f: impl Fn(&JwtError) -> Response + Send + Sync + 'static) -> Self {
-        self.handlers.any = Some(Arc::new(f));
-        self
-    }
-
     /// Validates everything and builds the manager. Also installs jsonwebtoken's aws-lc
     /// crypto provider for the process, so a dependency enabling another backend can
     /// never make signing panic at run time.
@@ -487,6 +414,7 @@ impl JwtManagerBuilder {
                 keys,
                 decode,
                 hooks: self.hooks,
+                #[cfg(feature = "axum")]
                 handlers: self.handlers,
                 revocation: self.revocation,
                 buffers_body,

@@ -4,11 +4,19 @@
 //! sign a probe as soon as they are parsed) and the builder need it installed first: the
 //! lower module must not reach up into the builder for it.
 
-/// Selects aws-lc-rs as jsonwebtoken's crypto backend for this process (idempotent).
+/// Selects jsonwebtoken's crypto backend for this process (idempotent): aws-lc-rs, or the
+/// RustCrypto crates when only the `rust-crypto` feature is enabled.
 ///
 /// [`crate::JwtManagerBuilder::build`] and the key constructors call it themselves; call it
 /// directly only when using jsonwebtoken before any manager exists.
 pub fn install_crypto_provider() {
+    #[cfg(feature = "aws-lc")]
+    let provider = &jsonwebtoken::crypto::aws_lc::DEFAULT_PROVIDER;
+    #[cfg(all(feature = "rust-crypto", not(feature = "aws-lc")))]
+    let provider = &jsonwebtoken::crypto::rust_crypto::DEFAULT_PROVIDER;
     // An error means a provider is already installed, which is what we want.
-    let _ = jsonwebtoken::crypto::aws_lc::DEFAULT_PROVIDER.install_default();
+    let _ = provider.install_default();
 }
+
+#[cfg(not(any(feature = "aws-lc", feature = "rust-crypto")))]
+compile_error!("jwt-extended needs a crypto backend: enable the `aws-lc` (default) or the `rust-crypto` feature");

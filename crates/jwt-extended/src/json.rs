@@ -25,6 +25,8 @@ pub(crate) fn scan<const N: usize>(bytes: &[u8], slot: impl Fn(&str) -> Option<u
 
 /// Like [`scan`], but a repeated member name is not an error: the last value counts, as
 /// with `serde_json::Value` and Python's `json` (what Flask hands FJE for a request body).
+// Only the layer reads request bodies.
+#[cfg_attr(not(feature = "axum"), allow(dead_code))]
 pub(crate) fn scan_last_wins<const N: usize>(
     bytes: &[u8],
     slot: impl Fn(&str) -> Option<usize>,
@@ -46,6 +48,7 @@ fn scan_with<const N: usize>(
 /// What a repeated member name means: an attack on a token (two parsers could disagree
 /// on which `sub` counts), an everyday overwrite in a request body.
 #[derive(Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(not(feature = "axum"), allow(dead_code))]
 enum Duplicates {
     Refuse,
     LastWins,

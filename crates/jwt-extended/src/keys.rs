@@ -9,6 +9,7 @@
 use std::collections::HashMap;
 use std::fmt;
 
+#[cfg(feature = "aws-lc")]
 use aws_lc_rs::hmac;
 use jsonwebtoken::jwk::{Jwk, JwkSet, PublicKeyUse};
 use jsonwebtoken::{Algorithm, AlgorithmFamily, DecodingKey, EncodingKey};
@@ -17,6 +18,8 @@ use crate::error::ConfigError;
 
 /// An HMAC secret prepared once for each hash (its inner and outer pads), so verifying a
 /// token does not rebuild the key as `jsonwebtoken::crypto::verify` does on every call.
+/// Only with aws-lc-rs; the RustCrypto backend verifies through jsonwebtoken.
+#[cfg(feature = "aws-lc")]
 #[derive(Clone)]
 struct HmacKeys {
     hs256: hmac::Key,
@@ -24,6 +27,7 @@ struct HmacKeys {
     hs512: hmac::Key,
 }
 
+#[cfg(feature = "aws-lc")]
 impl HmacKeys {
     fn new(secret: &[u8]) -> Self {
         HmacKeys {
@@ -40,6 +44,18 @@ impl HmacKeys {
             Algorithm::HS512 => Some(&self.hs512),
             _ => None,
         }
+    }
+}
+
+/// Without aws-lc-rs no HMAC key is prepared: every token goes through jsonwebtoken.
+#[cfg(not(feature = "aws-lc"))]
+#[derive(Clone)]
+struct HmacKeys;
+
+#[cfg(not(feature = "aws-lc"))]
+impl HmacKeys {
+    fn new(_secret: &[u8]) -> Self {
+        HmacKeys
     }
 }
 
@@ -286,10 +302,13 @@ impl VerificationKey {
     /// Whether `signature` (base64url in the token, `signature_bytes` decoded) signs
     /// `message` with `alg`. HMAC uses the prepared keys; the rest goes through jsonwebtoken.
     pub(crate) fn verifies(&self, alg: Algorithm, message: &[u8], signature: &str, signature_bytes: &[u8]) -> bool {
-        match self.hmac.as_ref().and_then(|keys| keys.for_alg(alg)) {
-            Some(key) => hmac::verify(key, message, signature_bytes).is_ok(),
-            None => jsonwebtoken::crypto::verify(signature, message, &self.decoding, alg).unwrap_or(false),
+        #[cfg(feature = "aws-lc")]
+        if let Some(key) = self.hmac.as_ref().and_then(|keys| keys.for_alg(alg)) {
+            return hmac::verify(key, message, signature_bytes).is_ok();
         }
+        #[cfg(not(feature = "aws-lc"))]
+        let _ = (&self.hmac, signature_bytes);
+        jsonwebtoken::crypto::verify(signature, message, &self.decoding, alg).unwrap_or(false)
     }
 }
 

@@ -15,6 +15,7 @@
 #![forbid(unsafe_code)]
 
 pub mod authorization;
+#[cfg(feature = "axum")]
 pub mod axum;
 mod builder;
 mod claims;
@@ -38,9 +39,12 @@ pub mod revocation;
 /// The names most handlers need, for `use jwt_extended::prelude::*;`. Prefer it to
 /// `use jwt_extended::*`, whose `axum` module would shadow the `axum` crate.
 pub mod prelude {
+    #[cfg(feature = "axum")]
+    pub use crate::Policy;
+    #[cfg(feature = "axum")]
     pub use crate::axum::{AnyType, CurrentUser, Fresh, Jwt, Lenient, Refresh, Require, UserLoader};
     pub use crate::{
-        Claims, DecodedToken, JwtError, JwtManager, Policy, Rule, TokenLocation, TokenType, claim_contains, claim_equals, scope_includes,
+        Claims, DecodedToken, JwtError, JwtManager, Rule, TokenLocation, TokenType, claim_contains, claim_equals, scope_includes,
     };
 }
 mod verified_cache;
@@ -49,6 +53,7 @@ mod verified_cache;
 /// are written with, re-exported so implementing them needs no extra dependency.
 pub use async_trait::async_trait;
 pub use authorization::{Rule, claim_contains, claim_equals, scope_includes};
+#[cfg(feature = "axum")]
 pub use axum::Policy;
 pub use builder::JwtManagerBuilder;
 pub use claims::{Claims, DecodedToken, Freshness, TokenType};

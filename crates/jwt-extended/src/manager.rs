@@ -10,6 +10,7 @@ use jsonwebtoken::jwk::JwkSet;
 use serde::Serialize;
 use serde_json::{Map, Value};
 
+#[cfg(feature = "axum")]
 use crate::axum::ErrorHandlers;
 use crate::builder::JwtManagerBuilder;
 use crate::claims::{DecodedToken, TokenType};
@@ -100,8 +101,10 @@ pub(crate) struct Inner {
     pub(crate) keys: KeySet,
     pub(crate) decode: DecodeSettings,
     pub(crate) hooks: Hooks,
+    #[cfg(feature = "axum")]
     pub(crate) handlers: ErrorHandlers,
     pub(crate) revocation: Option<Arc<dyn RevocationCheck>>,
+    #[cfg_attr(not(feature = "axum"), allow(dead_code))]
     pub(crate) buffers_body: bool,
     /// This manager's entries in the per-thread [`verified_cache`].
     pub(crate) cache_owner: u64,
@@ -158,10 +161,12 @@ impl JwtManager {
         &self.inner.hooks
     }
 
+    #[cfg(feature = "axum")]
     pub(crate) fn handlers(&self) -> &ErrorHandlers {
         &self.inner.handlers
     }
 
+    #[cfg(feature = "axum")]
     pub(crate) fn buffers_body(&self) -> bool {
         self.inner.buffers_body
     }

@@ -2,6 +2,7 @@
 
 mod current_user;
 mod extract;
+mod handlers;
 mod layer;
 mod response;
 

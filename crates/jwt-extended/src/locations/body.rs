@@ -29,6 +29,7 @@ pub struct BodyTokens {
 
 impl BodyTokens {
     /// Extracts what the configuration asks for from a buffered body.
+    #[cfg_attr(not(feature = "axum"), allow(dead_code))]
     pub(crate) fn from_body(config: &JwtConfig, content_type: Option<&str>, body: &[u8]) -> Self {
         let mut found = BodyTokens::default();
         if content_type.is_some_and(is_json_content_type) {
@@ -70,6 +71,7 @@ pub(crate) fn is_json_content_type(content_type: &str) -> bool {
     mime == "application/json" || (mime.starts_with("application/") && mime.ends_with("+json"))
 }
 
+#[cfg_attr(not(feature = "axum"), allow(dead_code))]
 fn is_form_content_type(content_type: &str) -> bool {
     content_type
         .split(';')

@@ -8,6 +8,7 @@ pub(crate) mod header;
 mod query;
 
 pub use body::BodyTokens;
+#[cfg(feature = "axum")]
 pub(crate) use body::is_json_content_type;
 
 use std::borrow::Cow;
