@@ -14,6 +14,7 @@ use crate::error::ConfigError;
 
 /// Where a token may be found in a request, tried in the configured order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum TokenLocation {
     /// `Authorization: Bearer <jwt>` (name and type configurable).
     Headers,
@@ -89,6 +90,7 @@ impl SameSite {
 
 /// Which status answers a bad token (malformed, bad signature, wrong type, bad header).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
 pub enum InvalidTokenStatus {
     /// 401 with `WWW-Authenticate: Bearer error="invalid_token"` (RFC 6750). The default.
     #[default]

@@ -198,6 +198,25 @@ impl JwtManager {
         self.refresh_token(identity).issue().map(|t| t.token)
     }
 
+    /// What a login hands out: a fresh access token and a refresh token in one new
+    /// session (a random `sid` shared by both), so that logging the session out, or a
+    /// reused refresh token, revokes the pair together.
+    ///
+    /// ```
+    /// # let jwt = jwt_extended::JwtManager::builder().secret("a-secret-of-at-least-thirty-two-bytes!").build().unwrap();
+    /// let pair = jwt.issue_pair("alice").unwrap();
+    /// assert!(pair.access.session_id.is_some());
+    /// assert_eq!(pair.access.session_id, pair.refresh.session_id);
+    /// assert!(jwt.decode_token(&pair.access.token).unwrap().claims.freshness().is_fresh_at(0.0));
+    /// ```
+    pub fn issue_pair<I: Serialize + ?Sized>(&self, identity: &I) -> Result<TokenPair, TokenError> {
+        let session = uuid::Uuid::new_v4().to_string();
+        Ok(TokenPair {
+            access: self.access_token(identity).fresh(true).session(session.clone()).issue()?,
+            refresh: self.refresh_token(identity).session(session).issue()?,
+        })
+    }
+
     /// FJE's `get_unverified_jwt_headers`: the token's JOSE header, **not verified** —
     /// for choosing a key or a tenant before verifying, never for trusting anything.
     ///

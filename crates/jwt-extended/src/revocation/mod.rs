@@ -64,6 +64,14 @@ pub trait RevocationStore: RevocationCheck {
     async fn revoke_session(&self, session_id: &str, expires_at: Option<i64>) -> Result<(), RevocationError>;
     /// Revokes every token of `identity` issued at or before `cutoff` (Unix seconds).
     async fn revoke_user_before(&self, identity: &str, cutoff: i64, expires_at: Option<i64>) -> Result<(), RevocationError>;
+    /// Revokes `token` itself (by its `jti`, until its own expiry): FJE's "add to the
+    /// blocklist" in one call. A token without a `jti` cannot be named, which is an error.
+    async fn revoke(&self, token: &DecodedToken) -> Result<(), RevocationError> {
+        match token.claims.jti() {
+            Some(jti) => self.revoke_token(jti, token.claims.expires_at()).await,
+            None => Err(RevocationError("the token has no jti to revoke it by".into())),
+        }
+    }
     /// Marks a refresh token as used, atomically: of concurrent calls with one `jti`,
     /// exactly one sees [`Consumption::First`].
     async fn consume_refresh_token(&self, jti: &str, expires_at: Option<i64>) -> Result<Consumption, RevocationError>;

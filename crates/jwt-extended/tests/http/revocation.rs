@@ -8,8 +8,9 @@ use async_trait::async_trait;
 use axum::routing::get as get_route;
 use jwt_extended::axum::Jwt;
 use jwt_extended::{DecodedToken, InMemoryRevocationStore, JwtManager, Policy, RevocationCheck, RevocationError, RevocationStore};
+use serde_json::json;
 
-use crate::support::{app, builder, call, describe, fetch, get_protected, now, text};
+use crate::support::{app, builder, call, claims_with, craft, describe, fetch, get_protected, now, text};
 
 fn with_store() -> (JwtManager, Arc<InMemoryRevocationStore>) {
     let store = Arc::new(InMemoryRevocationStore::new());
@@ -174,4 +175,26 @@ async fn revocation_as_one_async_closure_refuses_listed_tokens_and_fails_closed(
     get_protected(&jwt, &kept).await.assert_ok_as("bob");
     let unanswerable = jwt.access_token("carol").claim("jti", "").issue().unwrap().token;
     get_protected(&jwt, &unanswerable).await.assert_error(503, "Service unavailable");
+}
+
+#[tokio::test]
+async fn revoke_takes_the_decoded_token_and_issue_pair_shares_one_session() {
+    let (jwt, store) = with_store();
+    let pair = jwt.issue_pair("alice").unwrap();
+    let access = jwt.decode_token(&pair.access.token).unwrap();
+    store.revoke(&access).await.unwrap();
+    get_protected(&jwt, &pair.access.token)
+        .await
+        .assert_error(401, "Token has been revoked");
+    // The refresh token is a different jti: still valid until its session is revoked.
+    fetch(&app(&jwt), "/refresh", &pair.refresh.token).await.assert_ok_as("alice");
+    store
+        .revoke_session(pair.refresh.session_id.as_deref().unwrap(), None)
+        .await
+        .unwrap();
+    fetch(&app(&jwt), "/refresh", &pair.refresh.token)
+        .await
+        .assert_error(401, "Token has been revoked");
+    let nameless = craft(&claims_with("bob", &json!({ "jti": null })));
+    assert!(store.revoke(&jwt.decode_token(&nameless).unwrap()).await.is_err());
 }
