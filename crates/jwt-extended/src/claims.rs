@@ -84,6 +84,15 @@ impl From<bool> for Freshness {
 ///
 /// Cloning is cheap (one reference count): the claims of a token are shared by every
 /// request that presents it (see `verified_cache`).
+///
+/// ```
+/// # let jwt = jwt_extended::JwtManager::builder().secret("a-secret-of-at-least-thirty-two-bytes!").build().unwrap();
+/// let token = jwt.access_token("alice").claim("roles", ["reader"]).issue().unwrap();
+/// let claims = jwt.decode_token(&token.token).unwrap().claims;
+/// assert_eq!(claims.subject(), Some("alice"));
+/// assert_eq!(claims.get_as::<Vec<String>>("roles"), Some(vec!["reader".to_string()]));
+/// assert!(claims.jti().is_some() && claims.expires_at().is_some());
+/// ```
 #[derive(Clone)]
 pub struct Claims(Arc<ClaimsData>);
 

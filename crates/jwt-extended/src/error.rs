@@ -13,6 +13,17 @@ use crate::config::TokenLocation;
 
 /// Why a request was refused. The variants follow Flask-JWT-Extended's callbacks: each
 /// group can be given its own response through [`crate::axum::ErrorHandlers`].
+///
+/// ```
+/// # let jwt = jwt_extended::JwtManager::builder().secret("a-secret-of-at-least-thirty-two-bytes!").build().unwrap();
+/// use jwt_extended::JwtError;
+/// match jwt.decode_token("not.a.token") {
+///     Err(JwtError::InvalidToken(_)) => {}
+///     other => panic!("{other:?}"),
+/// }
+/// let error = jwt.decode_token("x").unwrap_err();
+/// assert_eq!((error.code(), error.message().as_str()), ("invalid_token", "Not enough segments"));
+/// ```
 #[derive(Debug, Clone, thiserror::Error)]
 #[non_exhaustive]
 pub enum JwtError {

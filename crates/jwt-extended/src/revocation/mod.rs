@@ -20,6 +20,19 @@ use crate::claims::DecodedToken;
 pub struct RevocationError(pub String);
 
 /// The check run on every protected request (FJE's `token_in_blocklist_loader`).
+/// [`crate::JwtManagerBuilder::revocation_fn`] takes a closure instead; implement the
+/// trait for a type that holds its own connection:
+///
+/// ```
+/// use jwt_extended::{async_trait, DecodedToken, RevocationCheck, RevocationError};
+/// struct Blocklist(std::collections::HashSet<String>);
+/// #[async_trait]
+/// impl RevocationCheck for Blocklist {
+///     async fn is_revoked(&self, token: &DecodedToken) -> Result<bool, RevocationError> {
+///         Ok(token.claims.jti().is_some_and(|jti| self.0.contains(jti)))
+///     }
+/// }
+/// ```
 #[async_trait]
 pub trait RevocationCheck: Send + Sync + 'static {
     /// Whether this verified token must be refused.
