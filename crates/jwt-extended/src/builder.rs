@@ -51,7 +51,7 @@ pub struct JwtManagerBuilder {
     deferred_error: Option<ConfigError>,
     no_verified_cache: bool,
     #[cfg(feature = "remote-jwks")]
-    remote: Option<crate::remote_jwks::RemoteJwks>,
+    remote: Vec<crate::remote_jwks::RemoteJwks>,
 }
 
 impl JwtManagerBuilder {
@@ -94,9 +94,14 @@ impl JwtManagerBuilder {
     /// given a secret, a signing key or fixed verification keys. Unless
     /// [`Self::decode_algorithms`] says otherwise, the accepted algorithms are those of
     /// the keys fetched first.
+    ///
+    /// Call it once per issuer to accept several: each key set must then be bound to its
+    /// issuer ([`crate::RemoteJwksBuilder::issuer`], or OIDC discovery), a token's `iss`
+    /// picks the set that verifies it, and the set's own audience (if given) replaces
+    /// [`Self::decode_audience`].
     #[cfg(feature = "remote-jwks")]
     pub fn remote_jwks(mut self, keys: crate::remote_jwks::RemoteJwks) -> Self {
-        self.remote = Some(keys);
+        self.remote.push(keys);
         self
     }
 
@@ -384,18 +389,35 @@ impl JwtManagerBuilder {
             (None, None) => None,
         };
         #[cfg(feature = "remote-jwks")]
-        let keys = match &self.remote {
+        let (keys, remote_keys) = match self.remote.first() {
             // One source of verification keys: a remote set cannot be mixed with fixed keys.
             Some(_) if signing.is_some() || !self.verification.is_empty() => return Err(ConfigError::RemoteWithFixedKeys),
-            Some(remote) => remote.initial_keys(),
-            None => KeySet::new(signing, self.verification)?,
+            Some(_) if self.remote.len() > 1 && self.remote.iter().any(|r| r.issuer().is_none()) => {
+                return Err(ConfigError::RemoteWithoutIssuer);
+            }
+            Some(first) => (first.initial_keys(), self.remote.iter().map(|r| r.initial_keys()).collect()),
+            None => (KeySet::new(signing, self.verification)?, Vec::new()),
         };
         #[cfg(not(feature = "remote-jwks"))]
-        let keys = KeySet::new(signing, self.verification)?;
+        let (keys, remote_keys): (KeySet, Vec<KeySet>) = (KeySet::new(signing, self.verification)?, Vec::new());
+        // With several issuers, the allowlist and its check cover every issuer's keys.
+        let all_keys: Vec<&KeySet> = if remote_keys.is_empty() {
+            vec![&keys]
+        } else {
+            remote_keys.iter().collect()
+        };
         if config.decode_algorithms.is_empty() {
-            config.decode_algorithms = keys.algorithms();
+            for alg in all_keys.iter().flat_map(|k| k.algorithms()) {
+                if !config.decode_algorithms.contains(&alg) {
+                    config.decode_algorithms.push(alg);
+                }
+            }
         }
-        if let Some(alg) = config.decode_algorithms.iter().find(|a| !keys.has_family(**a)) {
+        if let Some(alg) = config
+            .decode_algorithms
+            .iter()
+            .find(|a| !all_keys.iter().any(|k| k.has_family(**a)))
+        {
             return Err(ConfigError::NoKeyForAlgorithm(*alg));
         }
         let decode = DecodeSettings {
@@ -408,6 +430,12 @@ impl JwtManagerBuilder {
             max_token_bytes: config.max_token_bytes,
         };
         let buffers_body = config.token_locations.contains(&TokenLocation::Json) || config.cookies.csrf_check_form;
+        #[cfg(feature = "remote-jwks")]
+        let remote: Vec<_> = self
+            .remote
+            .into_iter()
+            .map(|keys| crate::remote_jwks::RemoteSource::new(keys, &decode))
+            .collect();
         Ok(JwtManager {
             inner: Arc::new(Inner {
                 config,
@@ -421,7 +449,7 @@ impl JwtManagerBuilder {
                 cache_owner: verified_cache::new_owner(),
                 cache_verified: !self.no_verified_cache,
                 #[cfg(feature = "remote-jwks")]
-                remote: self.remote,
+                remote,
             }),
         })
     }

@@ -228,6 +228,9 @@ pub enum ConfigError {
     /// A remote JWKS was combined with a secret, a signing key or fixed verification keys.
     #[error("a remote JWKS is the only key source of its manager: drop the other keys")]
     RemoteWithFixedKeys,
+    /// Several remote key sets were given, one of them without its issuer.
+    #[error("with several remote key sets, each must name its issuer (RemoteJwksBuilder::issuer)")]
+    RemoteWithoutIssuer,
     /// Two keys share one `kid`.
     #[error("duplicate key id {0:?}")]
     DuplicateKid(String),

@@ -112,7 +112,7 @@ pub(crate) struct Inner {
     pub(crate) cache_verified: bool,
     /// Verification keys fetched from a JWKS URL, replacing `keys` for verification.
     #[cfg(feature = "remote-jwks")]
-    pub(crate) remote: Option<crate::remote_jwks::RemoteJwks>,
+    pub(crate) remote: Vec<crate::remote_jwks::RemoteSource>,
 }
 
 /// The heart of the library: configuration, keys and callbacks. Clone it freely (it is
@@ -234,11 +234,30 @@ impl JwtManager {
     /// revocation, which depend on the route).
     pub fn decode_token(&self, token: &str) -> Result<DecodedToken, JwtError> {
         #[cfg(feature = "remote-jwks")]
-        if let Some(remote) = &self.inner.remote {
-            let snapshot = remote.current()?;
-            return self.decode_with(token, &snapshot.keys, snapshot.cache_owner);
+        if let Some(source) = self.remote_source(token)? {
+            let snapshot = source.keys.current()?;
+            return self.decode_with(token, &snapshot.keys, snapshot.cache_owner, &source.decode);
         }
-        self.decode_with(token, &self.inner.keys, self.inner.cache_owner)
+        self.decode_with(token, &self.inner.keys, self.inner.cache_owner, &self.inner.decode)
+    }
+
+    /// The remote key set that verifies `token`: the only one, or with several the one
+    /// bound to the token's (not yet verified) `iss` — which its settings then require.
+    #[cfg(feature = "remote-jwks")]
+    fn remote_source(&self, token: &str) -> Result<Option<&crate::remote_jwks::RemoteSource>, JwtError> {
+        match self.inner.remote.as_slice() {
+            [] => Ok(None),
+            [only] => Ok(Some(only)),
+            several => {
+                let payload = crate::decode::unverified_payload(token);
+                let issuer = payload.as_ref().and_then(|p| p.get("iss")).and_then(|iss| iss.as_str());
+                several
+                    .iter()
+                    .find(|source| issuer.is_some() && source.keys.issuer() == issuer)
+                    .map(Some)
+                    .ok_or(JwtError::invalid("Invalid issuer"))
+            }
+        }
     }
 
     /// [`Self::decode_token`] for a request: a token naming a `kid` the remote key set
@@ -246,18 +265,18 @@ impl JwtManager {
     async fn decode_request_token(&self, token: &str) -> Result<DecodedToken, JwtError> {
         let first = self.decode_token(token);
         #[cfg(feature = "remote-jwks")]
-        if let (Err(JwtError::InvalidToken(_)), Some(remote)) = (&first, &self.inner.remote)
+        if let (Err(JwtError::InvalidToken(_)), Ok(Some(source))) = (&first, self.remote_source(token))
             && let Some(kid) = crate::decode::unverified_header(token, self.inner.config.max_token_bytes)
                 .ok()
                 .and_then(|header| header.get("kid").and_then(|kid| kid.as_str().map(str::to_string)))
-            && remote.refresh_for_kid(&kid).await
+            && source.keys.refresh_for_kid(&kid).await
         {
             return self.decode_token(token);
         }
         first
     }
 
-    fn decode_with(&self, token: &str, keys: &KeySet, cache_owner: u64) -> Result<DecodedToken, JwtError> {
+    fn decode_with(&self, token: &str, keys: &KeySet, cache_owner: u64, settings: &DecodeSettings) -> Result<DecodedToken, JwtError> {
         let inner = &self.inner;
         let now = unix_now();
         if inner.cache_verified
@@ -265,7 +284,7 @@ impl JwtManager {
         {
             return Ok(decoded);
         }
-        let (decoded, validity) = decode_timed(token, keys, &inner.decode, now, false)?;
+        let (decoded, validity) = decode_timed(token, keys, settings, now, false)?;
         if inner.cache_verified {
             verified_cache::put(cache_owner, token, &decoded, validity);
         }

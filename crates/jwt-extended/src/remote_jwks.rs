@@ -15,6 +15,7 @@ use std::time::{Duration, Instant};
 use http::header::CACHE_CONTROL;
 use serde::Deserialize;
 
+use crate::decode::DecodeSettings;
 use crate::error::{ConfigError, JwtError};
 use crate::keys::{KeySet, VerificationKey};
 use crate::verified_cache;
@@ -28,6 +29,8 @@ pub struct RemoteJwksBuilder {
     min_refresh: Duration,
     max_refresh: Duration,
     max_staleness: Duration,
+    issuer: Option<String>,
+    audience: Option<Vec<String>>,
 }
 
 impl RemoteJwksBuilder {
@@ -56,6 +59,19 @@ impl RemoteJwksBuilder {
     /// (default 1 h); afterwards requests fail with 503.
     pub fn max_staleness(mut self, staleness: Duration) -> Self {
         self.max_staleness = staleness;
+        self
+    }
+
+    /// The issuer whose tokens these keys verify: required (`iss` must equal it) and, when
+    /// a manager has several key sets, what picks the set for a token.
+    pub fn issuer(mut self, issuer: impl Into<String>) -> Self {
+        self.issuer = Some(issuer.into());
+        self
+    }
+
+    /// The audiences accepted from this issuer (instead of the manager's `decode_audience`).
+    pub fn audience<S: Into<String>>(mut self, audience: impl IntoIterator<Item = S>) -> Self {
+        self.audience = Some(audience.into_iter().map(Into::into).collect());
         self
     }
 
@@ -118,6 +134,27 @@ struct Shared {
     settings: RemoteJwksBuilder,
 }
 
+/// A key set as one manager uses it: with the decode settings of its issuer.
+#[derive(Debug)]
+pub(crate) struct RemoteSource {
+    pub(crate) keys: RemoteJwks,
+    pub(crate) decode: DecodeSettings,
+}
+
+impl RemoteSource {
+    /// `base` with this set's issuer and audience, when it has them.
+    pub(crate) fn new(keys: RemoteJwks, base: &DecodeSettings) -> Self {
+        let mut decode = base.clone();
+        if let Some(issuer) = keys.issuer() {
+            decode.issuer = Some(issuer.to_string());
+        }
+        if let Some(audience) = keys.audience() {
+            decode.audience = Some(audience.clone());
+        }
+        RemoteSource { keys, decode }
+    }
+}
+
 /// One fetched key set, with its own entries in the verified-token cache (a token
 /// verified by a key that has since been removed must not hit).
 #[derive(Debug)]
@@ -151,12 +188,24 @@ impl RemoteJwks {
             min_refresh: Duration::from_secs(30),
             max_refresh: Duration::from_secs(15 * 60),
             max_staleness: Duration::from_secs(3600),
+            issuer: None,
+            audience: None,
         }
     }
 
+    /// The issuer these keys are bound to, if any.
+    pub(crate) fn issuer(&self) -> Option<&str> {
+        self.shared.settings.issuer.as_deref()
+    }
+
+    /// The audiences accepted from this issuer, if set.
+    pub(crate) fn audience(&self) -> Option<&Vec<String>> {
+        self.shared.settings.audience.as_ref()
+    }
+
     /// OIDC discovery: reads `{issuer}/.well-known/openid-configuration`, checks that it
-    /// names `issuer` as its `issuer`, and fetches its `jwks_uri`. Give the same issuer
-    /// to [`crate::JwtManagerBuilder::decode_issuer`] so tokens' `iss` is checked.
+    /// names `issuer` as its `issuer`, and fetches its `jwks_uri`. The key set is bound to
+    /// that issuer (see [`RemoteJwksBuilder::issuer`]): tokens' `iss` must equal it.
     pub async fn from_oidc_issuer(
         issuer: &str,
         settings: impl FnOnce(RemoteJwksBuilder) -> RemoteJwksBuilder,
@@ -181,6 +230,7 @@ impl RemoteJwks {
         }
         RemoteJwksBuilder {
             url: discovery.jwks_uri,
+            issuer: Some(discovery.issuer),
             ..configured
         }
         .fetch()

@@ -175,9 +175,12 @@ async fn oidc_discovery_finds_the_jwks_and_checks_the_issuer() {
         .await
         .unwrap();
     let api = JwtManager::builder().remote_jwks(keys).build().unwrap();
+    // The discovered issuer is required: a token without `iss` is refused, one with it passes.
     get_protected(&api, &idp.create_access_token("alice").unwrap())
         .await
-        .assert_ok_as("alice");
+        .assert_error(401, "Token is missing the \"iss\" claim");
+    let with_iss = idp.access_token("alice").claim("iss", base.as_str()).issue().unwrap().token;
+    get_protected(&api, &with_iss).await.assert_ok_as("alice");
 
     served.lock().unwrap().discovery = json!({ "issuer": "https://elsewhere.test", "jwks_uri": format!("{base}/jwks.json") });
     let refused = RemoteJwks::from_oidc_issuer(&base, |b| b).await.unwrap_err();
@@ -196,4 +199,77 @@ async fn a_remote_set_cannot_be_mixed_with_fixed_keys_and_an_unreachable_one_fai
     assert_eq!(mixed.err(), Some(jwt_extended::ConfigError::RemoteWithFixedKeys));
     served.lock().unwrap().down = true;
     assert!(RemoteJwks::builder(format!("{base}/jwks.json")).fetch().await.is_err());
+}
+
+/// A provider signing with the `es256-a` key under kid `ec-1`, writing `iss` and `aud`.
+fn issuing(iss: &str, aud: &str) -> JwtManager {
+    let key = SigningKey::from_pem(
+        Algorithm::ES256,
+        include_bytes!("../fixtures/keys/es256-a-private.pem"),
+        include_bytes!("../fixtures/keys/es256-a-public.pem"),
+    )
+    .unwrap()
+    .with_kid("ec-1");
+    JwtManager::builder()
+        .signing_key(key)
+        .encode_issuer(iss)
+        .encode_audience([aud])
+        .build()
+        .unwrap()
+}
+
+#[tokio::test]
+async fn several_issuers_each_verified_with_their_own_keys_and_audience() {
+    // Both providers name their key `ec-1`; only the issuer tells the sets apart.
+    let a = issuing("https://a.test", "api");
+    let b_key = SigningKey::from_pem(
+        Algorithm::ES256,
+        include_bytes!("../fixtures/keys/es256-b-private.pem"),
+        include_bytes!("../fixtures/keys/es256-b-public.pem"),
+    )
+    .unwrap()
+    .with_kid("ec-1");
+    let b = JwtManager::builder()
+        .signing_key(b_key.clone())
+        .encode_issuer("https://b.test")
+        .encode_audience(["other-api"])
+        .build()
+        .unwrap();
+    let (a_base, _) = jwks_server(jwks_of(&[&a])).await;
+    let (b_base, _) = jwks_server(jwks_of(&[&b])).await;
+    let from = |base: &str, iss: &str, aud: &str| RemoteJwks::builder(format!("{base}/jwks.json")).issuer(iss).audience([aud]).fetch();
+    let api = JwtManager::builder()
+        .remote_jwks(from(&a_base, "https://a.test", "api").await.unwrap())
+        .remote_jwks(from(&b_base, "https://b.test", "other-api").await.unwrap())
+        .build()
+        .unwrap();
+    get_protected(&api, &a.create_access_token("alice").unwrap())
+        .await
+        .assert_ok_as("alice");
+    get_protected(&api, &b.create_access_token("bob").unwrap())
+        .await
+        .assert_ok_as("bob");
+    // B's key claiming to be A: verified with A's keys, so refused.
+    let forged = JwtManager::builder()
+        .signing_key(b_key)
+        .encode_issuer("https://a.test")
+        .encode_audience(["api"])
+        .build()
+        .unwrap();
+    get_protected(&api, &forged.create_access_token("mallory").unwrap())
+        .await
+        .assert_error(401, "Signature verification failed");
+    // A's token with B's audience: A's set only accepts its own.
+    get_protected(&api, &issuing("https://a.test", "other-api").create_access_token("alice").unwrap())
+        .await
+        .assert_error(401, "Audience doesn't match");
+    // An issuer nobody configured.
+    get_protected(&api, &issuing("https://c.test", "api").create_access_token("carol").unwrap())
+        .await
+        .assert_error(401, "Invalid issuer");
+    // Several sets must each name their issuer.
+    let unnamed = RemoteJwks::builder(format!("{a_base}/jwks.json")).fetch().await.unwrap();
+    let named = from(&b_base, "https://b.test", "api").await.unwrap();
+    let refused = JwtManager::builder().remote_jwks(unnamed).remote_jwks(named).build();
+    assert_eq!(refused.err(), Some(jwt_extended::ConfigError::RemoteWithoutIssuer));
 }
