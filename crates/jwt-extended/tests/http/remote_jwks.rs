@@ -55,16 +55,29 @@ async fn jwks_server(document: Value) -> (String, Shared) {
     (base, served)
 }
 
-/// The second EC test key, for rotations within ES256.
-fn second_ec_provider(kid: &str) -> JwtManager {
-    let key = SigningKey::from_pem(
-        Algorithm::ES256,
-        include_bytes!("../fixtures/keys/es256-b-private.pem"),
-        include_bytes!("../fixtures/keys/es256-b-public.pem"),
-    )
-    .unwrap()
-    .with_kid(kid);
-    JwtManager::builder().signing_key(key).build().unwrap()
+/// One of the two EC test keys (`a` or `b`) under `kid`.
+fn ec_key(which: char, kid: &str) -> SigningKey {
+    let (private, public): (&[u8], &[u8]) = match which {
+        'a' => (
+            include_bytes!("../fixtures/keys/es256-a-private.pem"),
+            include_bytes!("../fixtures/keys/es256-a-public.pem"),
+        ),
+        _ => (
+            include_bytes!("../fixtures/keys/es256-b-private.pem"),
+            include_bytes!("../fixtures/keys/es256-b-public.pem"),
+        ),
+    };
+    SigningKey::from_pem(Algorithm::ES256, private, public).unwrap().with_kid(kid)
+}
+
+/// A provider signing with `key`, writing `iss` and `aud`.
+fn issuing(key: SigningKey, iss: &str, aud: &str) -> JwtManager {
+    JwtManager::builder()
+        .signing_key(key)
+        .encode_issuer(iss)
+        .encode_audience([aud])
+        .build()
+        .unwrap()
 }
 
 async fn resource_server(base: &str, settings: impl FnOnce(RemoteJwksBuilder) -> RemoteJwksBuilder) -> JwtManager {
@@ -86,7 +99,10 @@ async fn poll_until(api: &JwtManager, token: &str, status: u16) {
 
 #[tokio::test]
 async fn a_key_rotated_in_at_the_provider_is_picked_up_by_its_kid() {
-    let (old, new) = (provider(Algorithm::ES256, "ec-1"), second_ec_provider("ec-2"));
+    let (old, new) = (
+        provider(Algorithm::ES256, "ec-1"),
+        JwtManager::builder().signing_key(ec_key('b', "ec-2")).build().unwrap(),
+    );
     let (base, served) = jwks_server(jwks_of(&[&old])).await;
     let api = resource_server(&base, |b| b).await;
     get_protected(&api, &old.create_access_token("alice").unwrap())
@@ -140,17 +156,10 @@ async fn the_last_good_set_serves_while_the_endpoint_is_down_then_fails_closed_a
 
 #[tokio::test]
 async fn a_wrong_issuer_is_refused_and_the_right_one_accepted() {
-    let signer = |iss: &str| {
-        let key = SigningKey::from_pem(
-            Algorithm::ES256,
-            include_bytes!("../fixtures/keys/es256-a-private.pem"),
-            include_bytes!("../fixtures/keys/es256-a-public.pem"),
-        )
-        .unwrap()
-        .with_kid("ec-1");
-        JwtManager::builder().signing_key(key).encode_issuer(iss).build().unwrap()
-    };
-    let (good, evil) = (signer("https://idp.test"), signer("https://evil.test"));
+    let (good, evil) = (
+        issuing(ec_key('a', "ec-1"), "https://idp.test", "api"),
+        issuing(ec_key('a', "ec-1"), "https://evil.test", "api"),
+    );
     let (base, _) = jwks_server(jwks_of(&[&good])).await;
     let keys = RemoteJwks::builder(format!("{base}/jwks.json")).fetch().await.unwrap();
     let api = JwtManager::builder()
@@ -201,40 +210,11 @@ async fn a_remote_set_cannot_be_mixed_with_fixed_keys_and_an_unreachable_one_fai
     assert!(RemoteJwks::builder(format!("{base}/jwks.json")).fetch().await.is_err());
 }
 
-/// A provider signing with the `es256-a` key under kid `ec-1`, writing `iss` and `aud`.
-fn issuing(iss: &str, aud: &str) -> JwtManager {
-    let key = SigningKey::from_pem(
-        Algorithm::ES256,
-        include_bytes!("../fixtures/keys/es256-a-private.pem"),
-        include_bytes!("../fixtures/keys/es256-a-public.pem"),
-    )
-    .unwrap()
-    .with_kid("ec-1");
-    JwtManager::builder()
-        .signing_key(key)
-        .encode_issuer(iss)
-        .encode_audience([aud])
-        .build()
-        .unwrap()
-}
-
 #[tokio::test]
 async fn several_issuers_each_verified_with_their_own_keys_and_audience() {
     // Both providers name their key `ec-1`; only the issuer tells the sets apart.
-    let a = issuing("https://a.test", "api");
-    let b_key = SigningKey::from_pem(
-        Algorithm::ES256,
-        include_bytes!("../fixtures/keys/es256-b-private.pem"),
-        include_bytes!("../fixtures/keys/es256-b-public.pem"),
-    )
-    .unwrap()
-    .with_kid("ec-1");
-    let b = JwtManager::builder()
-        .signing_key(b_key.clone())
-        .encode_issuer("https://b.test")
-        .encode_audience(["other-api"])
-        .build()
-        .unwrap();
+    let a = issuing(ec_key('a', "ec-1"), "https://a.test", "api");
+    let b = issuing(ec_key('b', "ec-1"), "https://b.test", "other-api");
     let (a_base, _) = jwks_server(jwks_of(&[&a])).await;
     let (b_base, _) = jwks_server(jwks_of(&[&b])).await;
     let from = |base: &str, iss: &str, aud: &str| RemoteJwks::builder(format!("{base}/jwks.json")).issuer(iss).audience([aud]).fetch();
@@ -250,23 +230,28 @@ async fn several_issuers_each_verified_with_their_own_keys_and_audience() {
         .await
         .assert_ok_as("bob");
     // B's key claiming to be A: verified with A's keys, so refused.
-    let forged = JwtManager::builder()
-        .signing_key(b_key)
-        .encode_issuer("https://a.test")
-        .encode_audience(["api"])
-        .build()
-        .unwrap();
+    let forged = issuing(ec_key('b', "ec-1"), "https://a.test", "api");
     get_protected(&api, &forged.create_access_token("mallory").unwrap())
         .await
         .assert_error(401, "Signature verification failed");
     // A's token with B's audience: A's set only accepts its own.
-    get_protected(&api, &issuing("https://a.test", "other-api").create_access_token("alice").unwrap())
-        .await
-        .assert_error(401, "Audience doesn't match");
+    get_protected(
+        &api,
+        &issuing(ec_key('a', "ec-1"), "https://a.test", "other-api")
+            .create_access_token("alice")
+            .unwrap(),
+    )
+    .await
+    .assert_error(401, "Audience doesn't match");
     // An issuer nobody configured.
-    get_protected(&api, &issuing("https://c.test", "api").create_access_token("carol").unwrap())
-        .await
-        .assert_error(401, "Invalid issuer");
+    get_protected(
+        &api,
+        &issuing(ec_key('a', "ec-1"), "https://c.test", "api")
+            .create_access_token("carol")
+            .unwrap(),
+    )
+    .await
+    .assert_error(401, "Invalid issuer");
     // Several sets must each name their issuer.
     let unnamed = RemoteJwks::builder(format!("{a_base}/jwks.json")).fetch().await.unwrap();
     let named = from(&b_base, "https://b.test", "api").await.unwrap();
