@@ -1,21 +1,20 @@
 #!/usr/bin/env bash
-# Differential test of jwt-extended against Flask-JWT-Extended (issue 2): for every
-# profile of shared/spec/CONFORMANCE.md, serve the FJE conformance app
-# (shared/bench/peers.sh conformance) and our `conformance` example on free ports, run
-# crates/jwt-extended/tests/differential/diff.py against both, then stop both.
-# Exits non-zero if any profile fails. PROFILES="a b" restricts the run; SHARED_DIR
-# overrides where shared/ lives (default: beside the repository).
+# Differential test of jwt-extended against Flask-JWT-Extended (docs/conformance.md): for
+# every profile, serve the FJE app of crates/jwt-extended/tests/differential/fje_app.py
+# and our `conformance` example on free ports, run diff.py against both, then stop both.
+# Exits non-zero if any profile fails. PROFILES="a b" restricts the run; KEYS_DIR
+# overrides the RS256 pair (default: the crate's test keys); FJE_VENV is where the pinned
+# Flask-JWT-Extended (tests/differential/requirements.txt) is installed from PyPI on
+# first use.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
-shared=$(cd "${SHARED_DIR:-$root/../shared}" && pwd)
-peers=$shared/bench/peers.sh
-venv=${PEER_VENV:-$HOME/.cache/jwt-peer-venv}
+differential=$root/crates/jwt-extended/tests/differential
+venv=${FJE_VENV:-$HOME/.cache/jwt-fje-venv}
 profiles=${PROFILES:-default all cookies custom claims rs256 compat}
 export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$root/target}
-export KEYS_DIR=${KEYS_DIR:-$shared/spec/keys}
-# A private state dir: peers.sh writes its pid files here, so we only ever stop our own.
+export KEYS_DIR=${KEYS_DIR:-$root/crates/jwt-extended/tests/fixtures/keys}
+# A private state dir for pid files and logs, so we only ever stop our own processes.
 state=$(mktemp -d "${TMPDIR:-/tmp}/jwt-differential.XXXXXX")
-export PEER_STATE=$state
 
 stop_all() {
   for f in "$state"/*.pid; do
@@ -35,27 +34,44 @@ wait_port() {
   return 1
 }
 
+# The venv is (re)built whenever requirements.txt differs from the copy installed with it.
+if ! cmp -s "$differential/requirements.txt" "$venv/requirements.txt" 2>/dev/null; then
+  echo "installing Flask-JWT-Extended into $venv"
+  python3 -m venv "$venv"
+  "$venv/bin/pip" install -q -r "$differential/requirements.txt"
+  cp "$differential/requirements.txt" "$venv/requirements.txt"
+fi
+
 echo "building the conformance example"
 (cd "$root" && cargo build -q --example conformance -p jwt-extended)
 ours_bin=$CARGO_TARGET_DIR/debug/examples/conformance
+
+# start NAME PORT COMMAND...: runs COMMAND in the background, logged and remembered.
+start() {
+  local name=$1 port=$2
+  shift 2
+  "$@" >"$state/$name-$port.log" 2>&1 &
+  echo $! >"$state/$name-$port.pid"
+  if ! wait_port "$port"; then
+    cat "$state/$name-$port.log" >&2
+    return 1
+  fi
+}
 
 failed=()
 for profile in $profiles; do
   fje_port=$(free_port)
   ours_port=$(free_port)
   while [ "$ours_port" = "$fje_port" ]; do ours_port=$(free_port); done
-  # peers.sh creates the FJE venv on first use and waits for the port itself.
-  PROFILE=$profile "$peers" conformance "$fje_port" >/dev/null
-  "$ours_bin" --profile "$profile" --port "$ours_port" >"$state/ours-$ours_port.log" 2>&1 &
-  echo $! >"$state/ours-$ours_port.pid"
-  if ! wait_port "$ours_port"; then
-    cat "$state/ours-$ours_port.log" >&2
+  if ! start fje "$fje_port" env PROFILE="$profile" \
+          "$venv/bin/gunicorn" -w 1 --chdir "$differential" -b "127.0.0.1:$fje_port" fje_app:app \
+     || ! start ours "$ours_port" "$ours_bin" --profile "$profile" --port "$ours_port"; then
     failed+=("$profile")
     stop_all
     continue
   fi
   echo "profile $profile: FJE :$fje_port, jwt-extended :$ours_port"
-  if ! "$venv/bin/python" "$root/crates/jwt-extended/tests/differential/diff.py" \
+  if ! "$venv/bin/python" "$differential/diff.py" \
       --profile "$profile" --fje-port "$fje_port" --ours-port "$ours_port" --keys "$KEYS_DIR"; then
     failed+=("$profile")
   fi

@@ -4,15 +4,15 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use axum::response::Response;
 use jsonwebtoken::{Algorithm, AlgorithmFamily};
 use serde_json::{Map, Value};
 
+#[cfg(feature = "axum")]
 use crate::axum::ErrorHandlers;
 use crate::claims::{DecodedToken, IdentityKey};
 use crate::config::{CookieConfig, InvalidTokenStatus, JwtConfig, Lifetime, SameSite, TokenLocation};
 use crate::decode::DecodeSettings;
-use crate::error::{ConfigError, JwtError};
+use crate::error::ConfigError;
 use crate::keys::{KeySet, SigningKey, VerificationKey};
 use crate::manager::{Hooks, Inner, JwtManager};
 use crate::revocation::RevocationCheck;
@@ -45,9 +45,13 @@ pub struct JwtManagerBuilder {
     signing: Option<SigningKey>,
     verification: Vec<VerificationKey>,
     hooks: Hooks,
-    handlers: ErrorHandlers,
+    #[cfg(feature = "axum")]
+    pub(crate) handlers: ErrorHandlers,
     revocation: Option<Arc<dyn RevocationCheck>>,
     deferred_error: Option<ConfigError>,
+    no_verified_cache: bool,
+    #[cfg(feature = "remote-jwks")]
+    remote: Vec<crate::remote_jwks::RemoteJwks>,
 }
 
 impl JwtManagerBuilder {
@@ -76,9 +80,46 @@ impl JwtManagerBuilder {
         self
     }
 
-    /// An extra key still accepted for verification (key rotation).
+    /// An extra key still accepted for verification (key rotation). Given without any
+    /// signing key or secret, the manager only verifies: a resource server accepting an
+    /// identity provider's tokens, which answers [`crate::TokenError::NoSigningKey`] when
+    /// asked to issue one.
     pub fn verification_key(mut self, key: VerificationKey) -> Self {
         self.verification.push(key);
+        self
+    }
+
+    /// Verify with an identity provider's key set, fetched from its JWKS URL and kept
+    /// current (feature `remote-jwks`). The manager then only verifies; it cannot also be
+    /// given a secret, a signing key or fixed verification keys. Unless
+    /// [`Self::decode_algorithms`] says otherwise, the accepted algorithms are those of
+    /// the keys fetched first.
+    ///
+    /// Call it once per issuer to accept several: each key set must then be bound to its
+    /// issuer ([`crate::RemoteJwksBuilder::issuer`], or OIDC discovery), a token's `iss`
+    /// picks the set that verifies it, and the set's own audience (if given) replaces
+    /// [`Self::decode_audience`].
+    #[cfg(feature = "remote-jwks")]
+    pub fn remote_jwks(mut self, keys: crate::remote_jwks::RemoteJwks) -> Self {
+        self.remote.push(keys);
+        self
+    }
+
+    /// Several verification keys at once, such as those of a JWKS document.
+    ///
+    /// ```
+    /// use jwt_extended::{JwtManager, VerificationKey, TokenError};
+    /// let jwks = r#"{"keys":[{"kty":"EC","crv":"P-256","kid":"k1","alg":"ES256",
+    ///     "x":"f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU","y":"x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0"}]}"#;
+    /// let jwt = JwtManager::builder()
+    ///     .verification_keys(VerificationKey::from_jwks_json(jwks).unwrap())
+    ///     .build()
+    ///     .unwrap();
+    /// // A verify-only manager refuses to issue tokens instead of panicking.
+    /// assert_eq!(jwt.create_access_token("alice"), Err(TokenError::NoSigningKey));
+    /// ```
+    pub fn verification_keys(mut self, keys: impl IntoIterator<Item = VerificationKey>) -> Self {
+        self.verification.extend(keys);
         self
     }
 
@@ -250,10 +291,58 @@ impl JwtManagerBuilder {
         self
     }
 
+    /// The most bytes [`crate::axum::JwtLayer`] reads of a JSON or form body while looking for
+    /// a token or a CSRF field in it (default 1 MiB); a longer body is answered with
+    /// [`crate::JwtError::BodyTooLarge`] (413). Only bodies the layer reads are concerned: see
+    /// [`crate::axum::JwtLayer`] for which.
+    pub fn max_body_bytes(mut self, bytes: usize) -> Self {
+        self.config.max_body_bytes = bytes;
+        self
+    }
+
+    /// Whether tokens verified once are remembered (default: on). A client presents the
+    /// same access token on every request; with the cache, a token this thread verified
+    /// before skips base64, JSON and the signature check (its bytes are compared in
+    /// constant time, its `exp`/`nbf`/`iat` checked again; type, freshness, CSRF,
+    /// revocation and authorization still run on every request). The cost is memory
+    /// (128 entries of about 1.5 KB per worker thread) and that a decoded token lives a
+    /// little longer in memory. Turn it off to decode every request from scratch.
+    pub fn verified_cache(mut self, on: bool) -> Self {
+        self.no_verified_cache = !on;
+        self
+    }
+
     /// The revocation check run on protected routes (FJE `token_in_blocklist_loader`).
     pub fn revocation(mut self, check: Arc<dyn RevocationCheck>) -> Self {
         self.revocation = Some(check);
         self
+    }
+
+    /// The revocation check as one async closure (FJE `token_in_blocklist_loader`);
+    /// `Err` fails the request closed with 503.
+    ///
+    /// ```
+    /// use std::{collections::HashSet, sync::{Arc, Mutex}};
+    /// use jwt_extended::{JwtManager, RevocationError};
+    /// let blocklist: Arc<Mutex<HashSet<String>>> = Arc::default();
+    /// let jwt = JwtManager::builder()
+    ///     .secret("a-secret-of-at-least-thirty-two-bytes!")
+    ///     .revocation_fn({
+    ///         let blocklist = blocklist.clone();
+    ///         move |token| {
+    ///             let revoked = token.claims.jti().is_some_and(|jti| blocklist.lock().unwrap().contains(jti));
+    ///             async move { Ok::<_, RevocationError>(revoked) }
+    ///         }
+    ///     })
+    ///     .build()
+    ///     .unwrap();
+    /// ```
+    pub fn revocation_fn<F, Fut>(self, check: F) -> Self
+    where
+        F: Fn(DecodedToken) -> Fut + Send + Sync + 'static,
+        Fut: std::future::Future<Output = Result<bool, crate::RevocationError>> + Send + 'static,
+    {
+        self.revocation(Arc::new(crate::revocation::RevocationFn(check)))
     }
 
     /// FJE `user_identity_loader`: maps the serialised identity to the stored claim value.
@@ -281,78 +370,11 @@ impl JwtManagerBuilder {
         self
     }
 
-    /// FJE `unauthorized_loader`: no token, or CSRF failure. Gets the message.
-    pub fn on_unauthorized(mut self, f: impl Fn(&str) -> Response + Send + Sync + 'static) -> Self {
-        self.handlers.unauthorized = Some(Arc::new(f));
-        self
-    }
-
-    /// FJE `invalid_token_loader`: malformed, badly signed, wrong type. Gets the message.
-    pub fn on_invalid_token(mut self, f: impl Fn(&str) -> Response + Send + Sync + 'static) -> Self {
-        self.handlers.invalid_token = Some(Arc::new(f));
-        self
-    }
-
-    /// FJE `expired_token_loader`.
-    pub fn on_expired(mut self, f: impl Fn(&DecodedToken) -> Response + Send + Sync + 'static) -> Self {
-        self.handlers.expired = Some(Arc::new(f));
-        self
-    }
-
-    /// FJE `needs_fresh_token_loader`.
-    pub fn on_needs_fresh(mut self, f: impl Fn(&DecodedToken) -> Response + Send + Sync + 'static) -> Self {
-        self.handlers.needs_fresh = Some(Arc::new(f));
-        self
-    }
-
-    /// FJE `revoked_token_loader`.
-    pub fn on_revoked(mut self, f: impl Fn(&DecodedToken) -> Response + Send + Sync + 'static) -> Self {
-        self.handlers.revoked = Some(Arc::new(f));
-        self
-    }
-
-    /// FJE `token_verification_failed_loader`.
-    pub fn on_verification_failed(mut self, f: impl Fn(&DecodedToken) -> Response + Send + Sync + 'static) -> Self {
-        self.handlers.verification_failed = Some(Arc::new(f));
-        self
-    }
-
-    /// FJE `user_lookup_error_loader`.
-    pub fn on_user_lookup_error(mut self, f: impl Fn(&DecodedToken) -> Response + Send + Sync + 'static) -> Self {
-        self.handlers.user_lookup_error = Some(Arc::new(f));
-        self
-    }
-
-    /// A backing service was unavailable (not in FJE). Gets the logged cause.
-    pub fn on_unavailable(mut self, f: impl Fn(&str) -> Response + Send + Sync + 'static) -> Self {
-        self.handlers.unavailable = Some(Arc::new(f));
-        self
-    }
-
-    /// One handler for every situation that has no specific `on_*` handler: the place to
-    /// give all token errors one house style (an `error` code field, say).
-    ///
-    /// ```
-    /// use axum::{Json, response::IntoResponse};
-    /// use jwt_extended::{JwtManager, JwtError};
-    /// let jwt = JwtManager::builder()
-    ///     .secret("a-secret-of-at-least-thirty-two-bytes!")
-    ///     .on_error(|e: &JwtError| (http::StatusCode::UNAUTHORIZED, Json(serde_json::json!({"msg": e.message(), "error": e.code()}))).into_response())
-    ///     .build()
-    ///     .unwrap();
-    /// let response = jwt.error_response(&JwtError::NoToken("Missing Authorization Header".into()));
-    /// assert_eq!(response.status(), 401);
-    /// ```
-    pub fn on_error(mut self, f: impl Fn(&JwtError) -> Response + Send + Sync + 'static) -> Self {
-        self.handlers.any = Some(Arc::new(f));
-        self
-    }
-
     /// Validates everything and builds the manager. Also installs jsonwebtoken's aws-lc
     /// crypto provider for the process, so a dependency enabling another backend can
     /// never make signing panic at run time.
     pub fn build(self) -> Result<JwtManager, ConfigError> {
-        install_crypto_provider();
+        crate::crypto::install_crypto_provider();
         if let Some(error) = self.deferred_error {
             return Err(error);
         }
@@ -360,15 +382,42 @@ impl JwtManagerBuilder {
         config.validate()?;
         let algorithm = self.algorithm.unwrap_or(Algorithm::HS256);
         let signing = match (self.signing, self.secret) {
-            (Some(key), _) => key,
-            (None, Some(secret)) if algorithm.family() == AlgorithmFamily::Hmac => SigningKey::hmac(algorithm, secret),
-            _ => return Err(ConfigError::MissingSigningKey),
+            (Some(key), _) => Some(key),
+            (None, Some(secret)) if algorithm.family() == AlgorithmFamily::Hmac => Some(SigningKey::hmac(algorithm, secret)),
+            (None, Some(_)) => return Err(ConfigError::MissingSigningKey),
+            // Verification keys alone make a verify-only manager (FJE with only JWT_PUBLIC_KEY).
+            (None, None) => None,
         };
-        let keys = KeySet::new(signing, self.verification)?;
+        #[cfg(feature = "remote-jwks")]
+        let (keys, remote_keys) = match self.remote.first() {
+            // One source of verification keys: a remote set cannot be mixed with fixed keys.
+            Some(_) if signing.is_some() || !self.verification.is_empty() => return Err(ConfigError::RemoteWithFixedKeys),
+            Some(_) if self.remote.len() > 1 && self.remote.iter().any(|r| r.issuer().is_none()) => {
+                return Err(ConfigError::RemoteWithoutIssuer);
+            }
+            Some(first) => (first.initial_keys(), self.remote.iter().map(|r| r.initial_keys()).collect()),
+            None => (KeySet::new(signing, self.verification)?, Vec::new()),
+        };
+        #[cfg(not(feature = "remote-jwks"))]
+        let (keys, remote_keys): (KeySet, Vec<KeySet>) = (KeySet::new(signing, self.verification)?, Vec::new());
+        // With several issuers, the allowlist and its check cover every issuer's keys.
+        let all_keys: Vec<&KeySet> = if remote_keys.is_empty() {
+            vec![&keys]
+        } else {
+            remote_keys.iter().collect()
+        };
         if config.decode_algorithms.is_empty() {
-            config.decode_algorithms = keys.algorithms();
+            for alg in all_keys.iter().flat_map(|k| k.algorithms()) {
+                if !config.decode_algorithms.contains(&alg) {
+                    config.decode_algorithms.push(alg);
+                }
+            }
         }
-        if let Some(alg) = config.decode_algorithms.iter().find(|a| !keys.has_family(**a)) {
+        if let Some(alg) = config
+            .decode_algorithms
+            .iter()
+            .find(|a| !all_keys.iter().any(|k| k.has_family(**a)))
+        {
             return Err(ConfigError::NoKeyForAlgorithm(*alg));
         }
         let decode = DecodeSettings {
@@ -381,23 +430,27 @@ impl JwtManagerBuilder {
             max_token_bytes: config.max_token_bytes,
         };
         let buffers_body = config.token_locations.contains(&TokenLocation::Json) || config.cookies.csrf_check_form;
+        #[cfg(feature = "remote-jwks")]
+        let remote: Vec<_> = self
+            .remote
+            .into_iter()
+            .map(|keys| crate::remote_jwks::RemoteSource::new(keys, &decode))
+            .collect();
         Ok(JwtManager {
             inner: Arc::new(Inner {
                 config,
                 keys,
                 decode,
                 hooks: self.hooks,
+                #[cfg(feature = "axum")]
                 handlers: self.handlers,
                 revocation: self.revocation,
                 buffers_body,
                 cache_owner: verified_cache::new_owner(),
+                cache_verified: !self.no_verified_cache,
+                #[cfg(feature = "remote-jwks")]
+                remote,
             }),
         })
     }
-}
-
-/// Selects aws-lc-rs as jsonwebtoken's crypto backend for this process (idempotent).
-pub fn install_crypto_provider() {
-    // An error means a provider is already installed, which is what we want.
-    let _ = jsonwebtoken::crypto::aws_lc::DEFAULT_PROVIDER.install_default();
 }

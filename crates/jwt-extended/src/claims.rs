@@ -84,6 +84,15 @@ impl From<bool> for Freshness {
 ///
 /// Cloning is cheap (one reference count): the claims of a token are shared by every
 /// request that presents it (see `verified_cache`).
+///
+/// ```
+/// # let jwt = jwt_extended::JwtManager::builder().secret("a-secret-of-at-least-thirty-two-bytes!").build().unwrap();
+/// let token = jwt.access_token("alice").claim("roles", ["reader"]).issue().unwrap();
+/// let claims = jwt.decode_token(&token.token).unwrap().claims;
+/// assert_eq!(claims.subject(), Some("alice"));
+/// assert_eq!(claims.get_as::<Vec<String>>("roles"), Some(vec!["reader".to_string()]));
+/// assert!(claims.jti().is_some() && claims.expires_at().is_some());
+/// ```
 #[derive(Clone)]
 pub struct Claims(Arc<ClaimsData>);
 
@@ -226,6 +235,22 @@ impl Claims {
     /// Any claim, deserialised into `T`; `None` when missing or of another shape.
     pub fn get_as<T: DeserializeOwned>(&self, name: &str) -> Option<T> {
         self.get(name).and_then(|v| T::deserialize(v).ok())
+    }
+
+    /// All claims as your own type, read from the claims in place (no clone of the map).
+    ///
+    /// ```
+    /// #[derive(serde::Deserialize)]
+    /// struct MyClaims<'a> { sub: &'a str, role: String, exp: i64 }
+    /// # let jwt = jwt_extended::JwtManager::builder().secret("a-secret-of-at-least-thirty-two-bytes!").build().unwrap();
+    /// let token = jwt.access_token("alice").claim("role", "admin").issue().unwrap();
+    /// let decoded = jwt.decode_token(&token.token).unwrap();
+    /// let mine: MyClaims = decoded.claims.deserialize().unwrap();
+    /// assert_eq!((mine.sub, mine.role.as_str()), ("alice", "admin"));
+    /// # assert!(mine.exp > 0);
+    /// ```
+    pub fn deserialize<'a, T: serde::Deserialize<'a>>(&'a self) -> Result<T, serde_json::Error> {
+        T::deserialize(self.as_map())
     }
 
     /// A string claim.

@@ -14,6 +14,7 @@ use crate::error::ConfigError;
 
 /// Where a token may be found in a request, tried in the configured order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum TokenLocation {
     /// `Authorization: Bearer <jwt>` (name and type configurable).
     Headers,
@@ -89,6 +90,7 @@ impl SameSite {
 
 /// Which status answers a bad token (malformed, bad signature, wrong type, bad header).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
 pub enum InvalidTokenStatus {
     /// 401 with `WWW-Authenticate: Bearer error="invalid_token"` (RFC 6750). The default.
     #[default]
@@ -173,7 +175,7 @@ impl Default for CookieConfig {
     }
 }
 
-/// All options, with Flask-JWT-Extended's defaults (see CONFORMANCE.md).
+/// All options, with Flask-JWT-Extended's defaults (see `docs/conformance.md`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct JwtConfig {
     /// `JWT_ACCESS_TOKEN_EXPIRES`: 15 minutes.
@@ -220,7 +222,8 @@ pub struct JwtConfig {
     pub invalid_token_status: InvalidTokenStatus,
     /// Tokens longer than this are refused before any parsing work (default 8 KiB).
     pub max_token_bytes: usize,
-    /// JSON/form bodies larger than this are not buffered for token lookup (default 1 MiB).
+    /// The most [`crate::axum::JwtLayer`] reads of a JSON/form body when it looks for tokens in
+    /// it (default 1 MiB); longer bodies are refused with 413. See [`crate::axum::JwtLayer`].
     pub max_body_bytes: usize,
 }
 

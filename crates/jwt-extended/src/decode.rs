@@ -211,6 +211,18 @@ fn b64_signature<'b>(segment: &str, buffer: &'b mut [u8; SIGNATURE_BUFFER]) -> R
     Ok(Cow::Borrowed(&buffer[..len]))
 }
 
+/// The JOSE header of `token`, read without verifying anything (FJE
+/// `get_unverified_jwt_headers`): with the same size limit, padding rules and strict JSON
+/// (an object, no repeated member) as a verified decode.
+pub(crate) fn unverified_header(token: &str, max_token_bytes: usize) -> Result<Map<String, Value>, JwtError> {
+    if token.len() > max_token_bytes {
+        return Err(JwtError::invalid("Token is too large"));
+    }
+    let (header_segment, _) = token.split_once('.').ok_or(JwtError::invalid("Not enough segments"))?;
+    let bytes = b64_segment(header_segment, "Invalid header padding")?;
+    json::parse_map(&bytes).map_err(|e| JwtError::InvalidToken(Cow::Owned(format!("Invalid header string: {e}"))))
+}
+
 /// Splits a token without verifying anything: for reading the `csrf` claim of a token
 /// this process just minted.
 pub(crate) fn unverified_payload(token: &str) -> Option<Map<String, Value>> {

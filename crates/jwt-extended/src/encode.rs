@@ -205,7 +205,7 @@ impl<'a> TokenBuilder<'a> {
         claims.insert(config.identity_claim.clone(), identity);
         claims.extend(self.claims);
 
-        let key = &manager.keys().signing;
+        let key = manager.keys().signing.as_ref().ok_or(TokenError::NoSigningKey)?;
         let mut header = Map::new();
         if let Some(loader) = &hooks.additional_headers {
             header.extend(loader(claims.get(&config.identity_claim).unwrap_or(&Value::Null)));

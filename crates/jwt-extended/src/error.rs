@@ -3,19 +3,34 @@
 //! [`JwtError`] is what verification produces; its [`JwtError::message`] matches the text
 //! Flask-JWT-Extended (and PyJWT underneath it) would answer with, so clients written for a
 //! Flask API keep working. How an error becomes an HTTP response is decided by the
-//! manager's error handlers (see [`crate::ErrorHandlers`]).
+//! manager's error handlers (see [`crate::axum::ErrorHandlers`]).
 
 use std::borrow::Cow;
+use std::fmt;
 
 use crate::claims::DecodedToken;
+use crate::config::TokenLocation;
 
 /// Why a request was refused. The variants follow Flask-JWT-Extended's callbacks: each
-/// group can be given its own response through [`crate::ErrorHandlers`].
+/// group can be given its own response through [`crate::axum::ErrorHandlers`].
+///
+/// ```
+/// # let jwt = jwt_extended::JwtManager::builder().secret("a-secret-of-at-least-thirty-two-bytes!").build().unwrap();
+/// use jwt_extended::JwtError;
+/// match jwt.decode_token("not.a.token") {
+///     Err(JwtError::InvalidToken(_)) => {}
+///     other => panic!("{other:?}"),
+/// }
+/// let error = jwt.decode_token("x").unwrap_err();
+/// assert_eq!((error.code(), error.message().as_str()), ("invalid_token", "Not enough segments"));
+/// ```
 #[derive(Debug, Clone, thiserror::Error)]
+#[non_exhaustive]
 pub enum JwtError {
-    /// No token in any location the route accepts (FJE `unauthorized_loader`).
+    /// No token in any location the route accepts (FJE `unauthorized_loader`). Match on
+    /// this variant, never on its message: the text depends on the locations searched.
     #[error("{0}")]
-    NoToken(String),
+    NoToken(MissingToken),
     /// The CSRF double-submit check failed (FJE `unauthorized_loader`).
     #[error("{0}")]
     Csrf(&'static str),
@@ -43,6 +58,10 @@ pub enum JwtError {
     /// (FJE `token_verification_failed_loader`).
     #[error("User claims verification failed")]
     VerificationFailed(Box<DecodedToken>),
+    /// The token is valid but the route's [`crate::Rule`]s refuse it: 403 with
+    /// `WWW-Authenticate: Bearer error="insufficient_scope"` (RFC 6750 §3.1).
+    #[error("Insufficient permissions")]
+    Forbidden(Box<DecodedToken>),
     /// The user lookup found nobody for the token's identity (FJE `user_lookup_error_loader`).
     #[error("Error loading the user {}", .0.claims.identity_display())]
     UserNotFound(Box<DecodedToken>),
@@ -50,9 +69,21 @@ pub enum JwtError {
     /// closed: a token whose revocation could not be checked is never accepted.
     #[error("Service unavailable")]
     Unavailable(String),
-    /// A programming error, such as a missing [`crate::JwtLayer`]. Logged, answered with 500.
-    #[error("Internal server error")]
+    /// A programming error, such as a missing [`crate::axum::JwtLayer`]. Logged, answered
+    /// with 500; the message names the call that is missing, so the first request during
+    /// development says how to fix the wiring (it never holds request data).
+    #[error("Internal server error: {0}")]
     Internal(&'static str),
+    /// The request body that [`crate::axum::JwtLayer`] had to read for a token or a CSRF field
+    /// was longer than [`crate::JwtManagerBuilder::max_body_bytes`] (413).
+    #[error("Request body too large")]
+    BodyTooLarge {
+        /// The configured limit, in bytes.
+        limit: usize,
+    },
+    /// The request body [`crate::axum::JwtLayer`] had to read failed midway (400).
+    #[error("Failed to read the request body")]
+    BodyUnreadable,
 }
 
 impl JwtError {
@@ -73,8 +104,11 @@ impl JwtError {
             JwtError::Revoked(_) => "token_revoked",
             JwtError::VerificationFailed(_) => "claims_verification_failed",
             JwtError::UserNotFound(_) => "user_not_found",
+            JwtError::Forbidden(_) => "insufficient_scope",
             JwtError::Unavailable(_) => "service_unavailable",
             JwtError::Internal(_) => "internal_error",
+            JwtError::BodyTooLarge { .. } => "body_too_large",
+            JwtError::BodyUnreadable => "body_unreadable",
         }
     }
 
@@ -86,9 +120,15 @@ impl JwtError {
             | JwtError::Revoked(t)
             | JwtError::VerificationFailed(t)
             | JwtError::UserNotFound(t)
+            | JwtError::Forbidden(t)
             | JwtError::WrongType { token: t, .. } => Some(t),
             _ => None,
         }
+    }
+
+    /// Whether the request carried no token at all (as opposed to a bad one).
+    pub fn is_missing_token(&self) -> bool {
+        matches!(self, JwtError::NoToken(_))
     }
 
     pub(crate) fn invalid(msg: &'static str) -> Self {
@@ -96,12 +136,71 @@ impl JwtError {
     }
 }
 
+/// What [`JwtError::NoToken`] knows: FJE's message and the locations that were searched.
+///
+/// With one location the message names what was missing there (`Missing Authorization
+/// Header`); with several it lists every location's reason (`Missing JWT in headers or
+/// cookies (...; ...)`). Code that answers with its own text decides by
+/// [`Self::locations`], not by parsing the message.
+///
+/// ```
+/// use jwt_extended::{MissingToken, TokenLocation};
+/// let missing = MissingToken::new("Missing Authorization Header", &[TokenLocation::Headers]);
+/// assert!(missing.locations().eq([TokenLocation::Headers]));
+/// assert_eq!(missing.to_string(), "Missing Authorization Header");
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MissingToken {
+    message: String,
+    // Four locations exist; a fixed array keeps the anonymous path free of a second
+    // allocation (optional routes take it on every request without a token).
+    searched: [Option<TokenLocation>; 4],
+}
+
+impl MissingToken {
+    /// A missing-token error with `message`, after searching `locations` (at most the
+    /// first four are kept: there are only four kinds).
+    pub fn new(message: impl Into<String>, locations: &[TokenLocation]) -> Self {
+        let mut searched = [None; 4];
+        for (slot, location) in searched.iter_mut().zip(locations) {
+            *slot = Some(*location);
+        }
+        MissingToken {
+            message: message.into(),
+            searched,
+        }
+    }
+
+    /// FJE's message, as the default response answers it.
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+
+    /// The locations searched, in the route's order.
+    pub fn locations(&self) -> impl Iterator<Item = TokenLocation> + '_ {
+        self.searched.iter().flatten().copied()
+    }
+
+    /// Whether more than one location was searched (the message then lists them all).
+    pub fn searched_several(&self) -> bool {
+        self.searched[1].is_some()
+    }
+}
+
+impl fmt::Display for MissingToken {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
 /// Why a [`crate::JwtManager`] could not be built. Raised once at start-up instead of
 /// failing on every request.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum ConfigError {
-    /// No signing key was configured.
-    #[error("no signing key: call .secret(..) or .signing_key(..)")]
+    /// No key at all was configured (a verify-only manager needs at least one
+    /// verification key).
+    #[error("no key: call .secret(..), .signing_key(..) or, to only verify, .verification_key(..)")]
     MissingSigningKey,
     /// An HMAC secret shorter than the algorithm's minimum.
     #[error("HMAC secret for {alg:?} is {len} bytes; at least {min} bytes are required")]
@@ -126,6 +225,12 @@ pub enum ConfigError {
     /// A key file or PEM could not be parsed.
     #[error("invalid key: {0}")]
     InvalidKey(String),
+    /// A remote JWKS was combined with a secret, a signing key or fixed verification keys.
+    #[error("a remote JWKS is the only key source of its manager: drop the other keys")]
+    RemoteWithFixedKeys,
+    /// Several remote key sets were given, one of them without its issuer.
+    #[error("with several remote key sets, each must name its issuer (RemoteJwksBuilder::issuer)")]
+    RemoteWithoutIssuer,
     /// Two keys share one `kid`.
     #[error("duplicate key id {0:?}")]
     DuplicateKid(String),
@@ -154,7 +259,11 @@ pub enum ConfigError {
 
 /// Why a token could not be created.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum TokenError {
+    /// The manager only verifies (it was built with verification keys only).
+    #[error("this manager only verifies tokens: it has no signing key")]
+    NoSigningKey,
     /// The identity did not serialise to a JSON string while the identity claim is `sub`.
     #[error("the identity must serialise to a JSON string (claim `sub`)")]
     IdentityNotString,

@@ -20,10 +20,38 @@ use serde_json::{Map, Value};
 /// whole object: the values of the other members are validated as `serde_json::Value`
 /// would be, without being built. `slot` must give distinct names distinct places.
 pub(crate) fn scan<const N: usize>(bytes: &[u8], slot: impl Fn(&str) -> Option<usize>) -> Result<[Option<Value>; N], serde_json::Error> {
+    scan_with(bytes, slot, Duplicates::Refuse)
+}
+
+/// Like [`scan`], but a repeated member name is not an error: the last value counts, as
+/// with `serde_json::Value` and Python's `json` (what Flask hands FJE for a request body).
+// Only the layer reads request bodies.
+#[cfg_attr(not(feature = "axum"), allow(dead_code))]
+pub(crate) fn scan_last_wins<const N: usize>(
+    bytes: &[u8],
+    slot: impl Fn(&str) -> Option<usize>,
+) -> Result<[Option<Value>; N], serde_json::Error> {
+    scan_with(bytes, slot, Duplicates::LastWins)
+}
+
+fn scan_with<const N: usize>(
+    bytes: &[u8],
+    slot: impl Fn(&str) -> Option<usize>,
+    duplicates: Duplicates,
+) -> Result<[Option<Value>; N], serde_json::Error> {
     let mut deserializer = serde_json::Deserializer::from_slice(bytes);
-    let found = Scan::<_, N> { slot }.deserialize(&mut deserializer)?;
+    let found = Scan::<_, N> { slot, duplicates }.deserialize(&mut deserializer)?;
     deserializer.end()?;
     Ok(found)
+}
+
+/// What a repeated member name means: an attack on a token (two parsers could disagree
+/// on which `sub` counts), an everyday overwrite in a request body.
+#[derive(Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(not(feature = "axum"), allow(dead_code))]
+enum Duplicates {
+    Refuse,
+    LastWins,
 }
 
 /// Parses a whole object, refusing duplicate member names.
@@ -99,6 +127,7 @@ fn duplicate<E: de::Error>(key: &str) -> E {
 
 struct Scan<F, const N: usize> {
     slot: F,
+    duplicates: Duplicates,
 }
 
 impl<'de, const N: usize, F: Fn(&str) -> Option<usize>> DeserializeSeed<'de> for Scan<F, N> {
@@ -120,11 +149,12 @@ impl<'de, const N: usize, F: Fn(&str) -> Option<usize>> Visitor<'de> for Scan<F,
         // A member with a place is a duplicate when its place is taken; only the others
         // need remembering.
         let mut others = SeenKeys::default();
+        let refuse = self.duplicates == Duplicates::Refuse;
         while let Some(Key(key)) = access.next_key()? {
             match (self.slot)(&key).filter(|&i| i < N) {
-                Some(i) if found[i].is_some() => return Err(duplicate(&key)),
+                Some(i) if refuse && found[i].is_some() => return Err(duplicate(&key)),
                 Some(i) => found[i] = Some(access.next_value()?),
-                None if !others.insert(key.clone()) => return Err(duplicate(&key)),
+                None if refuse && !others.insert(key.clone()) => return Err(duplicate(&key)),
                 None => {
                     access.next_value::<Valid>()?;
                 }
@@ -291,6 +321,37 @@ mod tests {
             if let (Ok([sub, exp]), Ok(map)) = (scanned, parsed) {
                 proptest::prop_assert_eq!(sub.as_ref(), map.get("sub"));
                 proptest::prop_assert_eq!(exp.as_ref(), map.get("exp"));
+            }
+        }
+    }
+
+    #[test]
+    fn scan_last_wins_keeps_the_last_duplicate_and_still_checks_the_rest() {
+        let [a] = scan_last_wins(br#"{"a":"1","x":0,"x":1,"a":"2"}"#, names(&["a"])).unwrap();
+        assert_eq!(a, Some(Value::from("2")));
+        // Past the wanted member the document must still be one valid object.
+        assert!(scan_last_wins::<1>(br#"{"a":"1","x":1e400}"#, names(&["a"])).is_err());
+        assert!(scan_last_wins::<1>(br#"{"a":"1"} x"#, names(&["a"])).is_err());
+        assert!(scan_last_wins::<1>(br#"["a"]"#, names(&["a"])).is_err());
+    }
+
+    proptest::proptest! {
+        /// A body scan finds what `serde_json::Value` (the former body lookup) finds.
+        #[test]
+        fn scan_last_wins_agrees_with_a_value_parse(
+            members in proptest::collection::vec(("(a|b|x|\\\\u0061)", "(1|1e400|\"v\"|null|\\[1\\]|\\{\"a\":1,\"a\":2\\})"), 0..5),
+            trailing in "( |x|\\})?",
+        ) {
+            let body: Vec<String> = members.iter().map(|(k, v)| format!("\"{k}\":{v}")).collect();
+            let text = format!("{{{}}}{trailing}", body.join(","));
+            let scanned = scan_last_wins(text.as_bytes(), names(&["a", "b"]));
+            match serde_json::from_slice::<Value>(text.as_bytes()) {
+                Ok(Value::Object(map)) => {
+                    let [a, b] = scanned.expect("the scan accepts what the parse accepts");
+                    proptest::prop_assert_eq!(a.as_ref(), map.get("a"));
+                    proptest::prop_assert_eq!(b.as_ref(), map.get("b"));
+                }
+                _ => proptest::prop_assert!(scanned.is_err(), "{}", text),
             }
         }
     }

@@ -9,6 +9,7 @@
 use std::collections::HashMap;
 use std::fmt;
 
+#[cfg(feature = "aws-lc")]
 use aws_lc_rs::hmac;
 use jsonwebtoken::jwk::{Jwk, JwkSet, PublicKeyUse};
 use jsonwebtoken::{Algorithm, AlgorithmFamily, DecodingKey, EncodingKey};
@@ -17,6 +18,8 @@ use crate::error::ConfigError;
 
 /// An HMAC secret prepared once for each hash (its inner and outer pads), so verifying a
 /// token does not rebuild the key as `jsonwebtoken::crypto::verify` does on every call.
+/// Only with aws-lc-rs; the RustCrypto backend verifies through jsonwebtoken.
+#[cfg(feature = "aws-lc")]
 #[derive(Clone)]
 struct HmacKeys {
     hs256: hmac::Key,
@@ -24,6 +27,7 @@ struct HmacKeys {
     hs512: hmac::Key,
 }
 
+#[cfg(feature = "aws-lc")]
 impl HmacKeys {
     fn new(secret: &[u8]) -> Self {
         HmacKeys {
@@ -40,6 +44,18 @@ impl HmacKeys {
             Algorithm::HS512 => Some(&self.hs512),
             _ => None,
         }
+    }
+}
+
+/// Without aws-lc-rs no HMAC key is prepared: every token goes through jsonwebtoken.
+#[cfg(not(feature = "aws-lc"))]
+#[derive(Clone)]
+struct HmacKeys;
+
+#[cfg(not(feature = "aws-lc"))]
+impl HmacKeys {
+    fn new(_secret: &[u8]) -> Self {
+        HmacKeys
     }
 }
 
@@ -124,14 +140,13 @@ impl SigningKey {
     ///
     /// ```
     /// use jwt_extended::{SigningKey, Algorithm};
-    /// # let pem = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/spec/keys/rs256-private.pem"));
-    /// # let Ok(pem) = pem else { return };
-    /// let key = SigningKey::from_private_pem(Algorithm::RS256, &pem).unwrap();
+    /// let pem = include_bytes!(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/keys/rs256-private.pem"));
+    /// let key = SigningKey::from_private_pem(Algorithm::RS256, pem).unwrap();
     /// assert_eq!(key.algorithm(), Algorithm::RS256);
     /// ```
     pub fn from_private_pem(alg: Algorithm, private_pem: &[u8]) -> Result<Self, ConfigError> {
         let bad = |e: jsonwebtoken::errors::Error| ConfigError::InvalidKey(format!("{alg:?}: {e}"));
-        crate::builder::install_crypto_provider();
+        crate::crypto::install_crypto_provider();
         let encoding = match alg.family() {
             AlgorithmFamily::Rsa => EncodingKey::from_rsa_pem(private_pem).map_err(bad)?,
             AlgorithmFamily::Ec => EncodingKey::from_ec_pem(private_pem).map_err(bad)?,
@@ -227,6 +242,17 @@ impl VerificationKey {
         }
     }
 
+    /// A public key already parsed (from a JWK, say).
+    pub(crate) fn public(alg: Algorithm, decoding: DecodingKey) -> Self {
+        VerificationKey {
+            alg,
+            kid: None,
+            decoding,
+            hmac_len: None,
+            hmac: None,
+        }
+    }
+
     /// A public key from PEM.
     pub fn from_pem(alg: Algorithm, public_pem: &[u8]) -> Result<Self, ConfigError> {
         let bad = |e: jsonwebtoken::errors::Error| ConfigError::InvalidKey(format!("{alg:?}: {e}"));
@@ -276,33 +302,40 @@ impl VerificationKey {
     /// Whether `signature` (base64url in the token, `signature_bytes` decoded) signs
     /// `message` with `alg`. HMAC uses the prepared keys; the rest goes through jsonwebtoken.
     pub(crate) fn verifies(&self, alg: Algorithm, message: &[u8], signature: &str, signature_bytes: &[u8]) -> bool {
-        match self.hmac.as_ref().and_then(|keys| keys.for_alg(alg)) {
-            Some(key) => hmac::verify(key, message, signature_bytes).is_ok(),
-            None => jsonwebtoken::crypto::verify(signature, message, &self.decoding, alg).unwrap_or(false),
+        #[cfg(feature = "aws-lc")]
+        if let Some(key) = self.hmac.as_ref().and_then(|keys| keys.for_alg(alg)) {
+            return hmac::verify(key, message, signature_bytes).is_ok();
         }
+        #[cfg(not(feature = "aws-lc"))]
+        let _ = (&self.hmac, signature_bytes);
+        jsonwebtoken::crypto::verify(signature, message, &self.decoding, alg).unwrap_or(false)
     }
 }
 
 /// The keys of one manager: the signing key (also verifying), then the extra verifiers.
+/// A verify-only manager (a resource server) has no signing key.
 #[derive(Debug, Clone)]
 pub(crate) struct KeySet {
-    pub(crate) signing: SigningKey,
-    /// Index 0 is the signing key's public half.
+    pub(crate) signing: Option<SigningKey>,
+    /// Index 0 is the signing key's public half, when there is a signing key.
     verifiers: Vec<VerificationKey>,
     by_kid: HashMap<String, usize>,
     jwks: JwkSet,
 }
 
 impl KeySet {
-    pub(crate) fn new(signing: SigningKey, extra: Vec<VerificationKey>) -> Result<Self, ConfigError> {
-        let own = VerificationKey {
+    pub(crate) fn new(signing: Option<SigningKey>, extra: Vec<VerificationKey>) -> Result<Self, ConfigError> {
+        let own = signing.as_ref().map(|signing| VerificationKey {
             alg: signing.alg,
             kid: signing.kid.clone(),
             decoding: signing.decoding.clone(),
             hmac_len: signing.hmac_len,
             hmac: signing.hmac.clone(),
-        };
-        let verifiers: Vec<VerificationKey> = std::iter::once(own).chain(extra).collect();
+        });
+        let verifiers: Vec<VerificationKey> = own.into_iter().chain(extra).collect();
+        if verifiers.is_empty() {
+            return Err(ConfigError::MissingSigningKey);
+        }
         let mut by_kid = HashMap::new();
         for (i, key) in verifiers.iter().enumerate() {
             check_strength(key.alg, key.kid.as_deref(), key.hmac_len)?;
@@ -312,7 +345,9 @@ impl KeySet {
                 return Err(ConfigError::DuplicateKid(kid.clone()));
             }
         }
-        self_test(&signing)?;
+        if let Some(signing) = &signing {
+            self_test(signing)?;
+        }
         let jwks = JwkSet {
             keys: verifiers.iter().filter_map(public_jwk).collect(),
         };
@@ -349,6 +384,12 @@ impl KeySet {
             Some(own) if own.kid.as_deref() == Some(kid) => Some(own),
             _ => self.by_kid.get(kid).map(|&i| &self.verifiers[i]),
         }
+    }
+
+    /// Whether some key is named `kid`.
+    #[cfg_attr(not(feature = "remote-jwks"), allow(dead_code))]
+    pub(crate) fn knows_kid(&self, kid: &str) -> bool {
+        self.named(kid).is_some()
     }
 
     /// Every algorithm some key can verify: the default decode allowlist.

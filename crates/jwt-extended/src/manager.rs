@@ -10,6 +10,7 @@ use jsonwebtoken::jwk::JwkSet;
 use serde::Serialize;
 use serde_json::{Map, Value};
 
+#[cfg(feature = "axum")]
 use crate::axum::ErrorHandlers;
 use crate::builder::JwtManagerBuilder;
 use crate::claims::{DecodedToken, TokenType};
@@ -54,7 +55,7 @@ pub enum TypeCheck {
 }
 
 /// What one route requires of a request: FJE's `jwt_required(...)` arguments.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy)]
 pub struct RouteRules {
     /// Access, refresh or either.
     pub token_type: TypeCheck,
@@ -68,6 +69,8 @@ pub struct RouteRules {
     pub skip_revocation: bool,
     /// With `optional`: a present but bad token also counts as anonymous (FJE lacks this).
     pub invalid_as_anonymous: bool,
+    /// The route's authorization: `false` answers [`JwtError::Forbidden`] (403).
+    pub authorize: fn(&DecodedToken) -> bool,
 }
 
 impl Default for RouteRules {
@@ -79,6 +82,7 @@ impl Default for RouteRules {
             locations: None,
             skip_revocation: false,
             invalid_as_anonymous: false,
+            authorize: |_| true,
         }
     }
 }
@@ -97,11 +101,18 @@ pub(crate) struct Inner {
     pub(crate) keys: KeySet,
     pub(crate) decode: DecodeSettings,
     pub(crate) hooks: Hooks,
+    #[cfg(feature = "axum")]
     pub(crate) handlers: ErrorHandlers,
     pub(crate) revocation: Option<Arc<dyn RevocationCheck>>,
+    #[cfg_attr(not(feature = "axum"), allow(dead_code))]
     pub(crate) buffers_body: bool,
     /// This manager's entries in the per-thread [`verified_cache`].
     pub(crate) cache_owner: u64,
+    /// [`crate::JwtManagerBuilder::verified_cache`].
+    pub(crate) cache_verified: bool,
+    /// Verification keys fetched from a JWKS URL, replacing `keys` for verification.
+    #[cfg(feature = "remote-jwks")]
+    pub(crate) remote: Vec<crate::remote_jwks::RemoteSource>,
 }
 
 /// The heart of the library: configuration, keys and callbacks. Clone it freely (it is
@@ -150,10 +161,12 @@ impl JwtManager {
         &self.inner.hooks
     }
 
+    #[cfg(feature = "axum")]
     pub(crate) fn handlers(&self) -> &ErrorHandlers {
         &self.inner.handlers
     }
 
+    #[cfg(feature = "axum")]
     pub(crate) fn buffers_body(&self) -> bool {
         self.inner.buffers_body
     }
@@ -185,16 +198,96 @@ impl JwtManager {
         self.refresh_token(identity).issue().map(|t| t.token)
     }
 
+    /// What a login hands out: a fresh access token and a refresh token in one new
+    /// session (a random `sid` shared by both), so that logging the session out, or a
+    /// reused refresh token, revokes the pair together.
+    ///
+    /// ```
+    /// # let jwt = jwt_extended::JwtManager::builder().secret("a-secret-of-at-least-thirty-two-bytes!").build().unwrap();
+    /// let pair = jwt.issue_pair("alice").unwrap();
+    /// assert!(pair.access.session_id.is_some());
+    /// assert_eq!(pair.access.session_id, pair.refresh.session_id);
+    /// assert!(jwt.decode_token(&pair.access.token).unwrap().claims.freshness().is_fresh_at(0.0));
+    /// ```
+    pub fn issue_pair<I: Serialize + ?Sized>(&self, identity: &I) -> Result<TokenPair, TokenError> {
+        let session = uuid::Uuid::new_v4().to_string();
+        Ok(TokenPair {
+            access: self.access_token(identity).fresh(true).session(session.clone()).issue()?,
+            refresh: self.refresh_token(identity).session(session).issue()?,
+        })
+    }
+
+    /// FJE's `get_unverified_jwt_headers`: the token's JOSE header, **not verified** —
+    /// for choosing a key or a tenant before verifying, never for trusting anything.
+    ///
+    /// ```
+    /// # let jwt = jwt_extended::JwtManager::builder().secret("a-secret-of-at-least-thirty-two-bytes!").build().unwrap();
+    /// let token = jwt.access_token("alice").header("tenant", "acme").issue().unwrap();
+    /// assert_eq!(jwt.unverified_header(&token.token).unwrap()["tenant"], "acme");
+    /// assert!(jwt.unverified_header("not a token").is_err());
+    /// ```
+    pub fn unverified_header(&self, token: &str) -> Result<Map<String, Value>, JwtError> {
+        crate::decode::unverified_header(token, self.inner.config.max_token_bytes)
+    }
+
     /// FJE's `decode_token`: verifies signature and claims (not type, freshness or
     /// revocation, which depend on the route).
     pub fn decode_token(&self, token: &str) -> Result<DecodedToken, JwtError> {
+        #[cfg(feature = "remote-jwks")]
+        if let Some(source) = self.remote_source(token)? {
+            let snapshot = source.keys.current()?;
+            return self.decode_with(token, &snapshot.keys, snapshot.cache_owner, &source.decode);
+        }
+        self.decode_with(token, &self.inner.keys, self.inner.cache_owner, &self.inner.decode)
+    }
+
+    /// The remote key set that verifies `token`: the only one, or with several the one
+    /// bound to the token's (not yet verified) `iss` — which its settings then require.
+    #[cfg(feature = "remote-jwks")]
+    fn remote_source(&self, token: &str) -> Result<Option<&crate::remote_jwks::RemoteSource>, JwtError> {
+        match self.inner.remote.as_slice() {
+            [] => Ok(None),
+            [only] => Ok(Some(only)),
+            several => {
+                let payload = crate::decode::unverified_payload(token);
+                let issuer = payload.as_ref().and_then(|p| p.get("iss")).and_then(|iss| iss.as_str());
+                several
+                    .iter()
+                    .find(|source| issuer.is_some() && source.keys.issuer() == issuer)
+                    .map(Some)
+                    .ok_or(JwtError::invalid("Invalid issuer"))
+            }
+        }
+    }
+
+    /// [`Self::decode_token`] for a request: a token naming a `kid` the remote key set
+    /// lacks makes it fetch the set again (rate-limited) and try once more.
+    async fn decode_request_token(&self, token: &str) -> Result<DecodedToken, JwtError> {
+        let first = self.decode_token(token);
+        #[cfg(feature = "remote-jwks")]
+        if let (Err(JwtError::InvalidToken(_)), Ok(Some(source))) = (&first, self.remote_source(token))
+            && let Some(kid) = crate::decode::unverified_header(token, self.inner.config.max_token_bytes)
+                .ok()
+                .and_then(|header| header.get("kid").and_then(|kid| kid.as_str().map(str::to_string)))
+            && source.keys.refresh_for_kid(&kid).await
+        {
+            return self.decode_token(token);
+        }
+        first
+    }
+
+    fn decode_with(&self, token: &str, keys: &KeySet, cache_owner: u64, settings: &DecodeSettings) -> Result<DecodedToken, JwtError> {
         let inner = &self.inner;
         let now = unix_now();
-        if let Some(decoded) = verified_cache::get(inner.cache_owner, token, now, inner.decode.leeway) {
+        if inner.cache_verified
+            && let Some(decoded) = verified_cache::get(cache_owner, token, now, inner.decode.leeway)
+        {
             return Ok(decoded);
         }
-        let (decoded, validity) = decode_timed(token, &inner.keys, &inner.decode, now, false)?;
-        verified_cache::put(inner.cache_owner, token, &decoded, validity);
+        let (decoded, validity) = decode_timed(token, keys, settings, now, false)?;
+        if inner.cache_verified {
+            verified_cache::put(cache_owner, token, &decoded, validity);
+        }
         Ok(decoded)
     }
 
@@ -215,6 +308,8 @@ impl JwtManager {
             Err(JwtError::NoToken(_)) if rules.optional => Ok(None),
             Err(JwtError::Unavailable(e)) => Err(JwtError::Unavailable(e)),
             Err(JwtError::Internal(e)) => Err(JwtError::Internal(e)),
+            // A valid token without the rights is no anonymous request.
+            Err(JwtError::Forbidden(token)) => Err(JwtError::Forbidden(token)),
             Err(_) if rules.optional && rules.invalid_as_anonymous => Ok(None),
             Err(e) => Err(e),
         }
@@ -227,7 +322,7 @@ impl JwtManager {
         let found = find_token(parts, config, locations, refresh)?;
         // FJE decodes an expired token a second time (for the expired callback) and that
         // second decode compares the CSRF value too, so a CSRF mismatch wins over expiry.
-        let token = match self.decode_token(&found.token) {
+        let token = match self.decode_request_token(&found.token).await {
             Err(JwtError::Expired(expired)) => {
                 if let Some(csrf) = &found.csrf {
                     check_csrf(&expired, csrf)?;
@@ -271,6 +366,9 @@ impl JwtManager {
             && !verifier(&token)
         {
             return Err(JwtError::VerificationFailed(Box::new(token)));
+        }
+        if !(rules.authorize)(&token) {
+            return Err(JwtError::Forbidden(Box::new(token)));
         }
         Ok(Verified {
             token,

@@ -37,7 +37,7 @@ fn respond(status: StatusCode, msg: &str, code: &str, challenge: &'static str) -
 /// library would list each location's reason, so the server answers the contract's text.
 fn contract_message(error: &JwtError) -> std::borrow::Cow<'_, str> {
     match error {
-        JwtError::NoToken(msg) if msg.starts_with("Missing JWT in ") => "Missing Authorization Header".into(),
+        JwtError::NoToken(missing) if missing.searched_several() => "Missing Authorization Header".into(),
         other => other.message().into(),
     }
 }
@@ -50,14 +50,22 @@ pub fn with_error_bodies(builder: JwtManagerBuilder) -> JwtManagerBuilder {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use jwt_extended::{MissingToken, TokenLocation};
 
     #[test]
     fn missing_tokens_get_the_contract_message_and_a_bare_challenge() {
-        let r = token_error_response(&JwtError::NoToken("Missing JWT in headers, cookies or json (a; b; c)".into()));
+        let everywhere = [TokenLocation::Headers, TokenLocation::Cookies, TokenLocation::Json];
+        let r = token_error_response(&JwtError::NoToken(MissingToken::new(
+            "Missing JWT in headers, cookies or json (a; b; c)",
+            &everywhere,
+        )));
         assert_eq!(r.headers()[header::WWW_AUTHENTICATE], "Bearer");
         assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
         assert_eq!(
-            contract_message(&JwtError::NoToken("Missing JWT in headers or json (a; b)".into())),
+            contract_message(&JwtError::NoToken(MissingToken::new(
+                "Missing JWT in headers or json (a; b)",
+                &everywhere[..2]
+            ))),
             "Missing Authorization Header"
         );
         assert_eq!(contract_message(&JwtError::Csrf("Missing CSRF token")), "Missing CSRF token");

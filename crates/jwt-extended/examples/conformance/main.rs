@@ -1,14 +1,16 @@
-//! The conformance example of CONFORMANCE.md: the routes and profiles that
-//! `shared/bench/flask-peer/conformance.py` serves with Flask-JWT-Extended, served with
-//! this library, so one HTTP client (`tests/differential/diff.py`) can compare the two.
+//! The conformance example of `docs/conformance.md`: the routes and profiles that the
+//! differential test's Flask-JWT-Extended app (`tests/differential/fje_app.py`) serves,
+//! served with this library, so one HTTP client (`tests/differential/diff.py`) can compare
+//! the two.
 //!
 //! ```text
 //! cargo run --example conformance -- --profile all --port 5020
 //! curl -s -XPOST localhost:5020/login -H 'content-type: application/json' -d '{"username":"test","fresh":true}'
 //! curl -s localhost:5020/protected -H "Authorization: Bearer $ACCESS"
 //! ```
-//! Profiles: default, all, cookies, custom, claims, rs256, compat. RS256 keys are read
-//! from `$KEYS_DIR` or `shared/spec/keys/` beside the repository.
+//! Profiles: default, all, cookies, custom, claims, rs256, compat. The RS256 pair
+//! (`rs256-private.pem`, `rs256-public.pem`) is read from `$KEYS_DIR`, by default the
+//! crate's `tests/fixtures/keys/`.
 
 mod profile;
 mod routes;

@@ -1,6 +1,7 @@
-//! The profiles of CONFORMANCE.md ("The conformance example"): one `JwtManager`
-//! configuration per name, mirroring `shared/bench/flask-peer/conformance.py` option by
-//! option so the two apps can be compared request by request.
+//! The profiles of `docs/conformance.md`: one `JwtManager` configuration per name,
+//! mirroring the Flask-JWT-Extended app of the differential test
+//! (`tests/differential/fje_app.py`) option by option, so the two apps can be compared
+//! request by request.
 
 use std::sync::Arc;
 
@@ -11,7 +12,7 @@ use jwt_extended::{
 /// The shared HMAC secret of every HS256 profile.
 pub const SECRET: &str = "conformance-secret-key-0123456789abcdef";
 
-/// Every profile name, in the order CONFORMANCE.md lists them.
+/// Every profile name, in the order `docs/conformance.md` lists them.
 pub const PROFILES: &[&str] = &["default", "all", "cookies", "custom", "claims", "rs256", "compat"];
 
 const ALL_LOCATIONS: [TokenLocation; 4] = [
@@ -21,9 +22,9 @@ const ALL_LOCATIONS: [TokenLocation; 4] = [
     TokenLocation::Json,
 ];
 
-/// Where the RS256 key pair lives: `$KEYS_DIR`, or `shared/spec/keys/` next to the repo.
+/// Where the RS256 key pair lives: `$KEYS_DIR`, or the crate's own test keys.
 fn keys_dir() -> String {
-    std::env::var("KEYS_DIR").unwrap_or_else(|_| concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/spec/keys/").to_string())
+    std::env::var("KEYS_DIR").unwrap_or_else(|_| concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/keys/").to_string())
 }
 
 fn read_key(name: &str) -> Result<Vec<u8>, String> {

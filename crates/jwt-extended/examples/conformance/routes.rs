@@ -1,4 +1,5 @@
-//! The routes of CONFORMANCE.md, handler for handler like `conformance.py`.
+//! The routes of `docs/conformance.md`, handler for handler like the differential test's
+//! `fje_app.py`.
 //!
 //! Flask-JWT-Extended runs its user lookup on every protected request once a
 //! `user_lookup_loader` is registered, so a valid token naming an unknown user fails with
@@ -25,7 +26,7 @@ pub struct AppState {
     pub store: Arc<InMemoryRevocationStore>,
 }
 
-/// A known user (`test` or `admin`), as `USERS` in conformance.py.
+/// A known user (`test` or `admin`), as `USERS` in `fje_app.py`.
 #[derive(Clone)]
 pub struct User {
     username: String,

@@ -3,20 +3,53 @@
 //! JSON/form bodies once, keeps the token fields, and passes the same bytes on.
 
 use std::convert::Infallible;
+use std::error::Error;
 use std::task::{Context, Poll};
 
 use axum::body::{Body, Bytes};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use futures_util::future::{BoxFuture, Either, Ready, ready};
-use http::{Request, StatusCode};
-use http_body_util::BodyExt;
+use http::Request;
+use http_body_util::{BodyExt, LengthLimitError};
 use tower_layer::Layer;
 use tower_service::Service;
 
+use crate::error::JwtError;
 use crate::locations::{BodyTokens, is_json_content_type};
 use crate::manager::JwtManager;
 
 /// The tower layer returned by [`JwtManager::layer`].
+///
+/// # Request bodies
+///
+/// Most configurations never touch the body: the layer only stores the manager in the
+/// request's extensions. The body is read by the layer only when the manager looks for
+/// tokens in JSON bodies ([`crate::TokenLocation::Json`]) or for CSRF values in form
+/// fields (`csrf_check_form`), and then only for requests whose `Content-Type` is JSON
+/// (`application/json`, `application/*+json`) or `application/x-www-form-urlencoded`.
+/// Such a body is read whole, at most
+/// [`max_body_bytes`](crate::JwtManagerBuilder::max_body_bytes) bytes (1 MiB by
+/// default); the token members are kept in a [`BodyTokens`] extension and the same bytes
+/// are handed on, so the handler can still extract `Json<T>` or `Form<T>`.
+///
+/// A body over the limit, by its `Content-Length` or while being read, is answered with
+/// [`JwtError::BodyTooLarge`] (413), through the manager's error handlers like every other
+/// error, so `on_error` styles it too. A limit enforced further out (an outer
+/// `RequestBodyLimit`, say) is recognised by its error type, `LengthLimitError`, and
+/// answered the same way. A body that cannot be read for another reason (the client went
+/// away) is [`JwtError::BodyUnreadable`] (400).
+///
+/// ```
+/// use axum::{Router, routing::post};
+/// use jwt_extended::{JwtManager, TokenLocation};
+/// let jwt = JwtManager::builder()
+///     .secret("a-secret-of-at-least-thirty-two-bytes!")
+///     .token_locations([TokenLocation::Headers, TokenLocation::Json])
+///     .max_body_bytes(64 * 1024)
+///     .build()
+///     .unwrap();
+/// let app: Router = Router::new().route("/refresh", post(|| async { "ok" })).layer(jwt.layer());
+/// ```
 #[derive(Clone, Debug)]
 pub struct JwtLayer {
     manager: JwtManager,
@@ -73,7 +106,8 @@ where
             .and_then(|v| v.parse::<usize>().ok())
             .is_some_and(|n| n > limit)
         {
-            return Either::Right(Either::Left(ready(Ok(too_large(&self.manager)))));
+            let refused = self.manager.error_response(&JwtError::BodyTooLarge { limit });
+            return Either::Right(Either::Left(ready(Ok(refused))));
         }
         // Take the service that was driven to readiness, leave a fresh clone in its place.
         let clone = self.inner.clone();
@@ -83,7 +117,7 @@ where
             let (mut parts, body) = request.into_parts();
             let bytes = match http_body_util::Limited::new(body, limit).collect().await {
                 Ok(collected) => collected.to_bytes(),
-                Err(_) => return Ok(too_large(&manager)),
+                Err(error) => return Ok(manager.error_response(&read_error(&*error, limit))),
             };
             let content_type = parts.headers.get(http::header::CONTENT_TYPE).and_then(|v| v.to_str().ok());
             let tokens = BodyTokens::from_body(manager.config(), content_type, &bytes);
@@ -102,11 +136,15 @@ fn has_token_body(request: &Request<Body>) -> bool {
     is_json_content_type(content_type) || content_type.starts_with("application/x-www-form-urlencoded")
 }
 
-fn too_large(manager: &JwtManager) -> Response {
-    let key = &manager.config().error_message_key;
-    (
-        StatusCode::PAYLOAD_TOO_LARGE,
-        axum::Json(serde_json::json!({ key.as_str(): "Request body too large" })),
-    )
-        .into_response()
+/// A limit is recognised by its type anywhere in the error's chain: ours, or one set by an
+/// outer layer and wrapped by axum on the way in.
+fn read_error(error: &(dyn Error + 'static), limit: usize) -> JwtError {
+    let mut cause = Some(error);
+    while let Some(e) = cause {
+        if e.is::<LengthLimitError>() {
+            return JwtError::BodyTooLarge { limit };
+        }
+        cause = e.source();
+    }
+    JwtError::BodyUnreadable
 }

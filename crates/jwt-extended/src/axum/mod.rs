@@ -2,10 +2,13 @@
 
 mod current_user;
 mod extract;
+mod handlers;
 mod layer;
 mod response;
+mod typed;
 
 pub use current_user::{CurrentUser, UserLoader, UserLookupError};
-pub use extract::{Access, AnyType, Fresh, Jwt, Lenient, Policy, Refresh};
+pub use extract::{Access, AnyType, Fresh, Jwt, Lenient, Policy, Refresh, Require};
 pub use layer::{JwtLayer, JwtService};
-pub use response::{ErrorHandlers, JwtRejection, default_status};
+pub use response::{ErrorHandlers, JwtRejection, default_response, default_status};
+pub use typed::TypedClaims;

@@ -29,6 +29,7 @@ pub struct ErrorHandlers {
     pub(crate) revoked: Option<TokenHandler>,
     pub(crate) verification_failed: Option<TokenHandler>,
     pub(crate) user_lookup_error: Option<TokenHandler>,
+    pub(crate) forbidden: Option<TokenHandler>,
     pub(crate) unavailable: Option<MessageHandler>,
     pub(crate) any: Option<ErrorHandler>,
 }
@@ -96,7 +97,7 @@ impl JwtManager {
     pub fn error_response(&self, error: &JwtError) -> Response {
         let h = self.handlers();
         let custom = match error {
-            JwtError::NoToken(msg) => h.unauthorized.as_ref().map(|f| f(msg)),
+            JwtError::NoToken(missing) => h.unauthorized.as_ref().map(|f| f(missing.message())),
             JwtError::Csrf(msg) => h.unauthorized.as_ref().map(|f| f(msg)),
             JwtError::InvalidToken(_) | JwtError::WrongType { .. } => h.invalid_token.as_ref().map(|f| f(&error.message())),
             JwtError::Expired(t) => h.expired.as_ref().map(|f| f(t)),
@@ -104,6 +105,7 @@ impl JwtManager {
             JwtError::Revoked(t) => h.revoked.as_ref().map(|f| f(t)),
             JwtError::VerificationFailed(t) => h.verification_failed.as_ref().map(|f| f(t)),
             JwtError::UserNotFound(t) => h.user_lookup_error.as_ref().map(|f| f(t)),
+            JwtError::Forbidden(t) => h.forbidden.as_ref().map(|f| f(t)),
             JwtError::Unavailable(cause) => {
                 tracing::warn!(%cause, "authentication backend unavailable");
                 h.unavailable.as_ref().map(|f| f(cause))
@@ -112,6 +114,7 @@ impl JwtManager {
                 tracing::error!(%cause, "jwt-extended misconfiguration");
                 None
             }
+            JwtError::BodyTooLarge { .. } | JwtError::BodyUnreadable => None,
         };
         custom
             .or_else(|| h.any.as_ref().map(|f| f(error)))
@@ -128,19 +131,45 @@ pub fn default_status(error: &JwtError, style: InvalidTokenStatus) -> StatusCode
         JwtError::VerificationFailed(_) => StatusCode::BAD_REQUEST,
         JwtError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
         JwtError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        JwtError::BodyTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
+        JwtError::BodyUnreadable => StatusCode::BAD_REQUEST,
+        JwtError::Forbidden(_) => StatusCode::FORBIDDEN,
         _ => StatusCode::UNAUTHORIZED,
     }
 }
 
-fn default_response(error: &JwtError, key: &str, style: InvalidTokenStatus) -> Response {
+/// The answer given when no handler replaces it: the status of [`default_status`], the
+/// message under `key`, and the RFC 6750 `WWW-Authenticate` challenge on 401 and 403. A
+/// custom handler can start from it and keep the challenge:
+///
+/// ```
+/// use jwt_extended::{InvalidTokenStatus, JwtError, JwtManager, axum::default_response};
+/// let jwt = JwtManager::builder()
+///     .secret("a-secret-of-at-least-thirty-two-bytes!")
+///     .on_error(|e: &JwtError| {
+///         let mut response = default_response(e, "msg", InvalidTokenStatus::Unauthorized);
+///         response.headers_mut().insert("x-auth-error", http::HeaderValue::from_static(e.code()));
+///         response
+///     })
+///     .build()
+///     .unwrap();
+/// let expired = jwt.access_token("a").expires_in(std::time::Duration::from_secs(1)).issue().unwrap();
+/// let missing = jwt_extended::MissingToken::new("Missing Authorization Header", &[]);
+/// let response = jwt.error_response(&JwtError::NoToken(missing));
+/// assert_eq!(response.headers()["www-authenticate"], "Bearer");
+/// assert_eq!(response.headers()["x-auth-error"], "authorization_required");
+/// # let _ = expired;
+/// ```
+pub fn default_response(error: &JwtError, key: &str, style: InvalidTokenStatus) -> Response {
     let status = default_status(error, style);
     let mut body = Map::new();
     body.insert(key.to_string(), Value::String(error.message()));
     let mut response = (status, Json(Value::Object(body))).into_response();
-    if status == StatusCode::UNAUTHORIZED {
+    if status == StatusCode::UNAUTHORIZED || status == StatusCode::FORBIDDEN {
         let challenge = match error {
             // RFC 6750 §3.1: no error code when the request carried no credentials.
             JwtError::NoToken(_) => "Bearer",
+            JwtError::Forbidden(_) => "Bearer error=\"insufficient_scope\"",
             _ => "Bearer error=\"invalid_token\"",
         };
         response.headers_mut().insert(WWW_AUTHENTICATE, HeaderValue::from_static(challenge));

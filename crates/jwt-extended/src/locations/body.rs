@@ -1,6 +1,6 @@
 //! Tokens in a JSON body (`{"access_token": ...}`) and CSRF values in form bodies.
 //!
-//! A request body can be read only once, so [`crate::JwtLayer`] reads it before routing,
+//! A request body can be read only once, so [`crate::axum::JwtLayer`] reads it before routing,
 //! keeps what matters here in a [`BodyTokens`] request extension, and hands the same bytes
 //! on to the handler.
 
@@ -12,6 +12,7 @@ use serde_json::Value;
 use super::{FoundToken, Lookup};
 use crate::config::{JwtConfig, TokenLocation};
 use crate::error::JwtError;
+use crate::json;
 
 /// What the layer found in a buffered JSON or form body.
 #[derive(Debug, Clone, Default)]
@@ -28,13 +29,26 @@ pub struct BodyTokens {
 
 impl BodyTokens {
     /// Extracts what the configuration asks for from a buffered body.
+    #[cfg_attr(not(feature = "axum"), allow(dead_code))]
     pub(crate) fn from_body(config: &JwtConfig, content_type: Option<&str>, body: &[u8]) -> Self {
         let mut found = BodyTokens::default();
         if content_type.is_some_and(is_json_content_type) {
-            // Anything but an object (an array, a string, invalid JSON) holds no token.
-            if let Ok(Value::Object(mut map)) = serde_json::from_slice::<Value>(body) {
-                found.json_access = map.remove(&config.json_key);
-                found.json_refresh = map.remove(&config.refresh_json_key);
+            // Anything but an object (an array, a string, invalid JSON) holds no token. Only
+            // the two token members are built; the rest of the body is checked, not kept.
+            let (access, refresh) = (config.json_key.as_str(), config.refresh_json_key.as_str());
+            let slot = |key: &str| {
+                if key == access {
+                    Some(0)
+                } else if key == refresh {
+                    Some(1)
+                } else {
+                    None
+                }
+            };
+            if let Ok([json_access, json_refresh]) = json::scan_last_wins(body, slot) {
+                // One key for both (allowed by FJE) gives both lookups the same member.
+                found.json_refresh = if access == refresh { json_access.clone() } else { json_refresh };
+                found.json_access = json_access;
             }
         } else if content_type.is_some_and(is_form_content_type) {
             let c = &config.cookies;
@@ -57,6 +71,7 @@ pub(crate) fn is_json_content_type(content_type: &str) -> bool {
     mime == "application/json" || (mime.starts_with("application/") && mime.ends_with("+json"))
 }
 
+#[cfg_attr(not(feature = "axum"), allow(dead_code))]
 fn is_form_content_type(content_type: &str) -> bool {
     content_type
         .split(';')

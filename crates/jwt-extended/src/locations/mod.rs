@@ -8,6 +8,7 @@ pub(crate) mod header;
 mod query;
 
 pub use body::BodyTokens;
+#[cfg(feature = "axum")]
 pub(crate) use body::is_json_content_type;
 
 use std::borrow::Cow;
@@ -15,7 +16,7 @@ use std::borrow::Cow;
 use http::request::Parts;
 
 use crate::config::{JwtConfig, TokenLocation};
-use crate::error::JwtError;
+use crate::error::{JwtError, MissingToken};
 
 /// A raw token found in a request, with the CSRF value that must match it (cookies only).
 #[derive(Debug)]
@@ -43,7 +44,7 @@ pub(crate) fn find_token<'a>(
     if let [only] = locations {
         return match look(parts, config, *only, refresh)? {
             Lookup::Found(found) => Ok(found),
-            Lookup::Missing(msg) => Err(JwtError::NoToken(msg)),
+            Lookup::Missing(msg) => Err(JwtError::NoToken(MissingToken::new(msg, locations))),
         };
     }
     let mut missing = Vec::with_capacity(locations.len());
@@ -53,7 +54,10 @@ pub(crate) fn find_token<'a>(
             Lookup::Missing(msg) => missing.push(msg),
         }
     }
-    Err(JwtError::NoToken(missing_everywhere(locations, &missing)))
+    Err(JwtError::NoToken(MissingToken::new(
+        missing_everywhere(locations, &missing),
+        locations,
+    )))
 }
 
 fn look<'a>(parts: &'a Parts, config: &JwtConfig, location: TokenLocation, refresh: bool) -> Result<Lookup<'a>, JwtError> {

@@ -20,10 +20,40 @@ use crate::claims::DecodedToken;
 pub struct RevocationError(pub String);
 
 /// The check run on every protected request (FJE's `token_in_blocklist_loader`).
+/// [`crate::JwtManagerBuilder::revocation_fn`] takes a closure instead; implement the
+/// trait for a type that holds its own connection:
+///
+/// ```
+/// use jwt_extended::{async_trait, DecodedToken, RevocationCheck, RevocationError};
+/// struct Blocklist(std::collections::HashSet<String>);
+/// #[async_trait]
+/// impl RevocationCheck for Blocklist {
+///     async fn is_revoked(&self, token: &DecodedToken) -> Result<bool, RevocationError> {
+///         Ok(token.claims.jti().is_some_and(|jti| self.0.contains(jti)))
+///     }
+/// }
+/// ```
 #[async_trait]
 pub trait RevocationCheck: Send + Sync + 'static {
     /// Whether this verified token must be refused.
     async fn is_revoked(&self, token: &DecodedToken) -> Result<bool, RevocationError>;
+}
+
+/// A [`RevocationCheck`] made of one async closure, for
+/// [`crate::JwtManagerBuilder::revocation_fn`]: FJE's `token_in_blocklist_loader`.
+pub struct RevocationFn<F>(pub F);
+
+#[async_trait]
+impl<F, Fut> RevocationCheck for RevocationFn<F>
+where
+    F: Fn(DecodedToken) -> Fut + Send + Sync + 'static,
+    Fut: std::future::Future<Output = Result<bool, RevocationError>> + Send + 'static,
+{
+    async fn is_revoked(&self, token: &DecodedToken) -> Result<bool, RevocationError> {
+        // The closure owns its token (one reference count: the claims are shared), so
+        // its future can be 'static and the closure needs no lifetime annotations.
+        (self.0)(token.clone()).await
+    }
 }
 
 /// What happened when a refresh token was presented for rotation.
@@ -47,6 +77,14 @@ pub trait RevocationStore: RevocationCheck {
     async fn revoke_session(&self, session_id: &str, expires_at: Option<i64>) -> Result<(), RevocationError>;
     /// Revokes every token of `identity` issued at or before `cutoff` (Unix seconds).
     async fn revoke_user_before(&self, identity: &str, cutoff: i64, expires_at: Option<i64>) -> Result<(), RevocationError>;
+    /// Revokes `token` itself (by its `jti`, until its own expiry): FJE's "add to the
+    /// blocklist" in one call. A token without a `jti` cannot be named, which is an error.
+    async fn revoke(&self, token: &DecodedToken) -> Result<(), RevocationError> {
+        match token.claims.jti() {
+            Some(jti) => self.revoke_token(jti, token.claims.expires_at()).await,
+            None => Err(RevocationError("the token has no jti to revoke it by".into())),
+        }
+    }
     /// Marks a refresh token as used, atomically: of concurrent calls with one `jti`,
     /// exactly one sees [`Consumption::First`].
     async fn consume_refresh_token(&self, jti: &str, expires_at: Option<i64>) -> Result<Consumption, RevocationError>;

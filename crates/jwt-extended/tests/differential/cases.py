@@ -1,6 +1,6 @@
 """The requests of the differential test, per profile: every route with every crafted
 or minted token in every configured location, plus the header, cookie/CSRF, query
-string, JSON body, multi-location, OPTIONS and revocation cases of CONFORMANCE.md.
+string, JSON body, multi-location, OPTIONS and revocation cases of docs/conformance.md.
 A case is a plain dict sent identically to both servers."""
 import base64
 import json

@@ -26,7 +26,7 @@ DEVIATIONS = [
     },
     {
         "id": "non-boolean-fresh",
-        "reason": "FJE compares a string 'fresh' claim with a float and crashes (500); CONFORMANCE.md "
+        "reason": "FJE compares a string 'fresh' claim with a float and crashes (500); docs/conformance.md "
                   "requires 4xx for hostile input, so a non-boolean, non-numeric 'fresh' is simply not fresh.",
         "match": r":fresh-string \S+ /fresh_protected$",
         "fje": (500, None),
@@ -35,7 +35,7 @@ DEVIATIONS = [
     {
         "id": "json-body-not-an-object",
         "reason": "FJE calls .get() on a JSON array/string body and crashes (500); we answer the "
-                  "'missing key' 401 (CONFORMANCE.md: 4xx, never 500, for JSON array bodies).",
+                  "'missing key' 401 (docs/conformance.md: 4xx, never 500, for JSON array bodies).",
         "match": r"^json:(array|string)-body$",
         "fje": (500, None),
         "ours": (401, r'Missing "(access_token|tok)" key in json data\.\)?$'),
@@ -51,7 +51,7 @@ DEVIATIONS = [
     {
         "id": "token-size-limit",
         "reason": "Stricter by design: tokens over max_token_bytes (8 KiB by default) are refused before "
-                  "any parsing (CONFORMANCE.md: 4xx for huge tokens); FJE decodes them.",
+                  "any parsing (docs/conformance.md: 4xx for huge tokens); FJE decodes them.",
         "match": r"^json:huge ",
         "fje": (None, None),
         "ours": ("invalid", r"^Token is too large$"),

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Differential test: the same requests to the Flask-JWT-Extended conformance app
-(shared/bench/flask-peer/conformance.py) and to jwt-extended's `conformance` example, on
+(fje_app.py beside this file) and to jwt-extended's `conformance` example, on
 one profile; asserts equal status (FJE's 422 = our 401 unless the profile is `compat`)
 and equal error message, equal bodies on success, equal `/claims` payloads and equal
 cookie layouts. Deliberate deviations are listed in deviations.py, each with its reason
@@ -203,7 +203,7 @@ def main():
     ap.add_argument("--fje-port", type=int, required=True)
     ap.add_argument("--ours-port", type=int, required=True)
     here = os.path.dirname(os.path.abspath(__file__))
-    ap.add_argument("--keys", default=os.environ.get("KEYS_DIR", os.path.join(here, "../../../../../shared/spec/keys")))
+    ap.add_argument("--keys", default=os.environ.get("KEYS_DIR", os.path.join(here, "../fixtures/keys")))
     ap.add_argument("-v", "--verbose", action="store_true")
     args = ap.parse_args()
 

@@ -1,5 +1,5 @@
 """Crafted tokens for the differential test: valid ones and every kind of broken one,
-signed with the conformance secret (or the shared RS256 key pair), so that
+signed with the conformance secret (or the RS256 test key pair), so that
 Flask-JWT-Extended and jwt-extended judge exactly the same bytes."""
 import base64
 import hashlib

@@ -259,3 +259,30 @@ async fn custom_lifetime_per_token() {
     assert_eq!(forever.expires_at, None);
     get_protected(&jwt, &forever.token).await.assert_ok_as("alice");
 }
+
+#[tokio::test]
+async fn typed_claims_extract_the_applications_own_struct_or_refuse_the_token() {
+    #[derive(serde::Deserialize)]
+    struct Mine {
+        sub: String,
+        role: String,
+    }
+    let jwt = crate::support::manager();
+    let app = axum::Router::new()
+        .route(
+            "/me",
+            axum::routing::get(
+                |jwt_extended::axum::TypedClaims(mine, _): jwt_extended::axum::TypedClaims<Mine>| async move {
+                    format!("{} {}", mine.sub, mine.role)
+                },
+            ),
+        )
+        .layer(jwt.layer());
+    let with_role = jwt.access_token("alice").claim("role", "admin").issue().unwrap().token;
+    let reply = crate::support::fetch(&app, "/me", &with_role).await;
+    assert_eq!((reply.status.as_u16(), &reply.body[..]), (200, &b"alice admin"[..]));
+    let without = jwt.create_access_token("alice").unwrap();
+    let reply = crate::support::fetch(&app, "/me", &without).await;
+    assert_eq!(reply.status.as_u16(), 401);
+    assert!(reply.msg().starts_with("Invalid claims: missing field `role`"), "{}", reply.msg());
+}

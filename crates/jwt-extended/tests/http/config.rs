@@ -7,10 +7,10 @@ use jwt_extended::{Algorithm, ConfigError, JwtManager, JwtManagerBuilder, Signin
 
 use crate::support::{SECRET, builder};
 
-const EC_A_PRIVATE: &[u8] = include_bytes!("fixtures/es256-a-private.pem");
-const EC_B_PUBLIC: &[u8] = include_bytes!("fixtures/es256-b-public.pem");
-const ED_PRIVATE: &[u8] = include_bytes!("fixtures/ed25519-private.pem");
-const ED_PUBLIC: &[u8] = include_bytes!("fixtures/ed25519-public.pem");
+const EC_A_PRIVATE: &[u8] = include_bytes!("../fixtures/keys/es256-a-private.pem");
+const EC_B_PUBLIC: &[u8] = include_bytes!("../fixtures/keys/es256-b-public.pem");
+const ED_PRIVATE: &[u8] = include_bytes!("../fixtures/keys/ed25519-private.pem");
+const ED_PUBLIC: &[u8] = include_bytes!("../fixtures/keys/ed25519-public.pem");
 
 #[track_caller]
 fn error_of(builder: JwtManagerBuilder) -> ConfigError {

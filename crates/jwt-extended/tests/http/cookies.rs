@@ -301,3 +301,51 @@ async fn cookies_set_by_a_login_handler_reach_the_client() {
     let token = reply.set_cookies()[0].split(';').next().unwrap().to_string();
     get("/protected").cookie(&token).send(&app(&jwt)).await.assert_ok_as("alice");
 }
+
+#[test]
+fn per_call_options_set_the_domain_and_max_age_and_unset_with_the_same_domain() {
+    let jwt = builder()
+        .token_locations([TokenLocation::Cookies])
+        .cookies(|c| c.domain = Some("example.com".into()))
+        .build()
+        .unwrap();
+    let token = jwt.create_refresh_token("alice").unwrap();
+    let options = jwt_extended::CookieOptions::default()
+        .domain("tenant.example.com")
+        .max_age(Duration::from_secs(60));
+    let mut headers = HeaderMap::new();
+    jwt.set_refresh_cookies_with(&mut headers, &token, &options).unwrap();
+    let lines = set_cookie_lines(&headers);
+    assert_eq!(lines.len(), 2);
+    for line in &lines {
+        assert!(line.contains("; Domain=tenant.example.com; Expires="), "{line}");
+        assert!(line.contains("; Max-Age=60;"), "{line}");
+    }
+    let mut cleared = HeaderMap::new();
+    jwt.unset_jwt_cookies_with(&mut cleared, &options).unwrap();
+    let lines = set_cookie_lines(&cleared);
+    assert_eq!(lines.len(), 4);
+    assert!(
+        lines
+            .iter()
+            .all(|l| l.contains("; Domain=tenant.example.com; ") && l.contains(EPOCH)),
+        "{lines:?}"
+    );
+    // Options left unset fall back to the configuration.
+    let mut defaults = HeaderMap::new();
+    jwt.set_access_cookies_with(&mut defaults, &token, &jwt_extended::CookieOptions::default())
+        .unwrap();
+    assert!(set_cookie_lines(&defaults)[0].contains("; Domain=example.com; "));
+}
+
+#[test]
+fn a_per_call_domain_that_would_add_attributes_is_refused_and_nothing_is_set() {
+    let jwt = cookie_manager();
+    let token = jwt.create_access_token("alice").unwrap();
+    for domain in ["evil.com; SameSite=None", "", "a b", "x\r\nSet-Cookie: y=1"] {
+        let mut headers = HeaderMap::new();
+        let options = jwt_extended::CookieOptions::default().domain(domain);
+        assert!(jwt.set_access_cookies_with(&mut headers, &token, &options).is_err(), "{domain:?}");
+        assert!(headers.is_empty());
+    }
+}

@@ -153,7 +153,13 @@ async fn error_response_and_codes_are_usable_directly() {
         ("Not enough segments".to_string(), "invalid_token")
     );
     assert_eq!(default_status(&error, InvalidTokenStatus::FlaskCompat), 422);
-    assert_eq!(default_status(&JwtError::NoToken("x".into()), InvalidTokenStatus::FlaskCompat), 401);
+    assert_eq!(
+        default_status(
+            &JwtError::NoToken(jwt_extended::MissingToken::new("x", &[])),
+            InvalidTokenStatus::FlaskCompat
+        ),
+        401
+    );
     let response = jwt.error_response(&error);
     assert_eq!(response.status(), 401);
 }
@@ -166,7 +172,7 @@ async fn a_router_without_the_layer_answers_500_not_a_panic() {
         .bearer(&token)
         .send(&bare)
         .await
-        .assert_error(500, "Internal server error");
+        .assert_error(500, "Internal server error: JwtManager::layer() is not installed on this router");
 }
 
 #[tokio::test]
@@ -183,5 +189,8 @@ async fn json_location_on_a_route_without_buffering_is_a_500() {
         .layer(jwt.layer());
     let token = jwt.create_access_token("alice").unwrap();
     let reply = get("/j").json(&json!({ "access_token": token })).send(&app).await;
-    reply.assert_error(500, "Internal server error");
+    reply.assert_error(
+        500,
+        "Internal server error: JSON-body tokens need TokenLocation::Json in the configured locations and JwtManager::layer() on the router",
+    );
 }

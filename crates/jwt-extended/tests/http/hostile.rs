@@ -2,7 +2,7 @@
 //! panic (huge tokens, non-boolean `fresh`, JSON arrays, invalid UTF-8, duplicate keys,
 //! non-string claims, broken base64 and JSON).
 
-use jwt_extended::{Algorithm, JwtConfig, TokenLocation};
+use jwt_extended::{Algorithm, TokenLocation};
 use serde_json::json;
 
 use crate::support::{Reply, SECRET, app, builder, claims_for, claims_with, craft, craft_raw, fetch, get, get_protected, manager, post};
@@ -55,18 +55,6 @@ async fn json_bodies_that_are_not_objects_hold_no_token() {
     }
     let reply = post("/protected").body("application/json", "{not json").send(&app(&jwt)).await;
     reply.assert_error(401, "Missing \"access_token\" key in json data.");
-}
-
-#[tokio::test]
-async fn oversized_bodies_are_413() {
-    let config = JwtConfig {
-        token_locations: vec![TokenLocation::Json],
-        max_body_bytes: 1024,
-        ..JwtConfig::default()
-    };
-    let jwt = builder().config(config).build().unwrap();
-    let reply = post("/protected").json(&json!({ "pad": "x".repeat(4096) })).send(&app(&jwt)).await;
-    assert_eq!((reply.status.as_u16(), reply.msg()), (413, "Request body too large".to_string()));
 }
 
 #[tokio::test]

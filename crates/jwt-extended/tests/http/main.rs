@@ -6,6 +6,8 @@
 
 mod support;
 
+mod authorization;
+mod body_limit;
 mod claims;
 mod config;
 mod cookies;
@@ -22,8 +24,11 @@ mod optional;
 mod options_passthrough;
 mod props;
 mod query_string;
+#[cfg(feature = "remote-jwks")]
+mod remote_jwks;
 mod revocation;
 mod rotation;
 mod token_types;
 mod user_lookup;
 mod verified_cache;
+mod verify_only;

@@ -103,13 +103,13 @@ static SIGNED: LazyLock<Vec<(JwtManager, String)>> = LazyLock::new(|| {
     let pairs: [(Algorithm, &[u8], &[u8]); 2] = [
         (
             Algorithm::EdDSA,
-            include_bytes!("fixtures/ed25519-private.pem"),
-            include_bytes!("fixtures/ed25519-public.pem"),
+            include_bytes!("../fixtures/keys/ed25519-private.pem"),
+            include_bytes!("../fixtures/keys/ed25519-public.pem"),
         ),
         (
             Algorithm::ES256,
-            include_bytes!("fixtures/es256-a-private.pem"),
-            include_bytes!("fixtures/es256-a-public.pem"),
+            include_bytes!("../fixtures/keys/es256-a-private.pem"),
+            include_bytes!("../fixtures/keys/es256-a-public.pem"),
         ),
     ];
     pairs

@@ -8,8 +8,9 @@ use async_trait::async_trait;
 use axum::routing::get as get_route;
 use jwt_extended::axum::Jwt;
 use jwt_extended::{DecodedToken, InMemoryRevocationStore, JwtManager, Policy, RevocationCheck, RevocationError, RevocationStore};
+use serde_json::json;
 
-use crate::support::{app, builder, call, describe, fetch, get_protected, now, text};
+use crate::support::{app, builder, call, claims_with, craft, describe, fetch, get_protected, now, text};
 
 fn with_store() -> (JwtManager, Arc<InMemoryRevocationStore>) {
     let store = Arc::new(InMemoryRevocationStore::new());
@@ -141,4 +142,59 @@ async fn custom_revoked_and_unavailable_responses() {
         .unwrap();
     let reply = get_protected(&down, &down.create_access_token("alice").unwrap()).await;
     assert_eq!((reply.status.as_u16(), reply.body.to_vec()), (502, b"down: redis is down".to_vec()));
+}
+
+#[tokio::test]
+async fn revocation_as_one_async_closure_refuses_listed_tokens_and_fails_closed() {
+    use std::collections::HashSet;
+    use std::sync::Mutex;
+
+    let blocklist: Arc<Mutex<HashSet<String>>> = Arc::default();
+    let jwt = builder()
+        .revocation_fn({
+            let blocklist = blocklist.clone();
+            move |token: DecodedToken| {
+                let jti = token.claims.jti().unwrap_or_default().to_string();
+                let listed = blocklist.lock().unwrap().contains(&jti);
+                async move {
+                    match jti.as_str() {
+                        "" => Err(RevocationError("no jti to look up".into())),
+                        _ => Ok(listed),
+                    }
+                }
+            }
+        })
+        .build()
+        .unwrap();
+    let revoked = jwt.access_token("alice").issue().unwrap();
+    let kept = jwt.create_access_token("bob").unwrap();
+    blocklist.lock().unwrap().insert(revoked.jti.clone());
+    get_protected(&jwt, &revoked.token)
+        .await
+        .assert_error(401, "Token has been revoked");
+    get_protected(&jwt, &kept).await.assert_ok_as("bob");
+    let unanswerable = jwt.access_token("carol").claim("jti", "").issue().unwrap().token;
+    get_protected(&jwt, &unanswerable).await.assert_error(503, "Service unavailable");
+}
+
+#[tokio::test]
+async fn revoke_takes_the_decoded_token_and_issue_pair_shares_one_session() {
+    let (jwt, store) = with_store();
+    let pair = jwt.issue_pair("alice").unwrap();
+    let access = jwt.decode_token(&pair.access.token).unwrap();
+    store.revoke(&access).await.unwrap();
+    get_protected(&jwt, &pair.access.token)
+        .await
+        .assert_error(401, "Token has been revoked");
+    // The refresh token is a different jti: still valid until its session is revoked.
+    fetch(&app(&jwt), "/refresh", &pair.refresh.token).await.assert_ok_as("alice");
+    store
+        .revoke_session(pair.refresh.session_id.as_deref().unwrap(), None)
+        .await
+        .unwrap();
+    fetch(&app(&jwt), "/refresh", &pair.refresh.token)
+        .await
+        .assert_error(401, "Token has been revoked");
+    let nameless = craft(&claims_with("bob", &json!({ "jti": null })));
+    assert!(store.revoke(&jwt.decode_token(&nameless).unwrap()).await.is_err());
 }

@@ -265,3 +265,33 @@ pub async fn call(jwt: &JwtManager, path: &str, token: &str) -> Reply {
 pub async fn fetch(app: &Router, path: &str, token: &str) -> Reply {
     get(path).bearer(token).send(app).await
 }
+
+/// An identity provider signing with `alg` (ES256 with the `es256-a` test key, EdDSA,
+/// or the RSA test key) under `kid`.
+pub fn provider(alg: Algorithm, kid: &str) -> JwtManager {
+    let (private, public): (&[u8], &[u8]) = match alg {
+        Algorithm::ES256 => (
+            include_bytes!("../fixtures/keys/es256-a-private.pem"),
+            include_bytes!("../fixtures/keys/es256-a-public.pem"),
+        ),
+        Algorithm::EdDSA => (
+            include_bytes!("../fixtures/keys/ed25519-private.pem"),
+            include_bytes!("../fixtures/keys/ed25519-public.pem"),
+        ),
+        _ => (
+            include_bytes!("../fixtures/keys/rs256-private.pem"),
+            include_bytes!("../fixtures/keys/rs256-public.pem"),
+        ),
+    };
+    let key = jwt_extended::SigningKey::from_pem(alg, private, public).unwrap().with_kid(kid);
+    JwtManager::builder().signing_key(key).build().unwrap()
+}
+
+/// The JWKS documents of `providers`, merged into one (as a provider mid-rotation serves).
+pub fn jwks_of(providers: &[&JwtManager]) -> Value {
+    let keys: Vec<Value> = providers
+        .iter()
+        .flat_map(|p| p.jwks().keys.iter().map(|k| serde_json::to_value(k).unwrap()))
+        .collect();
+    json!({ "keys": keys })
+}

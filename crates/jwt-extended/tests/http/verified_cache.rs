@@ -72,3 +72,16 @@ async fn a_second_request_sees_the_same_claims() {
     assert_eq!(second.claims.str_claim("role"), Some("admin"));
     assert_eq!(second.claims.into_map()["sub"], "alice");
 }
+
+#[test]
+fn the_cache_can_be_turned_off_and_every_decode_then_starts_from_the_bytes() {
+    // A hit hands out the remembered claims themselves (shared, one reference count);
+    // without the cache each decode builds its own.
+    let shared_claims = |jwt: &JwtManager| {
+        let token = jwt.create_access_token("alice").unwrap();
+        let (first, second) = (jwt.decode_token(&token).unwrap(), jwt.decode_token(&token).unwrap());
+        std::ptr::eq(first.claims.as_map(), second.claims.as_map())
+    };
+    assert!(shared_claims(&builder().build().unwrap()));
+    assert!(!shared_claims(&builder().verified_cache(false).build().unwrap()));
+}
