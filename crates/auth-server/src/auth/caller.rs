@@ -3,12 +3,26 @@
 //! among them: a token's `role` claim may predate a demotion, so admin decisions read the
 //! account as it is stored now ([`Caller::require_admin`]).
 
-use jwt_extended::axum::{Jwt, Policy};
-use jwt_extended::{DecodedToken, JwtError, TokenLocation};
+use jwt_extended::axum::{Jwt, Policy, Require};
+use jwt_extended::{DecodedToken, JwtError, Rule, TokenLocation, claim_equals};
 
 use crate::error::ApiError;
 use crate::state::AppState;
 use crate::store::{Role, User};
+
+/// Tokens issued to an admin (`role` claim `admin`): the library refuses any other with 403
+/// before the handler runs. The claim may predate a demotion, so the handler still asks
+/// [`Caller::require_admin`], which reads the stored role.
+pub struct AdminClaim;
+
+impl Rule for AdminClaim {
+    fn allows(token: &DecodedToken) -> bool {
+        claim_equals(&token.claims, "role", "admin")
+    }
+}
+
+/// An access token whose claims say admin (routes only admins may call).
+pub type AdminJwt = Jwt<Require<AdminClaim>>;
 
 /// The caller named by a verified token.
 #[derive(Debug, Clone)]

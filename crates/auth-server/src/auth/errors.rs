@@ -18,14 +18,20 @@ pub fn token_error_response(error: &JwtError) -> Response {
     // RFC 6750 §3.1: no error code when the request carried no credentials.
     let challenge = match error {
         JwtError::NoToken(_) => "Bearer",
+        JwtError::Forbidden(_) => "Bearer error=\"insufficient_scope\"",
         _ => "Bearer error=\"invalid_token\"",
     };
-    respond(status, &contract_message(error), error.code(), challenge)
+    // The server's one rule is "admin" (`caller::AdminClaim`): its 403 is the contract's.
+    let code = match error {
+        JwtError::Forbidden(_) => "forbidden",
+        other => other.code(),
+    };
+    respond(status, &contract_message(error), code, challenge)
 }
 
 fn respond(status: StatusCode, msg: &str, code: &str, challenge: &'static str) -> Response {
     let mut response = (status, Json(serde_json::json!({ "msg": msg, "error": code }))).into_response();
-    if status == StatusCode::UNAUTHORIZED {
+    if matches!(status, StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN) {
         response
             .headers_mut()
             .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static(challenge));
@@ -38,6 +44,7 @@ fn respond(status: StatusCode, msg: &str, code: &str, challenge: &'static str) -
 fn contract_message(error: &JwtError) -> std::borrow::Cow<'_, str> {
     match error {
         JwtError::NoToken(missing) if missing.searched_several() => "Missing Authorization Header".into(),
+        JwtError::Forbidden(_) => "Admin privilege required".into(),
         other => other.message().into(),
     }
 }

@@ -7,7 +7,7 @@ use http::StatusCode;
 use jwt_extended::axum::{Fresh, Jwt};
 use serde::{Deserialize, Serialize};
 
-use crate::auth::caller::Caller;
+use crate::auth::caller::{AdminJwt, Caller};
 use crate::error::{ApiError, ErrorBody};
 use crate::extract::ApiJson;
 use crate::state::AppState;
@@ -109,7 +109,7 @@ pub async fn create_item(
     ),
     security(("bearer" = []))
 )]
-pub async fn delete_item(State(state): State<AppState>, jwt: Jwt, Path(name): Path<String>) -> Result<Json<Deleted>, ApiError> {
+pub async fn delete_item(State(state): State<AppState>, jwt: AdminJwt, Path(name): Path<String>) -> Result<Json<Deleted>, ApiError> {
     Caller::of(jwt)?.require_admin(&state).await?;
     if !state.store.delete_item(&name).await? {
         return Err(ApiError::NotFound("Item not found"));

@@ -11,7 +11,7 @@ use super::UserView;
 use super::me::user_not_found;
 use super::patch::UserPatch;
 use crate::audit::{self, AuditEvent, Subject};
-use crate::auth::caller::Caller;
+use crate::auth::caller::{AdminJwt, Caller};
 use crate::auth::revoke::{end_user_access, end_user_sessions, horizon};
 use crate::auth::tokens::ClientInfo;
 use crate::error::{ApiError, ErrorBody};
@@ -62,7 +62,11 @@ pub(super) fn parse_id(id: &str) -> Result<i64, ApiError> {
     ),
     security(("bearer" = []))
 )]
-pub async fn list_users(State(state): State<AppState>, jwt: Jwt, ApiQuery(query): ApiQuery<ListQuery>) -> Result<Json<UserPage>, ApiError> {
+pub async fn list_users(
+    State(state): State<AppState>,
+    jwt: AdminJwt,
+    ApiQuery(query): ApiQuery<ListQuery>,
+) -> Result<Json<UserPage>, ApiError> {
     Caller::of(jwt)?.require_admin(&state).await?;
     let limit = query.limit.unwrap_or(20);
     if !(1..=100).contains(&limit) {
@@ -139,7 +143,7 @@ pub async fn get_user(State(state): State<AppState>, jwt: Jwt, Path(id): Path<St
 pub async fn patch_user(
     State(state): State<AppState>,
     client: ClientInfo,
-    jwt: Jwt,
+    jwt: AdminJwt,
     Path(id): Path<String>,
     ApiJson(patch): ApiJson<UserPatch>,
 ) -> Result<Json<UserView>, ApiError> {

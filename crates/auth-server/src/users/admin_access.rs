@@ -6,14 +6,13 @@
 use axum::Json;
 use axum::extract::{Path, State};
 use http::StatusCode;
-use jwt_extended::axum::Jwt;
 use serde::{Deserialize, Serialize};
 
 use super::admin::parse_id;
 use super::me::user_not_found;
 use super::validate;
 use crate::audit::{self, AuditEvent, Subject};
-use crate::auth::caller::Caller;
+use crate::auth::caller::{AdminJwt, Caller};
 use crate::auth::revoke::{end_session, end_user_access, end_user_sessions};
 use crate::auth::sessions::{SessionList, view};
 use crate::auth::tokens::ClientInfo;
@@ -38,7 +37,7 @@ pub struct SessionsEnded {
 
 /// The admin acting, checked against the stored role, and the target user's id (404 when
 /// it names no user).
-async fn admin_and_target(state: &AppState, jwt: Jwt, id: &str) -> Result<(Caller, i64), ApiError> {
+async fn admin_and_target(state: &AppState, jwt: AdminJwt, id: &str) -> Result<(Caller, i64), ApiError> {
     let caller = Caller::of(jwt)?;
     caller.require_admin(state).await?;
     let id = parse_id(id)?;
@@ -73,7 +72,7 @@ fn acted_on<'a>(id: i64, caller: &Caller, client: &'a ClientInfo) -> Subject<'a>
 pub async fn set_password(
     State(state): State<AppState>,
     client: ClientInfo,
-    jwt: Jwt,
+    jwt: AdminJwt,
     Path(id): Path<String>,
     ApiJson(body): ApiJson<SetPasswordRequest>,
 ) -> Result<StatusCode, ApiError> {
@@ -100,7 +99,11 @@ pub async fn set_password(
     ),
     security(("bearer" = []))
 )]
-pub async fn list_user_sessions(State(state): State<AppState>, jwt: Jwt, Path(id): Path<String>) -> Result<Json<SessionList>, ApiError> {
+pub async fn list_user_sessions(
+    State(state): State<AppState>,
+    jwt: AdminJwt,
+    Path(id): Path<String>,
+) -> Result<Json<SessionList>, ApiError> {
     let (caller, id) = admin_and_target(&state, jwt, &id).await?;
     let current = caller.session_id.as_deref();
     let sessions = state.store.active_sessions(id, crate::clock::now()).await?;
@@ -126,7 +129,7 @@ pub async fn list_user_sessions(State(state): State<AppState>, jwt: Jwt, Path(id
 pub async fn end_user_sessions_route(
     State(state): State<AppState>,
     client: ClientInfo,
-    jwt: Jwt,
+    jwt: AdminJwt,
     Path(id): Path<String>,
 ) -> Result<Json<SessionsEnded>, ApiError> {
     let (caller, id) = admin_and_target(&state, jwt, &id).await?;
@@ -155,7 +158,7 @@ pub async fn end_user_sessions_route(
 pub async fn end_one_session(
     State(state): State<AppState>,
     client: ClientInfo,
-    jwt: Jwt,
+    jwt: AdminJwt,
     Path((id, session_id)): Path<(String, String)>,
 ) -> Result<StatusCode, ApiError> {
     let (caller, id) = admin_and_target(&state, jwt, &id).await?;

@@ -60,8 +60,13 @@ async fn the_stored_role_decides_even_while_the_token_is_valid() {
     let root_id = id_of(&root);
     let dave = app.register("dave").await;
     let dave_token = s(&dave, "access_token");
-    // An ordinary user is refused whatever it asks for.
-    assert_eq!(app.get("/api/v1/users", &dave_token).await.0, StatusCode::FORBIDDEN);
+    // An ordinary user is refused whatever it asks for; the library's policy answers first,
+    // with RFC 6750's challenge and the contract's body.
+    let refused = app.req(Method::GET, "/api/v1/users", Some(&dave_token)).send().await.unwrap();
+    assert_eq!(refused.status(), StatusCode::FORBIDDEN);
+    assert_eq!(refused.headers()["www-authenticate"], "Bearer error=\"insufficient_scope\"");
+    let body: Value = refused.json().await.unwrap();
+    assert_eq!((body["msg"].as_str(), body["error"].as_str()), (Some("Admin privilege required"), Some("forbidden")));
     let (status, _) = patch(&app, &dave_token, id_of(&dave), json!({"role": "admin"})).await;
     assert_eq!(status, StatusCode::FORBIDDEN);
     // An admin cannot take its own role away or disable itself.
