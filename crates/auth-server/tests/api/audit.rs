@@ -25,7 +25,10 @@ async fn counts(app: &Http) -> HashMap<&'static str, f64> {
     let value = |event: AuditEvent| {
         let sample = format!("auth_audit_events_total{{event=\"{}\"}} ", event.as_str());
         let line = text.lines().find_map(|l| l.strip_prefix(&sample));
-        line.unwrap_or_else(|| panic!("{sample}missing from\n{text}")).trim().parse().unwrap()
+        line.unwrap_or_else(|| panic!("{sample}missing from\n{text}"))
+            .trim()
+            .parse()
+            .unwrap()
     };
     AuditEvent::ALL.into_iter().map(|e| (e.as_str(), value(e))).collect()
 }
@@ -108,7 +111,9 @@ async fn each_action_is_counted_and_logged_as_an_audit_event_without_secrets() {
     let failed_login = app.req(Method::POST, "/api/v1/auth/login", None).header("x-request-id", REQUEST_ID);
     let failed_login = async { json_of(failed_login.json(&credentials("alice", WRONG_PASSWORD)).send().await.unwrap()).await };
     audit.expect(LoginFailure, StatusCode::UNAUTHORIZED, failed_login).await;
-    audit.expect(LoginFailure, StatusCode::UNAUTHORIZED, app.try_login("ghost", WRONG_PASSWORD)).await;
+    audit
+        .expect(LoginFailure, StatusCode::UNAUTHORIZED, app.try_login("ghost", WRONG_PASSWORD))
+        .await;
 
     let reused = audit.login("alice", PASSWORD).await;
     let (access, refresh) = (s(&reused, "access_token"), s(&reused, "refresh_token"));
@@ -139,7 +144,9 @@ async fn each_action_is_counted_and_logged_as_an_audit_event_without_secrets() {
     audit.expect(LoginFailure, StatusCode::BAD_REQUEST, change(WRONG_PASSWORD)).await;
     let changed = audit.expect(PasswordChanged, StatusCode::OK, change(PASSWORD)).await;
     let last = s(&audit.login("alice", NEW_PASSWORD).await, "access_token");
-    let logout_all = audit.expect(LogoutAll, StatusCode::OK, app.post("/api/v1/auth/logout-all", &last, json!({}))).await;
+    let logout_all = audit
+        .expect(LogoutAll, StatusCode::OK, app.post("/api/v1/auth/logout-all", &last, json!({})))
+        .await;
 
     let admin = audit.login(ADMIN, ADMIN_PASSWORD).await;
     let admin_id = admin["user"]["id"].as_i64().unwrap();
@@ -176,13 +183,19 @@ async fn each_action_is_counted_and_logged_as_an_audit_event_without_secrets() {
     let mut lines = audit_lines(&logs);
     // The start-up admin's creation (no request, no client): checked, then set aside.
     let startup = lines.remove(0);
-    assert_eq!((startup["fields"]["event"].as_str(), startup["fields"]["user_id"].as_i64()), (Some("user_promoted"), Some(1)));
+    assert_eq!(
+        (startup["fields"]["event"].as_str(), startup["fields"]["user_id"].as_i64()),
+        (Some("user_promoted"), Some(1))
+    );
     let events: Vec<&str> = lines.iter().map(|l| l["fields"]["event"].as_str().unwrap()).collect();
     assert_eq!(events, expected, "one audit line per counted event, in order");
     for line in &lines {
         let fields = &line["fields"];
         assert_eq!(fields["client_ip"], "127.0.0.1", "{line}");
-        assert!(line["span"]["id"].as_str().is_some_and(|id| !id.is_empty()), "no request id: {line}");
+        assert!(
+            line["span"]["id"].as_str().is_some_and(|id| !id.is_empty()),
+            "no request id: {line}"
+        );
         let alarm = ["login_failure", "login_throttled", "refresh_reuse"].contains(&fields["event"].as_str().unwrap());
         assert_eq!(line["level"], if alarm { "WARN" } else { "INFO" }, "{line}");
     }
@@ -195,7 +208,10 @@ async fn each_action_is_counted_and_logged_as_an_audit_event_without_secrets() {
         first_failure["span"]["client_request_id"], REQUEST_ID,
         "the client's request id is its own field of the span"
     );
-    assert!(uuid::Uuid::parse_str(first_failure["span"]["id"].as_str().unwrap()).is_ok(), "the server's own id");
+    assert!(
+        uuid::Uuid::parse_str(first_failure["span"]["id"].as_str().unwrap()).is_ok(),
+        "the server's own id"
+    );
     assert_eq!(find("login_failure", 0)["user_id"], alice);
     assert_eq!(find("login_failure", 0)["username"], "alice");
     assert_eq!(find("login_failure", 1)["username"], "ghost");

@@ -15,7 +15,8 @@ fn with_admin() -> Config {
 }
 
 async fn patch(app: &TestApp, token: &str, id: i64, body: Value) -> (StatusCode, Value) {
-    app.call(Method::PATCH, &format!("/api/v1/users/{id}"), Some(token), Some(body)).await
+    app.call(Method::PATCH, &format!("/api/v1/users/{id}"), Some(token), Some(body))
+        .await
 }
 
 fn id_of(pair: &Value) -> i64 {
@@ -46,7 +47,10 @@ async fn a_demoted_admin_s_old_token_lists_nothing_and_cannot_re_promote_itself(
         (Method::PATCH, "/api/v1/users/me".to_string(), Some(json!({"role": "admin"}))),
     ] {
         let (status, answer) = app.call(method, &path, Some(&carol_token), body).await;
-        assert!(matches!(status, StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN), "{path}: {status} {answer}");
+        assert!(
+            matches!(status, StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN),
+            "{path}: {status} {answer}"
+        );
     }
     assert_eq!(app.refresh(&s(&carol_admin, "refresh_token")).await.0, StatusCode::UNAUTHORIZED);
     let (_, carol_now) = app.get(&format!("/api/v1/users/{carol_id}"), &root).await;
@@ -66,7 +70,10 @@ async fn the_stored_role_decides_even_while_the_token_is_valid() {
     assert_eq!(refused.status(), StatusCode::FORBIDDEN);
     assert_eq!(refused.headers()["www-authenticate"], "Bearer error=\"insufficient_scope\"");
     let body: Value = refused.json().await.unwrap();
-    assert_eq!((body["msg"].as_str(), body["error"].as_str()), (Some("Admin privilege required"), Some("forbidden")));
+    assert_eq!(
+        (body["msg"].as_str(), body["error"].as_str()),
+        (Some("Admin privilege required"), Some("forbidden"))
+    );
     let (status, _) = patch(&app, &dave_token, id_of(&dave), json!({"role": "admin"})).await;
     assert_eq!(status, StatusCode::FORBIDDEN);
     // An admin cannot take its own role away or disable itself.
@@ -90,10 +97,17 @@ async fn a_disabled_account_is_shut_out_until_enabled() {
     assert_eq!(app.secret_status(&s(&erin, "access_token")).await, StatusCode::UNAUTHORIZED);
     assert_eq!(app.refresh(&s(&erin, "refresh_token")).await.0, StatusCode::UNAUTHORIZED);
     let (status, body) = app.try_login("erin", PASSWORD).await;
-    assert_eq!((status, body["error"].as_str()), (StatusCode::FORBIDDEN, Some("account_disabled")), "{body}");
+    assert_eq!(
+        (status, body["error"].as_str()),
+        (StatusCode::FORBIDDEN, Some("account_disabled")),
+        "{body}"
+    );
     // A wrong password still gets the ordinary answer: nothing is revealed without it.
     let (status, body) = app.try_login("erin", "not her password").await;
-    assert_eq!((status, body["error"].as_str()), (StatusCode::UNAUTHORIZED, Some("invalid_credentials")));
+    assert_eq!(
+        (status, body["error"].as_str()),
+        (StatusCode::UNAUTHORIZED, Some("invalid_credentials"))
+    );
 
     assert_eq!(patch(&app, &root, erin_id, json!({"disabled": false})).await.0, StatusCode::OK);
     let again = app.login("erin", PASSWORD).await;
@@ -109,13 +123,24 @@ async fn an_admin_sets_a_password_and_every_session_of_the_user_ends() {
     let second = app.login("frank", PASSWORD).await;
     let path = format!("/api/v1/users/{frank_id}/password");
 
-    let (status, body) = app.call(Method::PUT, &path, Some(&root), Some(json!({"new_password": "short"}))).await;
+    let (status, body) = app
+        .call(Method::PUT, &path, Some(&root), Some(json!({"new_password": "short"})))
+        .await;
     assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
     let plain = s(&second, "access_token");
-    let (status, _) = app.call(Method::PUT, &path, Some(&plain), Some(json!({"new_password": "another passphrase"}))).await;
+    let (status, _) = app
+        .call(
+            Method::PUT,
+            &path,
+            Some(&plain),
+            Some(json!({"new_password": "another passphrase"})),
+        )
+        .await;
     assert_eq!(status, StatusCode::FORBIDDEN);
 
-    let (status, body) = app.call(Method::PUT, &path, Some(&root), Some(json!({"new_password": "another passphrase"}))).await;
+    let (status, body) = app
+        .call(Method::PUT, &path, Some(&root), Some(json!({"new_password": "another passphrase"})))
+        .await;
     assert_eq!(status, StatusCode::NO_CONTENT, "{body}");
     for pair in [&frank, &second] {
         assert_eq!(app.secret_status(&s(pair, "access_token")).await, StatusCode::UNAUTHORIZED);
@@ -161,9 +186,7 @@ async fn users_are_searched_by_name_ignoring_case() {
     for name in ["Heidi", "heinrich", "ivan", "a_b", "axb"] {
         app.register(name).await;
     }
-    let names = |page: &Value| -> Vec<String> {
-        page["users"].as_array().unwrap().iter().map(|u| s(u, "username")).collect()
-    };
+    let names = |page: &Value| -> Vec<String> { page["users"].as_array().unwrap().iter().map(|u| s(u, "username")).collect() };
     let (status, page) = app.get("/api/v1/users?q=HEI", &root).await;
     assert_eq!(status, StatusCode::OK, "{page}");
     assert_eq!(names(&page), ["Heidi", "heinrich"]);

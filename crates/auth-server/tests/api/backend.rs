@@ -3,18 +3,17 @@
 //! on the server of `TEST_DATABASE_URL`, dropped when the test ends); and a per-test key
 //! prefix in the Redis of `TEST_REDIS_URL` (its keys deleted when the test ends).
 //!
-//! Each test binary names its backend (`crate::BACKEND`): `api` runs on SQLite,
-//! `api_postgres` on PostgreSQL, `api_postgres_redis` and `cluster` on PostgreSQL with
-//! Redis. A binary whose variable is unset says so and stops without running anything;
-//! one whose variable is set but whose server does not answer FAILS.
+//! `TEST_BACKEND` names the backend of a run: `sqlite` (the default), `postgres` or
+//! `postgres-redis`. A backend whose variables are unset, or whose server does not answer,
+//! FAILS the run: a backend is skipped only by not being chosen, and `main.rs` lists the
+//! unchosen ones as ignored tests.
 
 use std::io::Write;
 use std::sync::Once;
 
 use tempfile::TempDir;
 
-/// Where the server keeps its state in a test binary (each binary uses one variant).
-#[allow(dead_code)]
+/// Where the server keeps its state in a run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {
     Sqlite,
@@ -23,6 +22,25 @@ pub enum Backend {
 }
 
 impl Backend {
+    /// The backend `TEST_BACKEND` names (SQLite when unset).
+    pub fn selected() -> Backend {
+        match std::env::var("TEST_BACKEND").as_deref() {
+            Err(_) | Ok("") | Ok("sqlite") => Backend::Sqlite,
+            Ok("postgres") => Backend::Postgres,
+            Ok("postgres-redis") => Backend::PostgresRedis,
+            Ok(other) => panic!("TEST_BACKEND={other:?}: expected sqlite, postgres or postgres-redis"),
+        }
+    }
+
+    /// Panics unless the run's backend is `expected` (tests that only make sense there).
+    pub fn require(expected: Backend) {
+        let selected = Backend::selected();
+        assert_eq!(
+            selected, expected,
+            "this test needs TEST_BACKEND={expected:?}, the run is on {selected:?}"
+        );
+    }
+
     fn describe(self) -> String {
         let var = |name: &str| std::env::var(name).unwrap_or_else(|_| "<unset>".into());
         match self {
@@ -51,16 +69,13 @@ pub fn say(line: &str) {
     let _ = writeln!(std::io::stderr(), "{line}");
 }
 
-/// Announces the backend once per binary, or ends the binary when its variables are unset.
+/// Announces the backend once per run; a chosen backend whose variables are unset fails.
 fn announce(backend: Backend) {
     static ONCE: Once = Once::new();
     ONCE.call_once(|| {
         let missing: Vec<_> = backend.needs().iter().filter(|v| std::env::var(v).is_err()).collect();
         if !missing.is_empty() {
-            say(&format!(
-                "\n[backend] {backend:?} suite NOT RUN: {missing:?} unset (see scripts/ci-services.sh); stopping this test binary"
-            ));
-            std::process::exit(0);
+            panic!("TEST_BACKEND chose {backend:?}, but {missing:?} are unset (bash scripts/ci-services.sh writes them)");
         }
         say(&format!("\n[backend] running the suite on {}", backend.describe()));
     });

@@ -135,7 +135,9 @@ impl Ledger {
                 let name = format!("w{}_u{}", self.worker, self.users.len());
                 http.req(Method::POST, "/api/v1/auth/register", None).json(&credentials(&name))
             }
-            Op::Login(u) => http.req(Method::POST, "/api/v1/auth/login", None).json(&credentials(&self.users[u].name)),
+            Op::Login(u) => http
+                .req(Method::POST, "/api/v1/auth/login", None)
+                .json(&credentials(&self.users[u].name)),
             Op::Logout(u, i) => http.req(Method::POST, "/api/v1/auth/logout", Some(&at(u, i).access)),
             Op::LogoutAccess(u, i) => http.req(Method::POST, "/api/v1/auth/logout/access", Some(&at(u, i).access)),
             Op::LogoutRefresh(u, i) => http.req(Method::POST, "/api/v1/auth/logout/refresh", Some(&at(u, i).refresh)),
@@ -236,7 +238,12 @@ async fn verify(http: &Http, ledgers: &[Ledger], seed: u64) -> (usize, usize) {
         assert_eq!(status, StatusCode::OK, "acknowledged user cannot log in: {context} {body}");
         let (status, body) = http.get("/api/v1/auth/sessions", &s(&body, "access_token")).await;
         assert_eq!(status, StatusCode::OK, "{context} {body}");
-        let ids: HashSet<&str> = body["sessions"].as_array().unwrap().iter().map(|s| s["id"].as_str().unwrap()).collect();
+        let ids: HashSet<&str> = body["sessions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| s["id"].as_str().unwrap())
+            .collect();
         for session in &user.sessions {
             let what = format!("session {} of {context}: {:?}", session.sid, session.state);
             let secret = http.get("/api/v1/secret", &session.access).await;
@@ -271,9 +278,13 @@ fn assert_revoked((status, body): (StatusCode, Value), what: &str) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn acknowledged_writes_and_revocations_survive_a_sigkill() {
-    let seed: u64 = std::env::var("CRASH_SEED").ok().map_or_else(rand::random, |s| s.parse().expect("CRASH_SEED is a number"));
+    let seed: u64 = std::env::var("CRASH_SEED")
+        .ok()
+        .map_or_else(rand::random, |s| s.parse().expect("CRASH_SEED is a number"));
     let kill_after = StdRng::seed_from_u64(seed).gen_range(KILL_AFTER);
-    say(&format!("[crash] CRASH_SEED={seed}: SIGKILL after {kill_after} acknowledged operations"));
+    say(&format!(
+        "[crash] CRASH_SEED={seed}: SIGKILL after {kill_after} acknowledged operations"
+    ));
     // Every worker registers from 127.0.0.1: lift the per-address registration limit.
     let config = Config {
         extra: auth_server::settings::SettingsArgs {

@@ -51,7 +51,10 @@ async fn a_repeat_within_the_window_gets_the_same_successor() {
     assert_eq!(status, StatusCode::OK, "the other copy is the consumed token, within the window");
     // An older token than the latest consumed one is theft even inside the window.
     let (status, body) = app.refresh(&r1).await;
-    assert_eq!((status, body["msg"].as_str()), (StatusCode::UNAUTHORIZED, Some("Token has been revoked")));
+    assert_eq!(
+        (status, body["msg"].as_str()),
+        (StatusCode::UNAUTHORIZED, Some("Token has been revoked"))
+    );
     assert_eq!(app.secret_status(&s(&third, "access_token")).await, StatusCode::UNAUTHORIZED);
 }
 
@@ -89,7 +92,10 @@ async fn after_the_window_a_repeat_is_theft() {
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     let (status, body) = app.refresh(&r1).await;
-    assert_eq!((status, body["msg"].as_str()), (StatusCode::UNAUTHORIZED, Some("Token has been revoked")));
+    assert_eq!(
+        (status, body["msg"].as_str()),
+        (StatusCode::UNAUTHORIZED, Some("Token has been revoked"))
+    );
     assert_eq!(app.refresh(&s(&second, "refresh_token")).await.0, StatusCode::UNAUTHORIZED);
     assert_eq!(app.secret_status(&s(&second, "access_token")).await, StatusCode::UNAUTHORIZED);
 }

@@ -43,9 +43,17 @@ async fn hsts_is_sent_on_every_response_only_with_secure_cookies() {
         ..Default::default()
     })
     .await;
-    for (method, path) in [(Method::GET, "/healthz"), (Method::GET, "/nowhere"), (Method::GET, "/api/v1/secret")] {
+    for (method, path) in [
+        (Method::GET, "/healthz"),
+        (Method::GET, "/nowhere"),
+        (Method::GET, "/api/v1/secret"),
+    ] {
         let (status, h) = headers(&secure, method, path, &[]).await;
-        assert_eq!(h.get("strict-transport-security").map(|v| v.to_str().unwrap()), Some(HSTS), "{path} {status}");
+        assert_eq!(
+            h.get("strict-transport-security").map(|v| v.to_str().unwrap()),
+            Some(HSTS),
+            "{path} {status}"
+        );
     }
     let plain = spawn_app().await;
     let (_, h) = headers(&plain, Method::GET, "/healthz", &[]).await;

@@ -61,7 +61,7 @@ pub struct DataDir(Arc<Backing>);
 impl DataDir {
     /// A fresh one on the binary's backend.
     pub async fn new() -> Self {
-        DataDir(Arc::new(Backing::new(crate::BACKEND).await))
+        DataDir(Arc::new(Backing::new(crate::backend::Backend::selected()).await))
     }
 
     /// The URL of the test database (PostgreSQL backends).

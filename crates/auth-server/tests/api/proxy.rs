@@ -54,7 +54,10 @@ async fn with_one_trusted_hop_the_last_forwarded_address_is_the_client() {
     // The client's own entries (left of the proxy's) are ignored.
     assert_eq!(failed_login(&app, "u1", "1.1.1.1, 203.0.113.7").await, StatusCode::UNAUTHORIZED);
     assert_eq!(failed_login(&app, "u2", "2.2.2.2, 203.0.113.7").await, StatusCode::UNAUTHORIZED);
-    assert_eq!(failed_login(&app, "u3", "3.3.3.3, 203.0.113.7").await, StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(
+        failed_login(&app, "u3", "3.3.3.3, 203.0.113.7").await,
+        StatusCode::TOO_MANY_REQUESTS
+    );
     // Another client behind the same proxy is not affected.
     assert_eq!(failed_login(&app, "u4", "203.0.113.8").await, StatusCode::UNAUTHORIZED);
     assert_eq!(session_ip(&app, "alice", "1.1.1.1, 198.51.100.1").await, "198.51.100.1");

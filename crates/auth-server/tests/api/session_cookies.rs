@@ -33,7 +33,12 @@ async fn keep_me_signed_in_makes_the_cookies_outlive_the_browser() {
     assert_eq!(response.status(), StatusCode::OK);
     let cookies = set_cookies(&response);
     let refresh_lifetime = 30 * 86_400;
-    for name in ["access_token_cookie", "refresh_token_cookie", "csrf_access_token", "csrf_refresh_token"] {
+    for name in [
+        "access_token_cookie",
+        "refresh_token_cookie",
+        "csrf_access_token",
+        "csrf_refresh_token",
+    ] {
         let age = max_age(&cookies[name]).unwrap_or_else(|| panic!("{name} has no Max-Age: {}", cookies[name]));
         assert!((refresh_lifetime - 5..=refresh_lifetime).contains(&age), "{name}: {age}");
     }
@@ -90,7 +95,11 @@ async fn the_refresh_cookie_goes_only_to_the_auth_routes_and_tokens_are_never_ca
     let response = cookie_login(&app, json!({"username": "alice", "password": PASSWORD})).await;
     assert_eq!(response.headers()["cache-control"], "no-store");
     let cookies = set_cookies(&response);
-    assert!(cookies["refresh_token_cookie"].contains("Path=/api/v1/auth"), "{}", cookies["refresh_token_cookie"]);
+    assert!(
+        cookies["refresh_token_cookie"].contains("Path=/api/v1/auth"),
+        "{}",
+        cookies["refresh_token_cookie"]
+    );
     assert!(cookies["access_token_cookie"].contains("Path=/;") || cookies["access_token_cookie"].ends_with("Path=/"));
     for (path, body) in [
         ("/api/v1/auth/login", json!({"username": "alice", "password": PASSWORD})),
@@ -116,9 +125,16 @@ async fn secure_cookies_take_the_host_prefix_where_their_path_allows() {
     .await;
     app.register("alice").await;
     let cookies = set_cookies(&cookie_login(&app, json!({"username": "alice", "password": PASSWORD})).await);
-    for name in ["__Host-access_token_cookie", "__Host-csrf_access_token", "__Host-csrf_refresh_token"] {
+    for name in [
+        "__Host-access_token_cookie",
+        "__Host-csrf_access_token",
+        "__Host-csrf_refresh_token",
+    ] {
         let line = &cookies[name];
-        assert!(line.contains("Secure") && line.contains("Path=/") && !line.contains("Domain"), "{line}");
+        assert!(
+            line.contains("Secure") && line.contains("Path=/") && !line.contains("Domain"),
+            "{line}"
+        );
     }
     let refresh = &cookies["__Secure-refresh_token_cookie"];
     assert!(refresh.contains("Secure") && refresh.contains("Path=/api/v1/auth"), "{refresh}");
@@ -137,7 +153,11 @@ async fn cross_site_form_and_cookie_logins_are_refused() {
             .form(&credentials)
     };
     let (status, body) = json_of(form("https://evil.example").send().await.unwrap()).await;
-    assert_eq!((status, body["error"].as_str()), (StatusCode::FORBIDDEN, Some("cross_site_request")), "{body}");
+    assert_eq!(
+        (status, body["error"].as_str()),
+        (StatusCode::FORBIDDEN, Some("cross_site_request")),
+        "{body}"
+    );
     assert_eq!(json_of(form(&own_origin).send().await.unwrap()).await.0, StatusCode::OK);
 
     let cookie_login_from = |fetch_site: &str| {
@@ -145,7 +165,10 @@ async fn cross_site_form_and_cookie_logins_are_refused() {
             .header("sec-fetch-site", fetch_site)
             .json(&json!({"username": "alice", "password": PASSWORD}))
     };
-    assert_eq!(cookie_login_from("cross-site").send().await.unwrap().status(), StatusCode::FORBIDDEN);
+    assert_eq!(
+        cookie_login_from("cross-site").send().await.unwrap().status(),
+        StatusCode::FORBIDDEN
+    );
     assert_eq!(cookie_login_from("same-origin").send().await.unwrap().status(), StatusCode::OK);
     // Tokens in the body cannot be read by another site: a cross-site JSON login is harmless.
     let json_login = app

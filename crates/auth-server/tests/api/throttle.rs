@@ -139,7 +139,10 @@ async fn an_address_over_its_limit_still_logs_in_with_the_right_password() {
     .await;
     app.register("alice").await;
     for i in 0..3 {
-        assert_eq!(app.try_login(&format!("nobody{i}"), "wrong password").await.0, StatusCode::UNAUTHORIZED);
+        assert_eq!(
+            app.try_login(&format!("nobody{i}"), "wrong password").await.0,
+            StatusCode::UNAUTHORIZED
+        );
     }
     // Over the address limit: wrong passwords are refused with 429...
     let response = app
@@ -168,7 +171,11 @@ async fn behind_a_proxy_one_client_does_not_lock_out_the_others() {
     .await;
     app.register("alice").await;
     // One client guesses many names until its address is over the limit.
-    for (i, expected) in [StatusCode::UNAUTHORIZED; 3].into_iter().chain([StatusCode::TOO_MANY_REQUESTS]).enumerate() {
+    for (i, expected) in [StatusCode::UNAUTHORIZED; 3]
+        .into_iter()
+        .chain([StatusCode::TOO_MANY_REQUESTS])
+        .enumerate()
+    {
         let statuses = concurrent_logins(&app, [(format!("victim{i}"), "wrong password")], Some("203.0.113.66")).await;
         assert_eq!(statuses, [expected]);
     }
@@ -318,7 +325,10 @@ async fn a_login_whose_client_left_is_not_hashed() {
     }
     // Jobs run in order: once this one has, every abandoned one was met (and dropped).
     app.state.hasher.verify("sentinel".into(), None).await.unwrap();
-    assert!(backlog_started < 60, "the backlog drained before the clients left: nothing was tested");
+    assert!(
+        backlog_started < 60,
+        "the backlog drained before the clients left: nothing was tested"
+    );
     assert_eq!(app.state.hasher.ran() - before, 61, "only the backlog and the sentinel were hashed");
 }
 
@@ -330,7 +340,14 @@ async fn an_attempt_never_checked_does_not_count() {
     let throttle = auth_server::throttle::LoginThrottle::new(1, 50, Duration::from_secs(60), app.state.redis.clone());
     let attempt = throttle.begin("alice", "192.0.2.1").await.unwrap().expect("the first attempt");
     attempt.abandoned().await.unwrap();
-    let attempt = throttle.begin("ALICE", "192.0.2.1").await.unwrap().expect("the slot was given back");
+    let attempt = throttle
+        .begin("ALICE", "192.0.2.1")
+        .await
+        .unwrap()
+        .expect("the slot was given back");
     assert_eq!(attempt.failed().await.unwrap(), None);
-    assert!(throttle.begin("alice", "192.0.2.1").await.unwrap().is_err(), "a checked attempt counts");
+    assert!(
+        throttle.begin("alice", "192.0.2.1").await.unwrap().is_err(),
+        "a checked attempt counts"
+    );
 }

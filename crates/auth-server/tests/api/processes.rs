@@ -86,6 +86,7 @@ impl Cluster {
     /// [`Cluster::start_each`] on a given backing (a test that puts a proxy in front of
     /// its database creates it first).
     pub async fn start_on(backing: DataDir, configs: &[Config], env: &[(&str, &str)]) -> Cluster {
+        crate::backend::Backend::require(crate::backend::Backend::PostgresRedis);
         let root = tempfile::tempdir().expect("temporary directory");
         let key = root.path().join("signing.key");
         auth_server::signing::write_private(&key, auth_server::signing::generate_secret().as_bytes()).expect("signing key written");

@@ -11,10 +11,10 @@ use std::time::{Duration, Instant};
 
 use reqwest::{Method, StatusCode};
 
+use super::fault_proxy::{Proxy, through, upstream};
+use super::private_redis::PrivateRedis;
 use crate::helpers::{Config, Http, PASSWORD, s};
-use crate::private_redis::PrivateRedis;
 use crate::processes::{Cluster, Instance};
-use crate::proxy::{Proxy, through, upstream};
 
 /// The poll interval the servers run with (the default).
 pub const POLL_INTERVAL: (&str, &str) = ("AUTH_REVOCATION_POLL_INTERVAL", "1s");
@@ -95,6 +95,7 @@ fn on(redis_url: String) -> Config {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+#[ignore = "needs TEST_BACKEND=postgres-redis"]
 async fn a_revocation_whose_publish_fails_is_refused_by_every_instance() {
     let redis = PrivateRedis::start().await;
     redis.user("full", &["~*", "&*", "+@all"]).await;
@@ -127,6 +128,7 @@ async fn a_revocation_whose_publish_fails_is_refused_by_every_instance() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+#[ignore = "needs TEST_BACKEND=postgres-redis"]
 async fn a_lost_subscription_falls_back_to_polling_then_resynchronises() {
     let redis = PrivateRedis::start().await;
     redis.user("server", &["~*", "&*", "+@all"]).await;
@@ -210,6 +212,7 @@ impl Load {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+#[ignore = "needs TEST_BACKEND=postgres-redis"]
 async fn redis_stopped_under_load_keeps_valid_tokens_answered_and_revoked_ones_refused_then_resynchronises() {
     let mut redis = PrivateRedis::start().await;
     let config = on(redis.url());
@@ -235,6 +238,7 @@ async fn redis_stopped_under_load_keeps_valid_tokens_answered_and_revoked_ones_r
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+#[ignore = "needs TEST_BACKEND=postgres-redis"]
 async fn redis_and_postgres_both_unreachable_fail_closed_then_recover() {
     let mut redis = PrivateRedis::start().await;
     let dir = crate::helpers::DataDir::new().await;

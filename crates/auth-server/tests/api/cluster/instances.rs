@@ -5,9 +5,9 @@ use reqwest::{Method, StatusCode};
 use serde_json::json;
 use tokio::task::JoinSet;
 
+use super::revocation_sync::refused_everywhere;
 use crate::helpers::{Config, PASSWORD, s};
 use crate::processes::Cluster;
-use crate::revocation_sync::refused_everywhere;
 
 /// `n` server processes with the start-up admin.
 async fn cluster(n: usize) -> Cluster {
@@ -22,6 +22,7 @@ async fn cluster(n: usize) -> Cluster {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+#[ignore = "needs TEST_BACKEND=postgres-redis"]
 async fn a_revocation_on_one_instance_is_refused_by_the_others_once_it_has_spread() {
     let cluster = cluster(3).await;
     let apps = &cluster.instances;
@@ -46,6 +47,7 @@ async fn a_revocation_on_one_instance_is_refused_by_the_others_once_it_has_sprea
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+#[ignore = "needs TEST_BACKEND=postgres-redis"]
 async fn logout_all_on_one_instance_ends_sessions_used_on_another() {
     let cluster = cluster(3).await;
     let apps = &cluster.instances;
@@ -97,6 +99,7 @@ async fn refresh_storm(apps: &[crate::processes::Instance], refresh: &str) -> Ve
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+#[ignore = "needs TEST_BACKEND=postgres-redis"]
 async fn concurrent_refreshes_across_instances_yield_one_successor() {
     let cluster = cluster(3).await;
     let apps = &cluster.instances;
@@ -116,6 +119,7 @@ async fn concurrent_refreshes_across_instances_yield_one_successor() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+#[ignore = "needs TEST_BACKEND=postgres-redis"]
 async fn without_a_grace_window_concurrent_refreshes_rotate_exactly_once() {
     let cluster = Cluster::start(
         3,
@@ -151,6 +155,7 @@ async fn without_a_grace_window_concurrent_refreshes_rotate_exactly_once() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+#[ignore = "needs TEST_BACKEND=postgres-redis"]
 async fn a_user_deleted_on_one_instance_cannot_use_a_token_on_another() {
     let cluster = cluster(3).await;
     let apps = &cluster.instances;
@@ -173,6 +178,7 @@ async fn a_user_deleted_on_one_instance_cannot_use_a_token_on_another() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+#[ignore = "needs TEST_BACKEND=postgres-redis"]
 async fn failed_logins_are_counted_across_instances() {
     let config = Config {
         login_max_failures: Some(3),

@@ -36,6 +36,7 @@ async fn assert_cached(cluster: &Cluster, name: &str) {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+#[ignore = "needs TEST_BACKEND=postgres-redis"]
 async fn a_role_change_on_b_is_seen_by_a_that_cached_the_user() {
     let cluster = cluster().await;
     let (a, b, _) = abc(&cluster);
@@ -66,6 +67,7 @@ async fn a_role_change_on_b_is_seen_by_a_that_cached_the_user() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+#[ignore = "needs TEST_BACKEND=postgres-redis"]
 async fn a_password_change_on_b_is_seen_by_a_that_cached_the_user() {
     let cluster = cluster().await;
     let (a, b, _) = abc(&cluster);
@@ -84,6 +86,7 @@ async fn a_password_change_on_b_is_seen_by_a_that_cached_the_user() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+#[ignore = "needs TEST_BACKEND=postgres-redis"]
 async fn a_deletion_on_c_is_seen_by_a_that_cached_the_user() {
     let cluster = cluster().await;
     let (a, b, c) = abc(&cluster);

@@ -76,6 +76,7 @@ impl Drop for Proxy {
 
 /// `host:port` of the test database of `dir`.
 pub fn upstream(dir: &DataDir) -> String {
+    crate::backend::Backend::require(crate::backend::Backend::PostgresRedis);
     let url = dir.database_url().expect("a PostgreSQL test database");
     let (_, authority, _) = split(&url);
     authority.rsplit_once('@').map_or(authority, |(_, host)| host).to_string()

@@ -11,9 +11,9 @@ use std::time::{Duration, Instant};
 
 use reqwest::{Method, StatusCode};
 
+use super::fault_proxy::{Proxy, through, upstream};
+use super::private_redis::PrivateRedis;
 use crate::helpers::{Config, DataDir, PASSWORD, TestApp, s, spawn_in};
-use crate::private_redis::PrivateRedis;
-use crate::proxy::{Proxy, through, upstream};
 
 /// Longest any single request may take while a backend is down.
 const BOUNDED: Duration = Duration::from_secs(8);
@@ -93,12 +93,14 @@ impl Alice {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+#[ignore = "needs TEST_BACKEND=postgres-redis"]
 async fn redis_going_away_keeps_token_checks_answered_from_the_database_and_recovers() {
     let mut redis = PrivateRedis::start().await;
     let config = Config {
         redis_url: Some(redis.url()),
         ..Default::default()
     };
+    crate::backend::Backend::require(crate::backend::Backend::PostgresRedis);
     let app = spawn_in(DataDir::new().await, config).await;
     let alice = Alice::start(&app).await;
 
@@ -127,6 +129,7 @@ async fn redis_going_away_keeps_token_checks_answered_from_the_database_and_reco
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+#[ignore = "needs TEST_BACKEND=postgres-redis"]
 async fn postgres_going_away_fails_closed_and_recovers() {
     let dir = DataDir::new().await;
     let proxy = Proxy::start(upstream(&dir)).await;

@@ -10,6 +10,7 @@ use crate::helpers::{Config, PASSWORD};
 use crate::processes::Cluster;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+#[ignore = "needs TEST_BACKEND=postgres-redis"]
 async fn concurrent_guesses_on_three_instances_share_one_limit() {
     let cluster = Cluster::start(
         3,

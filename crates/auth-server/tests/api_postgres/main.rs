@@ -1,7 +1,0 @@
-//! The API suite (`tests/api`) unchanged, on PostgreSQL (`TEST_DATABASE_URL`): every test gets a fresh
-//! database, dropped when it ends. Stops without running when the variables are unset.
-
-/// The backend of this binary.
-const BACKEND: backend::Backend = backend::Backend::Postgres;
-
-include!("../api/suite.rs");
