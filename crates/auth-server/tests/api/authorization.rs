@@ -201,3 +201,59 @@ async fn users_are_searched_by_name_ignoring_case() {
     let long = "x".repeat(65);
     assert_eq!(app.get(&format!("/api/v1/users?q={long}"), &root).await.0, StatusCode::BAD_REQUEST);
 }
+
+/// `auth_audit_events_total{event}` as `/metrics` shows it now (the recorder is shared by
+/// every test of this process, so callers compare before and after and expect growth).
+async fn audit_count(app: &TestApp, event: &str) -> f64 {
+    let text = app.client.get(app.url("/metrics")).send().await.unwrap().text().await.unwrap();
+    let sample = format!("auth_audit_events_total{{event=\"{event}\"}} ");
+    text.lines()
+        .find_map(|line| line.strip_prefix(&sample))
+        .map_or(0.0, |value| value.trim().parse().unwrap())
+}
+
+#[tokio::test]
+async fn every_admin_action_on_an_account_is_audited() {
+    let app = spawn_with(with_admin()).await;
+    let root = s(&app.admin().await, "access_token");
+    let ivy = id_of(&app.register("ivy").await);
+    let steps: [(&str, Method, String, Option<Value>); 6] = [
+        (
+            "user_promoted",
+            Method::PATCH,
+            format!("/api/v1/users/{ivy}"),
+            Some(json!({"role": "admin"})),
+        ),
+        (
+            "user_demoted",
+            Method::PATCH,
+            format!("/api/v1/users/{ivy}"),
+            Some(json!({"role": "user"})),
+        ),
+        (
+            "user_disabled",
+            Method::PATCH,
+            format!("/api/v1/users/{ivy}"),
+            Some(json!({"disabled": true})),
+        ),
+        (
+            "user_enabled",
+            Method::PATCH,
+            format!("/api/v1/users/{ivy}"),
+            Some(json!({"disabled": false})),
+        ),
+        (
+            "password_set",
+            Method::PUT,
+            format!("/api/v1/users/{ivy}/password"),
+            Some(json!({"new_password": "a new passphrase"})),
+        ),
+        ("user_deleted", Method::DELETE, format!("/api/v1/users/{ivy}"), None),
+    ];
+    for (event, method, path, body) in steps {
+        let before = audit_count(&app, event).await;
+        let (status, answer) = app.call(method, &path, Some(&root), body).await;
+        assert!(status.is_success(), "{event}: {status} {answer}");
+        assert!(audit_count(&app, event).await > before, "{event} was not audited");
+    }
+}
