@@ -4,7 +4,7 @@
 //! enclosing `request` span) and one increment of `auth_audit_events_total{event}`.
 //! Handlers call [`record`]; nothing secret (passwords, tokens, hashes) is ever a field.
 
-use crate::auth::caller::Caller;
+use crate::auth::caller::Identity;
 use crate::auth::tokens::ClientInfo;
 use crate::ops::metrics::AUDIT_EVENTS;
 
@@ -133,7 +133,7 @@ pub struct Subject<'a> {
 
 impl<'a> Subject<'a> {
     /// The caller of a token-authenticated request, from `client`.
-    pub fn caller(caller: &'a Caller, client: &'a ClientInfo) -> Self {
+    pub fn caller(caller: &'a Identity, client: &'a ClientInfo) -> Self {
         Subject {
             user_id: Some(caller.id),
             session: caller.session_id.as_deref(),

@@ -1,9 +1,16 @@
-//! Who is calling: the claims of a verified token the handlers decide on (user id from
-//! `sub`, session, freshness), read once instead of in every handler. Privilege is not
-//! among them: a token's `role` claim may predate a demotion, so admin decisions read the
-//! account as it is stored now ([`Caller::require_admin`]).
+//! Who is calling: the extractor [`Caller<P>`] verifies a token of policy `P` (through the
+//! library's `Jwt<P>`) and reads the claims the handlers decide on (user id from `sub`,
+//! session, freshness) once, so a handler names its caller in its signature instead of
+//! converting a token by hand. Privilege is not among those claims: a token's `role` may
+//! predate a demotion, so admin decisions read the account as it is stored now
+//! ([`Identity::require_admin`]).
 
-use jwt_extended::axum::{Jwt, Policy, Require};
+use std::marker::PhantomData;
+
+use axum::extract::FromRequestParts;
+use axum::response::{IntoResponse, Response};
+use http::request::Parts;
+use jwt_extended::axum::{Access, Jwt, Policy, Require};
 use jwt_extended::{DecodedToken, JwtError, Rule, TokenLocation, claim_equals};
 
 use crate::error::ApiError;
@@ -12,7 +19,7 @@ use crate::store::{Role, User};
 
 /// Tokens issued to an admin (`role` claim `admin`): the library refuses any other with 403
 /// before the handler runs. The claim may predate a demotion, so the handler still asks
-/// [`Caller::require_admin`], which reads the stored role.
+/// [`Identity::require_admin`], which reads the stored role.
 pub struct AdminClaim;
 
 impl Rule for AdminClaim {
@@ -21,12 +28,43 @@ impl Rule for AdminClaim {
     }
 }
 
-/// An access token whose claims say admin (routes only admins may call).
-pub type AdminJwt = Jwt<Require<AdminClaim>>;
+/// The caller of a route only admins may call: its token's claims say admin.
+pub type AdminCaller = Caller<Require<AdminClaim>>;
 
-/// The caller named by a verified token.
+/// The caller of a route, with a token that passed policy `P` (`Access` by default;
+/// `Fresh`, `Refresh`, or `Require<…>` for rules on its claims).
+pub struct Caller<P = Access> {
+    identity: Identity,
+    policy: PhantomData<fn() -> P>,
+}
+
+impl<P> std::ops::Deref for Caller<P> {
+    type Target = Identity;
+
+    fn deref(&self) -> &Identity {
+        &self.identity
+    }
+}
+
+impl<P: Policy> FromRequestParts<AppState> for Caller<P> {
+    /// The library's token error answer, or the server's for a token without a user id.
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
+        let jwt = Jwt::<P>::from_request_parts(parts, state)
+            .await
+            .map_err(IntoResponse::into_response)?;
+        let identity = Identity::of(jwt).map_err(IntoResponse::into_response)?;
+        Ok(Caller {
+            identity,
+            policy: PhantomData,
+        })
+    }
+}
+
+/// What a verified token says about its bearer.
 #[derive(Debug, Clone)]
-pub struct Caller {
+pub struct Identity {
     /// The user id (`sub`).
     pub id: i64,
     /// The `username` claim.
@@ -39,9 +77,9 @@ pub struct Caller {
     pub token: DecodedToken,
 }
 
-impl Caller {
-    /// Reads the caller from a token the extractor already verified.
-    pub fn of<P: Policy>(jwt: Jwt<P>) -> Result<Self, ApiError> {
+impl Identity {
+    /// Reads the identity from a token the extractor already verified.
+    fn of<P: Policy>(jwt: Jwt<P>) -> Result<Self, ApiError> {
         let location = jwt.location();
         let token = jwt.into_token();
         let claims = &token.claims;
@@ -49,7 +87,7 @@ impl Caller {
             .subject()
             .and_then(|s| s.parse::<i64>().ok())
             .ok_or(ApiError::unauthorized("Invalid token subject", "invalid_token"))?;
-        Ok(Caller {
+        Ok(Identity {
             id,
             username: claims.str_claim("username").unwrap_or_default().to_string(),
             session_id: claims.session_id().map(str::to_string),

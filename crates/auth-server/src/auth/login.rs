@@ -5,7 +5,6 @@ use axum::Json;
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use http::{HeaderMap, StatusCode};
-use jwt_extended::axum::Jwt;
 use serde::Deserialize;
 
 use super::caller::Caller;
@@ -214,10 +213,9 @@ pub async fn fresh_login(
     State(state): State<AppState>,
     client: ClientInfo,
     ApiQuery(query): ApiQuery<TransportQuery>,
-    jwt: Jwt,
+    caller: Caller,
     ApiJson(body): ApiJson<FreshLoginRequest>,
 ) -> Result<Response, ApiError> {
-    let caller = Caller::of(jwt)?;
     let sid = caller.session_id.clone().ok_or_else(|| caller.revoked())?;
     let user = state.store.user_by_id(caller.id).await?;
     let user = check_password(&state, &caller.username, &client, user, body.password)

@@ -5,10 +5,10 @@ use axum::Json;
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use http::HeaderMap;
-use jwt_extended::axum::{Jwt, Refresh};
+use jwt_extended::axum::Refresh;
 use serde::{Deserialize, Serialize};
 
-use super::caller::Caller;
+use super::caller::{Caller, Identity};
 use super::revoke::{end_session, end_user_sessions, horizon};
 use super::tokens::ClientInfo;
 use crate::audit::{self, AuditEvent, Subject};
@@ -37,7 +37,7 @@ fn message(msg: &str, headers: HeaderMap) -> Response {
 }
 
 /// Revokes one token by `jti` until it would have expired.
-async fn revoke_token(state: &AppState, caller: &Caller) -> Result<(), ApiError> {
+async fn revoke_token(state: &AppState, caller: &Identity) -> Result<(), ApiError> {
     let claims = &caller.token.claims;
     let jti = claims.jti().ok_or_else(|| caller.revoked())?;
     state
@@ -48,7 +48,7 @@ async fn revoke_token(state: &AppState, caller: &Caller) -> Result<(), ApiError>
 }
 
 /// Ends the caller's session, or revokes just the token when it has none.
-async fn end_callers_session(state: &AppState, caller: &Caller) -> Result<(), ApiError> {
+async fn end_callers_session(state: &AppState, caller: &Identity) -> Result<(), ApiError> {
     match &caller.session_id {
         Some(sid) => end_session(state, sid).await.map(drop),
         None => revoke_token(state, caller).await,
@@ -66,8 +66,7 @@ async fn end_callers_session(state: &AppState, caller: &Caller) -> Result<(), Ap
     ),
     security(("bearer" = []))
 )]
-pub async fn logout(State(state): State<AppState>, client: ClientInfo, jwt: Jwt) -> Result<Response, ApiError> {
-    let caller = Caller::of(jwt)?;
+pub async fn logout(State(state): State<AppState>, client: ClientInfo, caller: Caller) -> Result<Response, ApiError> {
     revoke_token(&state, &caller).await?;
     end_callers_session(&state, &caller).await?;
     audit::record(AuditEvent::Logout, Subject::caller(&caller, &client));
@@ -89,8 +88,7 @@ pub async fn logout(State(state): State<AppState>, client: ClientInfo, jwt: Jwt)
     ),
     security(("bearer" = []))
 )]
-pub async fn logout_access(State(state): State<AppState>, client: ClientInfo, jwt: Jwt) -> Result<Response, ApiError> {
-    let caller = Caller::of(jwt)?;
+pub async fn logout_access(State(state): State<AppState>, client: ClientInfo, caller: Caller) -> Result<Response, ApiError> {
     revoke_token(&state, &caller).await?;
     audit::record(AuditEvent::LogoutAccess, Subject::caller(&caller, &client));
     let mut headers = HeaderMap::new();
@@ -111,8 +109,7 @@ pub async fn logout_access(State(state): State<AppState>, client: ClientInfo, jw
     ),
     security(("bearer" = []))
 )]
-pub async fn logout_refresh(State(state): State<AppState>, client: ClientInfo, jwt: Jwt<Refresh>) -> Result<Response, ApiError> {
-    let caller = Caller::of(jwt)?;
+pub async fn logout_refresh(State(state): State<AppState>, client: ClientInfo, caller: Caller<Refresh>) -> Result<Response, ApiError> {
     end_callers_session(&state, &caller).await?;
     audit::record(AuditEvent::LogoutRefresh, Subject::caller(&caller, &client));
     let mut headers = HeaderMap::new();
@@ -133,8 +130,7 @@ pub async fn logout_refresh(State(state): State<AppState>, client: ClientInfo, j
     ),
     security(("bearer" = []))
 )]
-pub async fn logout_all(State(state): State<AppState>, client: ClientInfo, jwt: Jwt) -> Result<Response, ApiError> {
-    let caller = Caller::of(jwt)?;
+pub async fn logout_all(State(state): State<AppState>, client: ClientInfo, caller: Caller) -> Result<Response, ApiError> {
     let revoked_sessions = end_user_sessions(&state, caller.id, None).await?;
     // A token outside any session (none are issued so, but be safe) is revoked by itself.
     if caller.session_id.is_none() {

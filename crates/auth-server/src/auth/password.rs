@@ -3,7 +3,7 @@
 
 use axum::Json;
 use axum::extract::State;
-use jwt_extended::axum::{Fresh, Jwt};
+use jwt_extended::axum::Fresh;
 use serde::{Deserialize, Serialize};
 
 use super::caller::Caller;
@@ -53,10 +53,9 @@ pub struct ChangePasswordResponse {
 pub async fn change_password(
     State(state): State<AppState>,
     client: ClientInfo,
-    jwt: Jwt<Fresh>,
+    caller: Caller<Fresh>,
     ApiJson(body): ApiJson<ChangePasswordRequest>,
 ) -> Result<Json<ChangePasswordResponse>, ApiError> {
-    let caller = Caller::of(jwt)?;
     validate::password(&body.new_password).map_err(|m| ApiError::field("new_password", m))?;
     let user = state.store.user_by_id(caller.id).await?.ok_or_else(|| caller.revoked())?;
     let username = user.username.clone();

@@ -10,7 +10,7 @@
 use axum::extract::State;
 use axum::response::Response;
 use http::StatusCode;
-use jwt_extended::axum::{Jwt, Refresh};
+use jwt_extended::axum::Refresh;
 
 use super::caller::Caller;
 use super::response::{Delivery, PairOrCookies, TransportQuery, pair_response};
@@ -41,9 +41,8 @@ pub async fn refresh(
     State(state): State<AppState>,
     client: ClientInfo,
     ApiQuery(query): ApiQuery<TransportQuery>,
-    jwt: Jwt<Refresh>,
+    caller: Caller<Refresh>,
 ) -> Result<Response, ApiError> {
-    let caller = Caller::of(jwt)?;
     let (Some(sid), Some(jti)) = (caller.session_id.as_deref(), caller.token.claims.jti()) else {
         return Err(caller.revoked());
     };

@@ -4,7 +4,6 @@
 use axum::Json;
 use axum::extract::{Path, State};
 use http::StatusCode;
-use jwt_extended::axum::Jwt;
 use serde::{Deserialize, Serialize};
 
 use super::caller::Caller;
@@ -64,8 +63,7 @@ pub fn view(session: Session, current: Option<&str>) -> SessionView {
     ),
     security(("bearer" = []))
 )]
-pub async fn list_sessions(State(state): State<AppState>, jwt: Jwt) -> Result<Json<SessionList>, ApiError> {
-    let caller = Caller::of(jwt)?;
+pub async fn list_sessions(State(state): State<AppState>, caller: Caller) -> Result<Json<SessionList>, ApiError> {
     let sessions = state.store.active_sessions(caller.id, crate::clock::now()).await?;
     let current = caller.session_id.as_deref();
     let mut sessions: Vec<SessionView> = sessions.into_iter().map(|s| view(s, current)).collect();
@@ -90,10 +88,9 @@ pub async fn list_sessions(State(state): State<AppState>, jwt: Jwt) -> Result<Js
 pub async fn delete_session(
     State(state): State<AppState>,
     client: ClientInfo,
-    jwt: Jwt,
+    caller: Caller,
     Path(id): Path<String>,
 ) -> Result<StatusCode, ApiError> {
-    let caller = Caller::of(jwt)?;
     let now = crate::clock::now();
     match state.store.session(&id).await? {
         Some(s) if s.user_id == caller.id && s.revoked_at.is_none() && s.expires_at > now => {

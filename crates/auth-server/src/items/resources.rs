@@ -7,7 +7,7 @@ use http::StatusCode;
 use jwt_extended::axum::{Fresh, Jwt};
 use serde::{Deserialize, Serialize};
 
-use crate::auth::caller::{AdminJwt, Caller};
+use crate::auth::caller::{AdminCaller, Caller};
 use crate::error::{ApiError, ErrorBody};
 use crate::extract::ApiJson;
 use crate::state::AppState;
@@ -71,10 +71,9 @@ pub async fn list_items(State(state): State<AppState>, _jwt: Option<Jwt>) -> Res
 )]
 pub async fn create_item(
     State(state): State<AppState>,
-    jwt: Jwt<Fresh>,
+    caller: Caller<Fresh>,
     ApiJson(body): ApiJson<NewItemRequest>,
 ) -> Result<(StatusCode, Json<Item>), ApiError> {
-    let caller = Caller::of(jwt)?;
     let name = body.name.trim().to_string();
     let mut errors = FieldErrors::default();
     if name.is_empty() || name.chars().count() > 100 || name.chars().any(char::is_control) {
@@ -109,8 +108,8 @@ pub async fn create_item(
     ),
     security(("bearer" = []))
 )]
-pub async fn delete_item(State(state): State<AppState>, jwt: AdminJwt, Path(name): Path<String>) -> Result<Json<Deleted>, ApiError> {
-    Caller::of(jwt)?.require_admin(&state).await?;
+pub async fn delete_item(State(state): State<AppState>, caller: AdminCaller, Path(name): Path<String>) -> Result<Json<Deleted>, ApiError> {
+    caller.require_admin(&state).await?;
     if !state.store.delete_item(&name).await? {
         return Err(ApiError::NotFound("Item not found"));
     }

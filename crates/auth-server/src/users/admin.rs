@@ -4,14 +4,13 @@
 use axum::Json;
 use axum::extract::{Path, State};
 use http::StatusCode;
-use jwt_extended::axum::Jwt;
 use serde::{Deserialize, Serialize};
 
 use super::UserView;
 use super::me::user_not_found;
 use super::patch::UserPatch;
 use crate::audit::{self, AuditEvent, Subject};
-use crate::auth::caller::{AdminJwt, Caller};
+use crate::auth::caller::{AdminCaller, Caller};
 use crate::auth::revoke::{end_user_access, end_user_sessions, horizon};
 use crate::auth::tokens::ClientInfo;
 use crate::error::{ApiError, ErrorBody};
@@ -64,10 +63,10 @@ pub(super) fn parse_id(id: &str) -> Result<i64, ApiError> {
 )]
 pub async fn list_users(
     State(state): State<AppState>,
-    jwt: AdminJwt,
+    caller: AdminCaller,
     ApiQuery(query): ApiQuery<ListQuery>,
 ) -> Result<Json<UserPage>, ApiError> {
-    Caller::of(jwt)?.require_admin(&state).await?;
+    caller.require_admin(&state).await?;
     let limit = query.limit.unwrap_or(20);
     if !(1..=100).contains(&limit) {
         return Err(ApiError::field("limit", "must be between 1 and 100"));
@@ -112,8 +111,7 @@ pub async fn list_users(
     ),
     security(("bearer" = []))
 )]
-pub async fn get_user(State(state): State<AppState>, jwt: Jwt, Path(id): Path<String>) -> Result<Json<UserView>, ApiError> {
-    let caller = Caller::of(jwt)?;
+pub async fn get_user(State(state): State<AppState>, caller: Caller, Path(id): Path<String>) -> Result<Json<UserView>, ApiError> {
     let id = parse_id(&id)?;
     if caller.id != id {
         caller.require_admin(&state).await?;
@@ -143,11 +141,10 @@ pub async fn get_user(State(state): State<AppState>, jwt: Jwt, Path(id): Path<St
 pub async fn patch_user(
     State(state): State<AppState>,
     client: ClientInfo,
-    jwt: AdminJwt,
+    caller: AdminCaller,
     Path(id): Path<String>,
     ApiJson(patch): ApiJson<UserPatch>,
 ) -> Result<Json<UserView>, ApiError> {
-    let caller = Caller::of(jwt)?;
     caller.require_admin(&state).await?;
     let id = parse_id(&id)?;
     if id == caller.id {
@@ -207,10 +204,9 @@ fn privilege_events(before: &User, after: &User) -> Vec<AuditEvent> {
 pub async fn delete_user(
     State(state): State<AppState>,
     client: ClientInfo,
-    jwt: Jwt,
+    caller: Caller,
     Path(id): Path<String>,
 ) -> Result<StatusCode, ApiError> {
-    let caller = Caller::of(jwt)?;
     let id = parse_id(&id)?;
     if caller.id == id {
         caller.require_fresh()?;

@@ -12,7 +12,7 @@ use super::admin::parse_id;
 use super::me::user_not_found;
 use super::validate;
 use crate::audit::{self, AuditEvent, Subject};
-use crate::auth::caller::{AdminJwt, Caller};
+use crate::auth::caller::{AdminCaller, Identity};
 use crate::auth::revoke::{end_session, end_user_access, end_user_sessions};
 use crate::auth::sessions::{SessionList, view};
 use crate::auth::tokens::ClientInfo;
@@ -35,17 +35,16 @@ pub struct SessionsEnded {
     pub revoked: usize,
 }
 
-/// The admin acting, checked against the stored role, and the target user's id (404 when
-/// it names no user).
-async fn admin_and_target(state: &AppState, jwt: AdminJwt, id: &str) -> Result<(Caller, i64), ApiError> {
-    let caller = Caller::of(jwt)?;
+/// The target user's id (404 when it names no user), once the acting admin is checked
+/// against the stored role.
+async fn admin_and_target(state: &AppState, caller: &AdminCaller, id: &str) -> Result<i64, ApiError> {
     caller.require_admin(state).await?;
     let id = parse_id(id)?;
     state.store.user_by_id(id).await?.ok_or_else(user_not_found)?;
-    Ok((caller, id))
+    Ok(id)
 }
 
-fn acted_on<'a>(id: i64, caller: &Caller, client: &'a ClientInfo) -> Subject<'a> {
+fn acted_on<'a>(id: i64, caller: &Identity, client: &'a ClientInfo) -> Subject<'a> {
     let subject = Subject {
         client_ip: client.ip.as_deref(),
         ..Subject::default()
@@ -72,11 +71,11 @@ fn acted_on<'a>(id: i64, caller: &Caller, client: &'a ClientInfo) -> Subject<'a>
 pub async fn set_password(
     State(state): State<AppState>,
     client: ClientInfo,
-    jwt: AdminJwt,
+    caller: AdminCaller,
     Path(id): Path<String>,
     ApiJson(body): ApiJson<SetPasswordRequest>,
 ) -> Result<StatusCode, ApiError> {
-    let (caller, id) = admin_and_target(&state, jwt, &id).await?;
+    let id = admin_and_target(&state, &caller, &id).await?;
     validate::password(&body.new_password).map_err(|m| ApiError::field("new_password", m))?;
     let hash = state.hasher.hash(body.new_password).await?;
     state.store.set_password_hash(id, &hash).await?;
@@ -101,10 +100,10 @@ pub async fn set_password(
 )]
 pub async fn list_user_sessions(
     State(state): State<AppState>,
-    jwt: AdminJwt,
+    caller: AdminCaller,
     Path(id): Path<String>,
 ) -> Result<Json<SessionList>, ApiError> {
-    let (caller, id) = admin_and_target(&state, jwt, &id).await?;
+    let id = admin_and_target(&state, &caller, &id).await?;
     let current = caller.session_id.as_deref();
     let sessions = state.store.active_sessions(id, crate::clock::now()).await?;
     Ok(Json(SessionList {
@@ -129,10 +128,10 @@ pub async fn list_user_sessions(
 pub async fn end_user_sessions_route(
     State(state): State<AppState>,
     client: ClientInfo,
-    jwt: AdminJwt,
+    caller: AdminCaller,
     Path(id): Path<String>,
 ) -> Result<Json<SessionsEnded>, ApiError> {
-    let (caller, id) = admin_and_target(&state, jwt, &id).await?;
+    let id = admin_and_target(&state, &caller, &id).await?;
     let revoked = end_user_sessions(&state, id, None).await?;
     audit::record(AuditEvent::LogoutAll, acted_on(id, &caller, &client).sessions_revoked(revoked));
     Ok(Json(SessionsEnded { revoked }))
@@ -158,10 +157,10 @@ pub async fn end_user_sessions_route(
 pub async fn end_one_session(
     State(state): State<AppState>,
     client: ClientInfo,
-    jwt: AdminJwt,
+    caller: AdminCaller,
     Path((id, session_id)): Path<(String, String)>,
 ) -> Result<StatusCode, ApiError> {
-    let (caller, id) = admin_and_target(&state, jwt, &id).await?;
+    let id = admin_and_target(&state, &caller, &id).await?;
     match state.store.session(&session_id).await? {
         Some(s) if s.user_id == id && s.revoked_at.is_none() && s.expires_at > crate::clock::now() => {
             end_session(&state, &session_id).await?;

@@ -3,7 +3,6 @@
 
 use axum::Json;
 use axum::extract::State;
-use jwt_extended::axum::Jwt;
 
 use super::UserView;
 use super::patch::UserPatch;
@@ -28,8 +27,7 @@ pub fn user_not_found() -> ApiError {
     ),
     security(("bearer" = []))
 )]
-pub async fn get_me(State(state): State<AppState>, jwt: Jwt) -> Result<Json<UserView>, ApiError> {
-    let caller = Caller::of(jwt)?;
+pub async fn get_me(State(state): State<AppState>, caller: Caller) -> Result<Json<UserView>, ApiError> {
     let user = state.store.user_by_id(caller.id).await?.ok_or_else(user_not_found)?;
     Ok(Json(UserView::from(&user)))
 }
@@ -48,8 +46,11 @@ pub async fn get_me(State(state): State<AppState>, jwt: Jwt) -> Result<Json<User
     ),
     security(("bearer" = []))
 )]
-pub async fn patch_me(State(state): State<AppState>, jwt: Jwt, ApiJson(patch): ApiJson<UserPatch>) -> Result<Json<UserView>, ApiError> {
-    let caller = Caller::of(jwt)?;
+pub async fn patch_me(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiJson(patch): ApiJson<UserPatch>,
+) -> Result<Json<UserView>, ApiError> {
     // Privilege is changed by another admin through `/users/{id}`, never on oneself.
     let privileged = patch.role.is_some() || patch.disabled.is_some();
     if privileged {
