@@ -62,7 +62,7 @@ fn check_request(manager: &JwtManager, header: HeaderValue) {
             assert!(msg.starts_with("Bad Authorization header"), "{msg}");
         }
         (Some(AuthorizationHeader::Empty | AuthorizationHeader::NoEntryOfType), Err(JwtError::NoToken(msg))) => {
-            assert!(msg.starts_with("Missing"), "{msg}");
+            assert!(msg.message().starts_with("Missing"), "{msg}");
         }
         (Some(AuthorizationHeader::Token(token)), result) => match (decode_checked(manager, token), result) {
             (Ok(decoded), Ok(Some(verified))) => {

@@ -55,7 +55,7 @@ fuzz_target!(|data: &[u8]| {
     };
     let Some(token) = cookie_value(&parts, name).filter(|t| !t.is_empty()) else {
         match result {
-            Err(JwtError::NoToken(msg)) => assert_eq!(msg, format!("Missing cookie \"{name}\"")),
+            Err(JwtError::NoToken(missing)) => assert_eq!(missing.message(), format!("Missing cookie \"{name}\"")),
             other => panic!("no {name} cookie, yet {other:?}"),
         }
         return;
