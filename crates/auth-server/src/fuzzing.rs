@@ -6,11 +6,11 @@
 use axum::body::Body;
 use http::HeaderMap;
 
-use crate::auth::login::{LoginRequest, check_login};
-use crate::auth::register::{RegisterRequest, check_registration};
-use crate::error::ApiError;
-use crate::extract::{read_json, read_json_or_form};
-use crate::ops::limits::limited_body;
+use crate::http::error::ApiError;
+use crate::http::extract::{read_json, read_json_or_form};
+use crate::http::middleware::limits::limited_body;
+use crate::routes::auth::login::{LoginRequest, check_login};
+use crate::routes::auth::register::{RegisterRequest, check_registration};
 
 /// `POST /api/v1/auth/login`'s body (JSON or form) with these headers, up to the point
 /// where the handler looks the user up.

@@ -9,7 +9,7 @@ use clap::Parser;
 /// jemalloc instead of glibc's malloc: allocation was the largest cost of a `/secret`
 /// request after the signature, and glibc keeps freed memory in per-thread arenas (the
 /// 19 MiB argon2 blocks of the first logins stayed resident for good; those are now
-/// mapped per hash instead, see `hash_memory.rs`). Measurements in docs/performance.md.
+/// mapped per hash instead, see `infra/password/memory.rs`). Measurements in docs/performance.md.
 #[cfg(not(target_env = "msvc"))]
 #[global_allocator]
 static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;

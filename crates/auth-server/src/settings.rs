@@ -239,20 +239,20 @@ pub struct Settings {
     pub registration_max_per_address: u32,
     pub registration_window: Duration,
     pub request_timeout: Duration,
-    /// Slow or idle clients: see `serve.rs`.
+    /// Slow or idle clients: see `server.rs`.
     pub header_timeout: Duration,
     pub prune_interval: Duration,
-    /// See `revocation/synced.rs`.
+    /// See `infra/revocation/synced.rs`.
     pub revocation_poll_interval: Duration,
     /// How many `X-Forwarded-For` entries, counted from the right, were appended by
     /// proxies we trust; the client is the entry they name (0: the socket address).
     pub trusted_proxy_hops: usize,
     /// Exact origins answered with CORS headers (credentials allowed); empty: no CORS.
     pub cors_origins: Vec<String>,
-    /// The web page's title (see `web/page.rs`).
+    /// The web page's title (see `routes/web/page.rs`).
     pub page_title: String,
     /// The web page's logo, read at start-up.
-    pub page_logo: Option<crate::web::Logo>,
+    pub page_logo: Option<crate::routes::web::Logo>,
     /// Zero: every repeat of a consumed refresh token is theft.
     pub refresh_reuse_grace: Duration,
 }
@@ -365,7 +365,7 @@ impl Settings {
             trusted_proxy_hops: a.trusted_proxy_hops.unwrap_or(0),
             cors_origins: cors_origins(a.cors_origins.unwrap_or_default())?,
             page_title: page_title(a.page_title)?,
-            page_logo: a.page_logo_file.as_deref().map(crate::web::Logo::load).transpose()?,
+            page_logo: a.page_logo_file.as_deref().map(crate::routes::web::Logo::load).transpose()?,
             refresh_reuse_grace: match a.refresh_reuse_grace.as_deref().unwrap_or("10s").trim() {
                 "0" | "0s" => Duration::ZERO,
                 grace => parse_duration(grace).context("refresh-reuse-grace")?,

@@ -5,12 +5,12 @@ use std::sync::Arc;
 
 use jwt_extended::JwtManager;
 
-use crate::password::PasswordHasher;
-use crate::redis_client::RedisClient;
-use crate::revocation::DynRevocations;
+use crate::infra::password::PasswordHasher;
+use crate::infra::redis::RedisClient;
+use crate::infra::revocation::DynRevocations;
+use crate::infra::store::DynStore;
+use crate::infra::throttle::{LoginThrottle, RegistrationLimit};
 use crate::settings::Settings;
-use crate::store::DynStore;
-use crate::throttle::{LoginThrottle, RegistrationLimit};
 
 /// The router state: one `Arc`, because axum clones the state for every request and a
 /// clone of seven shared handles showed up in the `/api/v1/secret` profile.

@@ -8,8 +8,8 @@ use std::io::{BufRead, IsTerminal};
 
 use anyhow::{Context, bail};
 
+use crate::domain::users::provision::{Provisioned, Provisioner, provision_admin};
 use crate::settings::{Secret, Settings};
-use crate::users::provision::{Provisioned, Provisioner, provision_admin};
 
 /// `create-admin` options.
 #[derive(Debug, clap::Args)]
@@ -24,15 +24,15 @@ pub struct CreateAdminArgs {
 
 /// Creates or promotes the admin.
 pub async fn run(mut settings: Settings, args: &CreateAdminArgs) -> anyhow::Result<()> {
-    if let Err(msg) = crate::users::validate::username(&args.username) {
+    if let Err(msg) = crate::domain::users::validate::username(&args.username) {
         bail!("username: {msg}");
     }
     let password = read_password(&args.username)?;
-    if let Err(msg) = crate::users::validate::password(&password.0) {
+    if let Err(msg) = crate::domain::users::validate::password(&password.0) {
         bail!("password: {msg}");
     }
     settings.admin = None;
-    let state = crate::startup::build_state(settings).await?;
+    let state = crate::app::build_state(settings).await?;
     let by = Provisioner::CreateAdmin { promote: args.promote };
     let outcome = provision_admin(&state, &args.username, password, by).await?;
     let what = match outcome {

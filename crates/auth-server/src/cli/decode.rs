@@ -29,7 +29,7 @@ pub async fn run(settings: Settings, args: &DecodeArgs) -> anyhow::Result<ExitCo
     } else {
         args.token.trim().to_string()
     };
-    let state = crate::startup::build_state(settings).await?;
+    let state = crate::app::build_state(settings).await?;
     let decoded = if args.allow_expired {
         state.jwt.decode_token_allow_expired(&token)
     } else {

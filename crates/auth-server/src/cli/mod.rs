@@ -12,10 +12,8 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
-use crate::ops::logging::{LogTarget, init_tracing_to};
 use crate::settings::{Settings, SettingsArgs};
-
-pub use gen_key::{GeneratedKey, generate_key};
+use crate::telemetry::logging::{LogTarget, init_tracing_to};
 
 /// The command line.
 #[derive(Debug, Parser)]

@@ -4,7 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
-use auth_server::cli::{GeneratedKey, generate_key};
+use auth_server::infra::keygen::{GeneratedKey, generate_key};
 use auth_server::settings::SettingsArgs;
 use jwt_extended::Algorithm;
 use reqwest::{Method, StatusCode};
@@ -24,7 +24,7 @@ fn with(extra: SettingsArgs) -> Config {
 
 fn write(dir: &Path, name: &str, contents: &[u8]) -> PathBuf {
     let path = dir.join(name);
-    auth_server::signing::write_private(&path, contents).unwrap();
+    auth_server::infra::signing::write_private(&path, contents).unwrap();
     path
 }
 
@@ -138,8 +138,8 @@ async fn tokens_from_before_a_password_change_are_refused() {
 #[tokio::test]
 async fn tokens_of_a_rotated_out_key_are_refused() {
     let keys = tempfile::tempdir().unwrap();
-    let old = write(keys.path(), "old.key", auth_server::signing::generate_secret().as_bytes());
-    let new = write(keys.path(), "new.key", auth_server::signing::generate_secret().as_bytes());
+    let old = write(keys.path(), "old.key", auth_server::infra::signing::generate_secret().as_bytes());
+    let new = write(keys.path(), "new.key", auth_server::infra::signing::generate_secret().as_bytes());
     let signing = |key: &PathBuf, verification: Vec<PathBuf>| {
         with(SettingsArgs {
             signing_key_file: Some(key.clone()),

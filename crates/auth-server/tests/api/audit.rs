@@ -6,7 +6,7 @@
 
 use std::collections::HashMap;
 
-use auth_server::audit::AuditEvent::{self, *};
+use auth_server::domain::audit::AuditEvent::{self, *};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 

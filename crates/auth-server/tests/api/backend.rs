@@ -159,7 +159,7 @@ impl TestRedis {
     /// A new prefix in the Redis of `TEST_REDIS_URL`, which must answer.
     pub async fn create() -> Self {
         let url = std::env::var("TEST_REDIS_URL").expect("TEST_REDIS_URL");
-        let client = auth_server::redis_client::RedisClient::new(&url, "").expect("TEST_REDIS_URL is a Redis URL");
+        let client = auth_server::infra::redis::RedisClient::new(&url, "").expect("TEST_REDIS_URL is a Redis URL");
         if let Err(e) = client.ping().await {
             panic!("TEST_REDIS_URL is set but Redis does not answer ({url}): {e}");
         }
@@ -174,7 +174,7 @@ impl Drop for TestRedis {
     fn drop(&mut self) {
         let (url, prefix) = (self.url.clone(), self.prefix.clone());
         block_on_own_runtime(async move {
-            let Ok(client) = auth_server::redis_client::RedisClient::new(&url, "") else {
+            let Ok(client) = auth_server::infra::redis::RedisClient::new(&url, "") else {
                 return;
             };
             let pattern = format!("{prefix}*");

@@ -88,7 +88,7 @@ async fn after_the_window_a_repeat_is_theft() {
     assert_eq!(status, StatusCode::OK);
     let rotated_at = app.claims(&s(&second, "refresh_token"))["iat"].as_i64().unwrap();
     // The window is defined in wall-clock seconds: wait until it has passed.
-    while auth_server::clock::now() <= rotated_at + 1 {
+    while auth_server::infra::clock::now() <= rotated_at + 1 {
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     let (status, body) = app.refresh(&r1).await;

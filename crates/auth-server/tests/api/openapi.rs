@@ -5,9 +5,9 @@
 use serde_json::Value;
 
 fn merged() -> Value {
-    let mut doc = auth_server::auth::openapi();
-    doc.merge(auth_server::users::openapi());
-    doc.merge(auth_server::items::openapi());
+    let mut doc = auth_server::routes::auth::openapi();
+    doc.merge(auth_server::routes::users::openapi());
+    doc.merge(auth_server::routes::items::openapi());
     serde_json::to_value(&doc).unwrap()
 }
 
@@ -97,7 +97,7 @@ fn every_schema_reference_resolves() {
 
 /// The served document (`/openapi.json`), with the answers every route shares.
 fn served() -> Value {
-    serde_json::to_value(auth_server::ops::openapi::document()).unwrap()
+    serde_json::to_value(auth_server::app::openapi::document()).unwrap()
 }
 
 fn operations(doc: &Value) -> Vec<(String, String, &Value)> {

@@ -89,7 +89,8 @@ impl Cluster {
         crate::backend::Backend::require(crate::backend::Backend::PostgresRedis);
         let root = tempfile::tempdir().expect("temporary directory");
         let key = root.path().join("signing.key");
-        auth_server::signing::write_private(&key, auth_server::signing::generate_secret().as_bytes()).expect("signing key written");
+        auth_server::infra::signing::write_private(&key, auth_server::infra::signing::generate_secret().as_bytes())
+            .expect("signing key written");
         let mut instances = Vec::new();
         for (i, config) in configs.iter().enumerate() {
             let data_dir = root.path().join(format!("instance-{i}"));
@@ -105,9 +106,9 @@ impl Cluster {
     }
 
     /// A client of the shared Redis with the deployment's key prefix.
-    pub fn redis(&self) -> auth_server::redis_client::RedisClient {
+    pub fn redis(&self) -> auth_server::infra::redis::RedisClient {
         let redis = self.backing.backing().redis.as_ref().expect("a Redis backend");
-        auth_server::redis_client::RedisClient::new(&redis.url, &redis.prefix).expect("Redis URL")
+        auth_server::infra::redis::RedisClient::new(&redis.url, &redis.prefix).expect("Redis URL")
     }
 }
 

@@ -337,7 +337,7 @@ async fn an_attempt_never_checked_does_not_count() {
     // What a login refused with 503 (full hashing queue) does with its reservation, on the
     // binary's backend (in memory, or in Redis).
     let app = app_with(None, SettingsArgs::default()).await;
-    let throttle = auth_server::throttle::LoginThrottle::new(1, 50, Duration::from_secs(60), app.state.redis.clone());
+    let throttle = auth_server::infra::throttle::LoginThrottle::new(1, 50, Duration::from_secs(60), app.state.redis.clone());
     let attempt = throttle.begin("alice", "192.0.2.1").await.unwrap().expect("the first attempt");
     attempt.abandoned().await.unwrap();
     let attempt = throttle

@@ -11,7 +11,7 @@ async fn expired_tokens_are_refused() {
     let app = spawn_app().await;
     let pair = app.register("alice").await;
     let claims = app.claims(&s(&pair, "access_token"));
-    let now = auth_server::clock::now();
+    let now = auth_server::infra::clock::now();
     // An otherwise valid token of this server whose expiry has passed.
     let expired = app
         .state

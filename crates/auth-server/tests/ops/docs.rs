@@ -17,9 +17,9 @@ const OPERATIONS: &[(&str, &str)] = &[
 
 /// Every (method, path) of the endpoint modules' own OpenAPI fragments.
 fn endpoint_operations() -> Vec<(String, String)> {
-    let mut fragments = auth_server::auth::openapi();
-    fragments.merge(auth_server::users::openapi());
-    fragments.merge(auth_server::items::openapi());
+    let mut fragments = auth_server::routes::auth::openapi();
+    fragments.merge(auth_server::routes::users::openapi());
+    fragments.merge(auth_server::routes::items::openapi());
     let fragments = serde_json::to_value(&fragments).unwrap();
     let mut operations = Vec::new();
     for (path, item) in fragments["paths"].as_object().unwrap() {

@@ -26,7 +26,7 @@ async fn the_data_directory_and_database_are_private() {
 async fn a_signing_key_others_can_read_stops_the_start() {
     let dir = tempfile::tempdir().unwrap();
     let key = dir.path().join("shared.key");
-    std::fs::write(&key, auth_server::signing::generate_secret()).unwrap();
+    std::fs::write(&key, auth_server::infra::signing::generate_secret()).unwrap();
     std::fs::set_permissions(&key, std::fs::Permissions::from_mode(0o644)).unwrap();
     let refused = Application::build(settings(dir.path(), |a| a.signing_key_file = Some(key.clone()))).await;
     let message = format!("{:#}", refused.err().expect("start-up refused"));

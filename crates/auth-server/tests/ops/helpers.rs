@@ -112,11 +112,11 @@ pub async fn serve_routes(
     routes: axum::Router,
     settings: &Settings,
 ) -> (std::net::SocketAddr, oneshot::Sender<()>, JoinHandle<anyhow::Result<()>>) {
-    let router = auth_server::startup::with_middleware(routes, settings);
+    let router = auth_server::app::with_middleware(routes, settings);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     let (stop, stopped) = oneshot::channel::<()>();
-    let server = tokio::spawn(auth_server::startup::run(
+    let server = tokio::spawn(auth_server::app::run(
         listener,
         router,
         settings.header_timeout,

@@ -4,8 +4,8 @@
 use std::io::Write;
 use std::sync::{Arc, Mutex};
 
-use auth_server::ops::logging::{LogFilter, subscriber};
 use auth_server::settings::LogFormat;
+use auth_server::telemetry::logging::{LogFilter, subscriber};
 use reqwest::header::{AUTHORIZATION, COOKIE, SET_COOKIE};
 use serde_json::{Value, json};
 

@@ -4,7 +4,7 @@
 
 use std::time::{Duration, Instant};
 
-use auth_server::redis_client::RedisClient;
+use auth_server::infra::redis::RedisClient;
 use tokio::process::{Child, Command};
 
 /// Longest the server may take to answer after it was started.

@@ -1,0 +1,301 @@
+//! Building the application from settings and running it until a shutdown signal, with
+//! in-flight requests allowed to finish (zero2prod's `Application`, mini-redis's `run`).
+
+mod jwt;
+pub mod openapi;
+
+use std::future::Future;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::Context;
+use axum::Router;
+use tokio::net::TcpListener;
+
+use crate::infra::password::PasswordHasher;
+use crate::infra::redis::RedisClient;
+use crate::infra::store::DynStore;
+use crate::infra::store::cached::CachedStore;
+use crate::infra::store::postgres::PostgresStore;
+use crate::infra::store::sqlite::SqliteStore;
+use crate::infra::throttle::{LoginThrottle, RegistrationLimit};
+use crate::settings::Settings;
+use crate::state::{AppState, Shared};
+
+/// A built, bound, not yet running server.
+pub struct Application {
+    listener: TcpListener,
+    router: Router,
+    state: AppState,
+}
+
+impl Application {
+    /// Opens the store, loads keys and revocations, creates the start-up admin and binds.
+    pub async fn build(settings: Settings) -> anyhow::Result<Self> {
+        let state = build_state(settings).await?;
+        crate::domain::users::provision::ensure_startup_admin(&state).await?;
+        let listener = crate::server::bind(state.settings.bind).with_context(|| format!("binding {}", state.settings.bind))?;
+        let router = router(state.clone());
+        Ok(Application { listener, router, state })
+    }
+
+    /// The address actually bound (port 0 becomes a real port).
+    pub fn local_addr(&self) -> SocketAddr {
+        self.listener.local_addr().expect("a bound listener has an address")
+    }
+
+    /// The shared state (for tests and the CLI).
+    pub fn state(&self) -> &AppState {
+        &self.state
+    }
+
+    /// Serves until Ctrl-C or SIGTERM; in-flight requests finish first.
+    pub async fn run_until_stopped(self) -> anyhow::Result<()> {
+        self.run_until(shutdown_signal()).await
+    }
+
+    /// Serves until `shutdown` completes (tests use a channel); in-flight requests finish.
+    pub async fn run_until(self, shutdown: impl Future<Output = ()> + Send + 'static) -> anyhow::Result<()> {
+        let pruner = spawn_pruner(self.state.clone());
+        let upkeep = crate::telemetry::metrics::spawn_upkeep();
+        let settings = &self.state.settings;
+        let result = run(
+            self.listener,
+            self.router,
+            settings.header_timeout,
+            settings.request_timeout,
+            shutdown,
+        )
+        .await;
+        pruner.abort();
+        upkeep.abort();
+        result
+    }
+}
+
+/// Everything the handlers share, without binding a port: the store (migrated), the
+/// revocation state, the token manager and the password hasher. The CLI commands use it.
+pub async fn build_state(settings: Settings) -> anyhow::Result<AppState> {
+    jwt_extended::install_crypto_provider();
+    // The recorder first: loading the revocations already reports their number.
+    crate::telemetry::metrics::handle();
+    crate::domain::audit::register_metrics();
+    create_private_dir(&settings.data_dir).with_context(|| format!("creating data directory {}", settings.data_dir.display()))?;
+    warn_if_cookies_travel_in_clear(&settings);
+    let database = connect_store(&settings.database_url).await?;
+    let redis = match &settings.redis_url {
+        Some(url) => Some(RedisClient::new(url, &settings.redis_key_prefix).context("configuring Redis")?),
+        None => None,
+    };
+    // With Redis, user lookups go through its short-lived shared cache.
+    let store: DynStore = match &redis {
+        Some(redis) => Arc::new(CachedStore::new(database, redis.clone())),
+        None => database,
+    };
+    let revocations = crate::infra::revocation::connect(store.clone(), redis.clone(), settings.revocation_poll_interval)
+        .await
+        .context("loading revocations")?;
+    let jwt = jwt::build_jwt_manager(&settings, revocations.clone())?;
+    let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+    let hasher = PasswordHasher::new(cores, settings.hashing_queue);
+    let throttle = Arc::new(LoginThrottle::new(
+        settings.login_max_failures,
+        settings.login_address_max_failures,
+        settings.login_window,
+        redis.clone(),
+    ));
+    let registrations = Arc::new(RegistrationLimit::new(
+        settings.registration_max_per_address,
+        settings.registration_window,
+        redis.clone(),
+    ));
+    Ok(AppState::new(Shared {
+        settings: Arc::new(settings),
+        store,
+        jwt,
+        revocations,
+        hasher,
+        throttle,
+        registrations,
+        redis,
+    }))
+}
+
+/// Serves `router` on `listener` until `shutdown` completes; `header_timeout` is the
+/// setting of the same name, `drain_limit` the longest wait for open connections after
+/// the shutdown (see `server.rs`).
+pub async fn run(
+    listener: TcpListener,
+    router: Router,
+    header_timeout: Duration,
+    drain_limit: Duration,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> anyhow::Result<()> {
+    crate::server::serve(listener, router, header_timeout, drain_limit, shutdown).await;
+    Ok(())
+}
+
+/// Every route, with the token layer and the HTTP middleware. Auth is enforced per route
+/// by the extractors, so unknown routes are 404 and wrong methods 405, never 401.
+pub fn router(state: AppState) -> Router {
+    let settings = state.settings.clone();
+    let routes = Router::new()
+        .merge(crate::routes::auth::router())
+        .merge(crate::routes::users::router())
+        .merge(crate::routes::items::router())
+        .merge(crate::routes::ops::router(openapi::served_document()))
+        .merge(crate::routes::web::router(&settings))
+        .method_not_allowed_fallback(crate::routes::ops::method_not_allowed)
+        .fallback(crate::routes::ops::not_found);
+    let jwt = state.jwt.layer();
+    with_middleware_and_tokens(routes.with_state(state), &settings, Some(jwt))
+}
+
+/// The HTTP middleware around `routes`, outermost first: HSTS (with `Secure` cookies),
+/// CORS (for configured origins), credential headers marked sensitive, the request scope
+/// (request id, log span, metrics, deadline, body limit; see `http/middleware/request_scope.rs`), then
+/// `Set-Cookie` marked sensitive. The layers are composed into one stack and applied once: every
+/// `Router::layer` call boxes each route again, and the boxed services are cloned on
+/// every request (seven separate layers cost about as much as verifying the token).
+pub fn with_middleware(routes: Router, settings: &Settings) -> Router {
+    with_middleware_and_tokens(routes, settings, None)
+}
+
+/// [`with_middleware`] with the token manager's layer innermost, in the same stack: as
+/// a `Router::layer` of its own, it boxed every route once more on every request.
+fn with_middleware_and_tokens(routes: Router, settings: &Settings, tokens: Option<jwt_extended::axum::JwtLayer>) -> Router {
+    use http::header::{AUTHORIZATION, COOKIE, PROXY_AUTHORIZATION, SET_COOKIE};
+    use tower::ServiceBuilder;
+    use tower_http::sensitive_headers::{SetSensitiveRequestHeadersLayer, SetSensitiveResponseHeadersLayer};
+
+    use crate::http::middleware::limits::Limits;
+    use crate::http::middleware::request_scope::RequestScopeLayer;
+    use crate::http::middleware::security_headers;
+    use crate::telemetry::metrics;
+
+    metrics::handle();
+    let csrf = http::HeaderName::from_static("x-csrf-token");
+    let limits = Limits {
+        max_body_bytes: settings.max_body_bytes,
+        deadline: settings.request_timeout,
+    };
+    let stack = ServiceBuilder::new()
+        .option_layer(security_headers::hsts(settings))
+        .option_layer(security_headers::cors(settings))
+        .layer(SetSensitiveRequestHeadersLayer::new([
+            AUTHORIZATION,
+            PROXY_AUTHORIZATION,
+            COOKIE,
+            csrf,
+        ]))
+        .layer(RequestScopeLayer::new(limits))
+        .layer(SetSensitiveResponseHeadersLayer::new([SET_COOKIE]))
+        .layer(axum::extract::DefaultBodyLimit::max(settings.max_body_bytes))
+        .option_layer(tokens);
+    routes.layer(stack)
+}
+
+/// The store for `url`: `sqlite:` (embedded file) or `postgres://` / `postgresql://`.
+/// Creates the data directory (signing key, database) accessible only to its owner (0700);
+/// an existing directory is left as the operator made it.
+fn create_private_dir(path: &std::path::Path) -> std::io::Result<()> {
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::DirBuilderExt;
+        builder.mode(0o700);
+    }
+    builder.create(path)
+}
+
+/// Cookies without `Secure` travel in clear text to any address but this machine's: say
+/// so when the server listens beyond loopback (a TLS proxy in front should set
+/// `--cookie-secure`).
+fn warn_if_cookies_travel_in_clear(settings: &Settings) {
+    if cookies_travel_in_clear(settings) {
+        tracing::warn!(
+            bind = %settings.bind,
+            "listening beyond loopback without --cookie-secure: cookies are not marked Secure; \
+             serve through HTTPS and set --cookie-secure"
+        );
+    }
+}
+
+/// Whether cookies without `Secure` would be sent to addresses beyond this machine.
+fn cookies_travel_in_clear(settings: &Settings) -> bool {
+    !settings.cookie_secure && !settings.bind.ip().is_loopback()
+}
+
+async fn connect_store(url: &str) -> anyhow::Result<DynStore> {
+    let shown = crate::settings::redact_url(url);
+    if url.starts_with("sqlite:") {
+        Ok(Arc::new(
+            SqliteStore::connect(url).await.with_context(|| format!("opening {shown}"))?,
+        ))
+    } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        Ok(Arc::new(
+            PostgresStore::connect(url)
+                .await
+                .with_context(|| format!("connecting to {shown}"))?,
+        ))
+    } else {
+        anyhow::bail!("unsupported database URL {shown:?} (expected sqlite://... or postgres://...)")
+    }
+}
+
+fn spawn_pruner(state: AppState) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        let mut ticker = tokio::time::interval(state.settings.prune_interval);
+        loop {
+            ticker.tick().await;
+            if let Err(e) = state.revocations.prune().await {
+                tracing::warn!(error = %e, "pruning expired revocations failed");
+            }
+        }
+    })
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutdown signal received, finishing in-flight requests");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plain_cookies_beyond_loopback_are_flagged() {
+        let settings = |bind: &str, secure: bool| {
+            let args = crate::settings::SettingsArgs {
+                bind: Some(bind.parse().unwrap()),
+                cookie_secure: Some(secure),
+                ..Default::default()
+            };
+            Settings::resolve(args, None).unwrap()
+        };
+        assert!(!cookies_travel_in_clear(&settings("127.0.0.1:8080", false)));
+        assert!(!cookies_travel_in_clear(&settings("[::1]:8080", false)));
+        assert!(cookies_travel_in_clear(&settings("0.0.0.0:8080", false)));
+        assert!(!cookies_travel_in_clear(&settings("0.0.0.0:8080", true)));
+    }
+}

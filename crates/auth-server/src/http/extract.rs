@@ -1,0 +1,255 @@
+//! Request extractors whose rejections are the API's JSON errors. axum's own `Json`,
+//! `Form` and `Query` rejections are plain text; these wrap them so that a malformed body
+//! is a 400 with `msg` (and the failing field under `errors` when serde names one), a body
+//! in the wrong format a 415, and a body over `--max-body-bytes` a 413.
+
+use std::error::Error as _;
+use std::pin::Pin;
+
+use axum::Form;
+use axum::Json;
+use axum::body::{Body, Bytes, HttpBody};
+use axum::extract::{FromRequest, FromRequestParts, Query, Request};
+use http::request::Parts;
+use http::{HeaderMap, header};
+use serde::de::DeserializeOwned;
+
+use crate::http::error::ApiError;
+use crate::state::AppState;
+
+/// A JSON body (`application/json` or `application/*+json`).
+#[derive(Debug, Clone)]
+pub struct ApiJson<T>(pub T);
+
+/// A JSON or an HTML-form (`application/x-www-form-urlencoded`) body.
+#[derive(Debug, Clone)]
+pub struct JsonOrForm<T>(pub T);
+
+/// Query parameters.
+#[derive(Debug, Clone)]
+pub struct ApiQuery<T>(pub T);
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum BodyKind {
+    Json,
+    Form,
+}
+
+fn body_kind(headers: &HeaderMap) -> Option<BodyKind> {
+    let content_type = headers.get(header::CONTENT_TYPE)?.to_str().ok()?;
+    let mime = content_type.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+    if mime == "application/json" || (mime.starts_with("application/") && mime.ends_with("+json")) {
+        Some(BodyKind::Json)
+    } else if mime == "application/x-www-form-urlencoded" {
+        Some(BodyKind::Form)
+    } else {
+        None
+    }
+}
+
+impl<T: DeserializeOwned> FromRequest<AppState> for ApiJson<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &AppState) -> Result<Self, ApiError> {
+        let (parts, body) = req.into_parts();
+        read_json(&parts.headers, body, state.settings.max_body_bytes).await.map(ApiJson)
+    }
+}
+
+impl<T: DeserializeOwned> FromRequest<AppState> for JsonOrForm<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &AppState) -> Result<Self, ApiError> {
+        let (parts, body) = req.into_parts();
+        read_json_or_form(&parts.headers, body, state.settings.max_body_bytes)
+            .await
+            .map(JsonOrForm)
+    }
+}
+
+/// What [`ApiJson`] does with a request's headers and body: 415 unless the content type
+/// is JSON, 413 past `limit` bytes, 400 when the body does not deserialise into `T`.
+pub async fn read_json<T: DeserializeOwned>(headers: &HeaderMap, body: Body, limit: usize) -> Result<T, ApiError> {
+    if body_kind(headers) != Some(BodyKind::Json) {
+        return Err(ApiError::UnsupportedMediaType(
+            "Expected a JSON body (Content-Type: application/json)",
+        ));
+    }
+    let bytes = read_limited(body, limit).await?;
+    parse_json(&bytes)
+}
+
+/// What [`JsonOrForm`] does: like [`read_json`], but an HTML-form body is read too.
+pub async fn read_json_or_form<T: DeserializeOwned>(headers: &HeaderMap, body: Body, limit: usize) -> Result<T, ApiError> {
+    let kind = body_kind(headers).ok_or(ApiError::UnsupportedMediaType(
+        "Expected a JSON or form body (Content-Type: application/json or application/x-www-form-urlencoded)",
+    ))?;
+    let bytes = read_limited(body, limit).await?;
+    match kind {
+        BodyKind::Json => parse_json(&bytes),
+        BodyKind::Form => parse_form(bytes).await,
+    }
+}
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for ApiQuery<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, ApiError> {
+        Query::<T>::try_from_uri(&parts.uri)
+            .map(|Query(value)| ApiQuery(value))
+            .map_err(|rejection| deserialize_error(&rejection.body_text(), "Failed to deserialize query string: "))
+    }
+}
+
+/// Reads the whole body, refusing (413) as soon as it grows past `limit`.
+async fn read_limited(mut body: Body, limit: usize) -> Result<Bytes, ApiError> {
+    let mut buffer = Vec::new();
+    while let Some(frame) = std::future::poll_fn(|cx| Pin::new(&mut body).poll_frame(cx)).await {
+        let frame = frame.map_err(|e| {
+            if is_length_limit(&e) {
+                ApiError::PayloadTooLarge
+            } else {
+                ApiError::BadRequest("Failed to read the request body".into())
+            }
+        })?;
+        if let Ok(data) = frame.into_data() {
+            if buffer.len() + data.len() > limit {
+                return Err(ApiError::PayloadTooLarge);
+            }
+            buffer.extend_from_slice(&data);
+        }
+    }
+    Ok(Bytes::from(buffer))
+}
+
+/// Whether a body error comes from an outer body-size limit (tower-http's
+/// `RequestBodyLimitLayer` wraps bodies without `Content-Length` in a limited body).
+fn is_length_limit(e: &axum::Error) -> bool {
+    let mut source: Option<&(dyn std::error::Error + 'static)> = e.source();
+    while let Some(cause) = source {
+        if cause.to_string() == "length limit exceeded" {
+            return true;
+        }
+        source = cause.source();
+    }
+    e.to_string().contains("length limit exceeded")
+}
+
+fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+    use axum::extract::rejection::JsonRejection;
+    // Every body of the API is an object, but serde's derived structs also accept an array
+    // of the field values in declaration order (`["alice", "password"]` as a login).
+    if bytes.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'[') {
+        return Err(ApiError::BadRequest("Invalid request: expected a JSON object".into()));
+    }
+    match Json::<T>::from_bytes(bytes) {
+        Ok(Json(value)) => Ok(value),
+        Err(JsonRejection::JsonSyntaxError(e)) => Err(ApiError::BadRequest(format!(
+            "Malformed JSON: {}",
+            e.source().map_or_else(|| e.body_text(), |s| s.to_string())
+        ))),
+        Err(rejection) => Err(deserialize_error(
+            &rejection.body_text(),
+            "Failed to deserialize the JSON body into the target type: ",
+        )),
+    }
+}
+
+async fn parse_form<T: DeserializeOwned>(bytes: Bytes) -> Result<T, ApiError> {
+    let request = Request::builder()
+        .method(http::Method::POST)
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .body(Body::from(bytes))
+        .map_err(|e| ApiError::Internal(e.to_string()))?;
+    match Form::<T>::from_request(request, &()).await {
+        Ok(Form(value)) => Ok(value),
+        Err(rejection) => Err(deserialize_error(&rejection.body_text(), "Failed to deserialize form body: ")),
+    }
+}
+
+/// Turns serde's message into a field error when it names a field (`missing field `x``,
+/// `unknown field `x``, or `x: invalid type ...` from the path-aware deserializer).
+fn deserialize_error(text: &str, prefix: &str) -> ApiError {
+    let detail = text.strip_prefix(prefix).unwrap_or(text);
+    let detail = detail.split(" at line ").next().unwrap_or(detail);
+    if let Some(field) = quoted_after(detail, "missing field `") {
+        return ApiError::field(field, "is required");
+    }
+    if let Some(field) = quoted_after(detail, "unknown field `") {
+        return ApiError::field(field, "is not allowed");
+    }
+    if let Some((path, message)) = detail.split_once(": ")
+        && !path.is_empty()
+        && path
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '[' | ']'))
+    {
+        return ApiError::field(path, message);
+    }
+    ApiError::BadRequest(format!("Invalid request: {detail}"))
+}
+
+fn quoted_after<'a>(text: &'a str, marker: &str) -> Option<&'a str> {
+    let start = text.find(marker)? + marker.len();
+    let rest = &text[start..];
+    rest.find('`').map(|end| &rest[..end])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn field_of(e: ApiError) -> Option<String> {
+        match e {
+            ApiError::Validation { errors, .. } => errors.keys().next().cloned(),
+            _ => None,
+        }
+    }
+
+    #[derive(Debug, serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct Sample {
+        name: String,
+        age: Option<u8>,
+    }
+
+    #[test]
+    fn json_errors_name_the_field() {
+        assert_eq!(field_of(parse_json::<Sample>(br#"{}"#).unwrap_err()).as_deref(), Some("name"));
+        assert_eq!(
+            field_of(parse_json::<Sample>(br#"{"name":"a","x":1}"#).unwrap_err()).as_deref(),
+            Some("x")
+        );
+        assert_eq!(
+            field_of(parse_json::<Sample>(br#"{"name":"a","age":"old"}"#).unwrap_err()).as_deref(),
+            Some("age")
+        );
+        let array = parse_json::<Sample>(br#" ["a", 3]"#).unwrap_err();
+        assert!(
+            matches!(&array, ApiError::BadRequest(m) if m.contains("expected a JSON object")),
+            "{array:?}"
+        );
+        let syntax = parse_json::<Sample>(br#"{"name":"#).unwrap_err();
+        assert!(
+            matches!(&syntax, ApiError::BadRequest(m) if m.starts_with("Malformed JSON")),
+            "{syntax:?}"
+        );
+        assert!(parse_json::<Sample>(br#"{"name":"a","age":3}"#).is_ok());
+    }
+
+    #[tokio::test]
+    async fn form_errors_name_the_field() {
+        assert_eq!(
+            field_of(parse_form::<Sample>(Bytes::from_static(b"age=3")).await.unwrap_err()).as_deref(),
+            Some("name")
+        );
+        assert!(parse_form::<Sample>(Bytes::from_static(b"name=a%20b")).await.is_ok());
+    }
+
+    #[tokio::test]
+    async fn bodies_over_the_limit_are_refused() {
+        assert!(matches!(read_limited(Body::from("12345"), 4).await, Err(ApiError::PayloadTooLarge)));
+        assert_eq!(read_limited(Body::from("1234"), 4).await.unwrap(), Bytes::from_static(b"1234"));
+    }
+}

@@ -1,0 +1,7 @@
+//! The layers every request passes: its scope (request id, deadline, metrics, one log
+//! line), body and header limits, and the security headers.
+
+pub mod limits;
+pub mod request_id;
+pub mod request_scope;
+pub mod security_headers;

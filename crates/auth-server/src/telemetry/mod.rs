@@ -1,0 +1,5 @@
+//! Logging and metrics: the tracing subscriber and the Prometheus recorder with every
+//! metric name. A leaf: it serves every layer and imports none of them.
+
+pub mod logging;
+pub mod metrics;
