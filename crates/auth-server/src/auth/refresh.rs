@@ -20,7 +20,7 @@ use crate::audit::{self, AuditEvent, Subject};
 use crate::error::{ApiError, ErrorBody};
 use crate::extract::ApiQuery;
 use crate::state::AppState;
-use crate::store::RotateOutcome;
+use crate::store::{RotateOutcome, Rotation};
 use crate::users::UserView;
 
 /// Trades a refresh token for a new pair (the access token is not fresh).
@@ -50,8 +50,14 @@ pub async fn refresh(
     let user = caller.account(&state).await?;
     let pair = token_pair(&state, &user, sid, false)?;
     let now = crate::clock::now();
-    let expires_at = pair.refresh.expires_at.unwrap_or(i64::MAX);
-    let pair = match state.store.rotate_session(sid, jti, &pair.refresh.jti, now, expires_at).await? {
+    let rotation = Rotation {
+        session_id: sid.to_owned(),
+        presented_jti: jti.to_owned(),
+        next_jti: pair.refresh.jti.clone(),
+        now,
+        expires_at: pair.refresh.expires_at.unwrap_or(i64::MAX),
+    };
+    let pair = match state.store.rotate_session(rotation).await? {
         RotateOutcome::Rotated => {
             metrics::counter!("auth_refreshes_total", "outcome" => "rotated").increment(1);
             audit::record(AuditEvent::Refresh, Subject::caller(&caller, &client));
