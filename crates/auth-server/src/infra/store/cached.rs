@@ -27,10 +27,11 @@ use std::time::Duration;
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 
-use crate::infra::redis::RedisClient;
-use crate::infra::store::{
-    DynStore, Item, NewItem, NewSession, NewUser, RevocationRecord, Role, RotateOutcome, Session, Store, StoreError, User, UserUpdate,
+use super::{
+    DynStore, Item, NewItem, NewSession, NewUser, RevocationRecord, Role, RotateOutcome, Rotation, Session, Store, StoreError, User,
+    UserUpdate,
 };
+use crate::infra::redis::RedisClient;
 
 /// How long a cached user is served without asking the database.
 pub const TTL: Duration = Duration::from_secs(30);
@@ -240,15 +241,8 @@ impl Store for CachedStore {
         self.inner.active_sessions(user_id, now).await
     }
 
-    async fn rotate_session(
-        &self,
-        id: &str,
-        presented_jti: &str,
-        next_jti: &str,
-        now: i64,
-        expires_at: i64,
-    ) -> Result<RotateOutcome, StoreError> {
-        self.inner.rotate_session(id, presented_jti, next_jti, now, expires_at).await
+    async fn rotate_session(&self, rotation: Rotation) -> Result<RotateOutcome, StoreError> {
+        self.inner.rotate_session(rotation).await
     }
 
     async fn revoke_session(&self, id: &str, now: i64) -> Result<bool, StoreError> {

@@ -5,14 +5,17 @@
 //! that is waiting, applies them in one transaction and answers each only after that
 //! transaction's commit: N rotations cost one fsync (and one statement), and each is still
 //! durable before it is acknowledged. Serialising them in one task also keeps the compare-and-swap exact:
-//! two presentations of one token in the same batch see each other's update.
+//! two presentations of one token in the same batch see each other's update. The writer
+//! owns its SQL: a batch is one statement, and the rotations it did not apply are
+//! explained by one more (see [`commit`]).
 
 use std::collections::HashMap;
 
 use sqlx::{Connection, SqliteConnection};
 use tokio::sync::{mpsc, oneshot};
 
-use crate::infra::store::{RotateOutcome, Rotation, StoreError};
+use super::rows::{LiveSessionRow, not_rotated};
+use super::{RotateOutcome, Rotation, StoreError};
 
 /// Most rotations committed together (bounds one transaction's work and latency).
 const MAX_BATCH: usize = 256;
@@ -82,7 +85,25 @@ const ROTATE_BATCH: &str = "UPDATE sessions \
        AND sessions.revoked_at IS NULL AND sessions.expires_at > r.now \
      RETURNING sessions.id, sessions.refresh_jti";
 
+/// The sessions of the rotations a batch did not apply, read in the same transaction
+/// after it: those neither revoked nor expired at the rotation's `now`, each with the
+/// position of its rotation in `$1` (a session presented twice comes back twice).
+const LIVE_SESSIONS: &str = "SELECT r.key AS position, s.refresh_jti, s.previous_jti, s.rotated_at, s.expires_at \
+     FROM json_each($1) AS r JOIN sessions AS s ON s.id = (r.value ->> 'session') \
+     WHERE s.revoked_at IS NULL AND s.expires_at > (r.value ->> 'now')";
+
+/// A row of [`LIVE_SESSIONS`].
+#[derive(sqlx::FromRow)]
+struct MissedRow {
+    position: i64,
+    #[sqlx(flatten)]
+    live: LiveSessionRow,
+}
+
 /// All of `batch` in one transaction; nothing is answered unless the commit succeeded.
+/// Two statements at most: [`ROTATE_BATCH`], then [`LIVE_SESSIONS`] for the rotations it
+/// did not apply (none in the usual batch), whose rows tell reuse from a superseded token
+/// and from a session that is gone.
 async fn commit(conn: &mut SqliteConnection, batch: &[Job]) -> Result<Vec<RotateOutcome>, sqlx::Error> {
     let rotations: Vec<serde_json::Value> = batch
         .iter()
@@ -105,17 +126,43 @@ async fn commit(conn: &mut SqliteConnection, batch: &[Job]) -> Result<Vec<Rotate
         .await?
         .into_iter()
         .collect();
-    let mut outcomes = Vec::with_capacity(batch.len());
-    for job in batch {
+    let was_applied = |r: &Rotation| applied.get(&r.session_id) == Some(&r.next_jti);
+    let missed: Vec<&Rotation> = batch.iter().map(|job| &job.rotation).filter(|r| !was_applied(r)).collect();
+    let mut live = live_sessions(&mut tx, &missed).await?.into_iter();
+    tx.commit().await?;
+    let outcomes = batch.iter().map(|job| {
         let r = &job.rotation;
-        outcomes.push(if applied.get(&r.session_id) == Some(&r.next_jti) {
+        if was_applied(r) {
             RotateOutcome::Rotated
         } else {
-            super::sqlite::sql_impl::not_rotated(&mut tx, r).await?
-        });
+            not_rotated(live.next().flatten(), &r.presented_jti)
+        }
+    });
+    Ok(outcomes.collect())
+}
+
+/// The live session of each of `missed`, in order (`None` where it is unknown, revoked or
+/// expired).
+async fn live_sessions(conn: &mut SqliteConnection, missed: &[&Rotation]) -> Result<Vec<Option<LiveSessionRow>>, sqlx::Error> {
+    let mut live = Vec::with_capacity(missed.len());
+    live.resize_with(missed.len(), || None);
+    if missed.is_empty() {
+        return Ok(live);
     }
-    tx.commit().await?;
-    Ok(outcomes)
+    let missed: Vec<serde_json::Value> = missed
+        .iter()
+        .map(|r| serde_json::json!({ "session": r.session_id, "now": r.now }))
+        .collect();
+    let rows: Vec<MissedRow> = sqlx::query_as(LIVE_SESSIONS)
+        .bind(serde_json::Value::Array(missed).to_string())
+        .fetch_all(&mut *conn)
+        .await?;
+    for row in rows {
+        if let Some(slot) = usize::try_from(row.position).ok().and_then(|i| live.get_mut(i)) {
+            *slot = Some(row.live);
+        }
+    }
+    Ok(live)
 }
 
 #[cfg(test)]
@@ -127,13 +174,7 @@ mod tests {
 
     fn job(session: &str, presented: &str, next: &str) -> Job {
         Job {
-            rotation: Rotation {
-                session_id: session.into(),
-                presented_jti: presented.into(),
-                next_jti: next.into(),
-                now: 20,
-                expires_at: 1000,
-            },
+            rotation: crate::infra::store::tests::rotation(session, presented, next, 20),
             reply: oneshot::channel().0,
         }
     }
@@ -167,6 +208,7 @@ mod tests {
             job("expired", "j1", "expired-next"),
             job("stale", "j0", "stale-next"),
             job("unknown", "j1", "unknown-next"),
+            job("stale", "j0", "stale-again"),
         ];
         let mut conn = SqliteConnection::connect(&url).await.unwrap();
         let outcomes = commit(&mut conn, &batch).await.unwrap();
@@ -181,7 +223,7 @@ mod tests {
             rotated_at: 20,
         });
         assert!(twice == [Rotated, told.clone()] || twice == [told.clone(), Rotated], "{twice:?}");
-        assert_eq!(rest, [Rotated, Gone, Gone, Reused, Gone]);
+        assert_eq!(rest, [Rotated, Gone, Gone, Reused, Gone, Reused]);
         assert_eq!(store.session("twice").await.unwrap().unwrap().refresh_jti, winner);
         let once = store.session("once").await.unwrap().unwrap();
         assert_eq!(

@@ -79,15 +79,9 @@ pub trait Store: Send + Sync + 'static {
     /// Sessions of a user neither revoked nor expired at `now`, newest first.
     async fn active_sessions(&self, user_id: i64, now: i64) -> Result<Vec<Session>, StoreError>;
     /// Atomically replaces the session's current refresh `jti`: exactly one of several
-    /// concurrent calls presenting the same `presented_jti` gets [`RotateOutcome::Rotated`].
-    async fn rotate_session(
-        &self,
-        id: &str,
-        presented_jti: &str,
-        next_jti: &str,
-        now: i64,
-        expires_at: i64,
-    ) -> Result<RotateOutcome, StoreError>;
+    /// concurrent calls presenting the same [`Rotation::presented_jti`] gets
+    /// [`RotateOutcome::Rotated`].
+    async fn rotate_session(&self, rotation: Rotation) -> Result<RotateOutcome, StoreError>;
     /// Revokes one session; `false` when it was unknown or already revoked.
     async fn revoke_session(&self, id: &str, now: i64) -> Result<bool, StoreError>;
     /// Revokes every active session of the user except `keep`; returns the revoked ones.

@@ -101,13 +101,18 @@ pub struct NewSession {
     pub persistent: bool,
 }
 
-/// One refresh-token rotation to apply: replace the session's current `jti`.
+/// One refresh-token rotation to apply (`Store::rotate_session`): replace the session's
+/// current `jti`.
 #[derive(Debug, Clone)]
 pub struct Rotation {
+    /// The session (`sid`) of the presented refresh token.
     pub session_id: String,
+    /// The `jti` of the presented refresh token.
     pub presented_jti: String,
+    /// The `jti` of the refresh token issued in its place.
     pub next_jti: String,
     pub now: i64,
+    /// When the new refresh token expires.
     pub expires_at: i64,
 }
 

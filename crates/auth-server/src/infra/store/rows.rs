@@ -1,7 +1,7 @@
 //! Rows as the SQL backends return them, decoded by column name (`sqlx::FromRow`) and
 //! turned into the store's models, so each backend only writes its SQL.
 
-use crate::infra::store::{Item, RevocationKind, RevocationRecord, Role, Session, User};
+use super::{Item, RevocationKind, RevocationRecord, Role, RotateOutcome, Session, Successor, User};
 
 /// A `users` row.
 #[derive(Debug, sqlx::FromRow)]
@@ -111,4 +111,33 @@ impl RevocationRow {
 /// Records from rows, skipping unknown kinds.
 pub fn revocation_records(rows: Vec<RevocationRow>) -> Vec<RevocationRecord> {
     rows.into_iter().filter_map(RevocationRow::into_record).collect()
+}
+
+/// What a rotation that did not apply reads of its session, when the session is live
+/// (neither revoked nor expired): each backend reads it with its own SQL, the verdict is
+/// [`not_rotated`].
+#[derive(Debug, sqlx::FromRow)]
+pub struct LiveSessionRow {
+    refresh_jti: String,
+    previous_jti: Option<String>,
+    rotated_at: Option<i64>,
+    expires_at: i64,
+}
+
+/// Why a rotation presenting `presented_jti` was not applied, from its session's row
+/// (`None` when unknown, revoked or expired): a live session means the token was already
+/// consumed, by the latest rotation (its successor is named, for the reuse grace window)
+/// or earlier.
+pub fn not_rotated(live: Option<LiveSessionRow>, presented_jti: &str) -> RotateOutcome {
+    let Some(live) = live else {
+        return RotateOutcome::Gone;
+    };
+    match (live.previous_jti, live.rotated_at) {
+        (Some(previous), Some(rotated_at)) if previous == presented_jti => RotateOutcome::Superseded(Successor {
+            jti: live.refresh_jti,
+            expires_at: live.expires_at,
+            rotated_at,
+        }),
+        _ => RotateOutcome::Reused,
+    }
 }

@@ -1,20 +1,21 @@
 //! The embedded default backend: one SQLite file in WAL mode with `synchronous=FULL`, so
 //! an acknowledged write survives a crash or power loss. Queries are built at run time
-//! (no database needed at compile time); they are shared with PostgreSQL (`sql.rs`).
-//! Reads use a pool; refresh-token rotations, the one write on a hot path, go through a
-//! single writer that commits them in groups (`group_commit.rs`).
+//! (no database needed at compile time); they are shared with PostgreSQL (`sql.rs`),
+//! except refresh-token rotations, the one write on a hot path: the pool serves every other
+//! statement, rotations go through a single writer that commits them in groups
+//! (`group_commit.rs`).
 
 use std::str::FromStr;
 use std::time::Duration;
 
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
-use sqlx::{ConnectOptions, SqlitePool};
+use sqlx::{ConnectOptions, Sqlite, SqlitePool};
 
-use crate::infra::store::group_commit::GroupCommit;
-use crate::infra::store::sql::sql_store;
-use crate::infra::store::{RotateOutcome, Rotation, StoreError};
+use super::group_commit::GroupCommit;
+use super::sql::{SqlBackend, backfill_username_keys};
+use super::{RotateOutcome, Rotation, StoreError};
 
-/// The SQLite store.
+/// The SQLite store: a [`super::Store`] through `SqlBackend` (the shared SQL of `sql.rs`).
 #[derive(Debug, Clone)]
 pub struct SqliteStore {
     pool: SqlitePool,
@@ -41,9 +42,17 @@ impl SqliteStore {
             .run(&pool)
             .await
             .map_err(|e| StoreError::Unavailable(e.to_string()))?;
-        sql_impl::backfill_username_keys(&pool).await?;
+        backfill_username_keys(&pool).await?;
         let rotations = GroupCommit::start(options.connect().await?);
         Ok(SqliteStore { pool, rotations })
+    }
+}
+
+impl SqlBackend for SqliteStore {
+    type Db = Sqlite;
+
+    fn pool(&self) -> &SqlitePool {
+        &self.pool
     }
 
     async fn rotate(&self, rotation: Rotation) -> Result<RotateOutcome, StoreError> {
@@ -72,5 +81,3 @@ fn create_private(path: &std::path::Path) -> std::io::Result<()> {
         Err(e) => Err(e),
     }
 }
-
-sql_store!(SqliteStore, sqlx::Sqlite);

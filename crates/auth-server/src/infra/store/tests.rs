@@ -2,8 +2,8 @@
 //! the same SQL on PostgreSQL): revocation merging, the rotation compare-and-swap, and
 //! rotations committed in groups by SQLite's single writer.
 
-use crate::infra::store::sqlite::SqliteStore;
-use crate::infra::store::{NewSession, NewUser, RevocationKind, RevocationRecord, Role, RotateOutcome, Store, Successor};
+use super::sqlite::SqliteStore;
+use super::{NewSession, NewUser, RevocationKind, RevocationRecord, Role, RotateOutcome, Rotation, Store, Successor};
 
 pub(super) async fn store() -> (tempfile::TempDir, SqliteStore) {
     let dir = tempfile::tempdir().unwrap();
@@ -92,6 +92,17 @@ fn session(id: &str, user_id: i64) -> NewSession {
     }
 }
 
+/// Presenting `presented` on `session` at `now` for `next`, which expires at 1000.
+pub(super) fn rotation(session: &str, presented: &str, next: &str, now: i64) -> Rotation {
+    Rotation {
+        session_id: session.into(),
+        presented_jti: presented.into(),
+        next_jti: next.into(),
+        now,
+        expires_at: 1000,
+    }
+}
+
 #[tokio::test]
 async fn a_refresh_jti_rotates_once_then_names_its_successor_then_counts_as_reuse() {
     let (_dir, store) = store().await;
@@ -99,7 +110,7 @@ async fn a_refresh_jti_rotates_once_then_names_its_successor_then_counts_as_reus
     store.create_session(session("s1", user.id)).await.unwrap();
     store.create_session(session("s2", user.id)).await.unwrap();
     assert_eq!(
-        store.rotate_session("s1", "j1", "j2", 20, 1000).await.unwrap(),
+        store.rotate_session(rotation("s1", "j1", "j2", 20)).await.unwrap(),
         RotateOutcome::Rotated
     );
     // The token the latest rotation consumed: its successor is named (the grace window).
@@ -109,21 +120,24 @@ async fn a_refresh_jti_rotates_once_then_names_its_successor_then_counts_as_reus
         rotated_at: 20,
     };
     assert_eq!(
-        store.rotate_session("s1", "j1", "j3", 21, 1000).await.unwrap(),
+        store.rotate_session(rotation("s1", "j1", "j3", 21)).await.unwrap(),
         RotateOutcome::Superseded(successor)
     );
     assert_eq!(
-        store.rotate_session("s1", "j2", "j5", 22, 1000).await.unwrap(),
+        store.rotate_session(rotation("s1", "j2", "j5", 22)).await.unwrap(),
         RotateOutcome::Rotated
     );
     // Older than the latest consumed token: plain reuse.
     assert_eq!(
-        store.rotate_session("s1", "j1", "j6", 22, 1000).await.unwrap(),
+        store.rotate_session(rotation("s1", "j1", "j6", 22)).await.unwrap(),
         RotateOutcome::Reused
     );
     assert_eq!(store.session("s1").await.unwrap().unwrap().refresh_jti, "j5");
     assert!(store.revoke_session("s1", 22).await.unwrap());
-    assert_eq!(store.rotate_session("s1", "j5", "j4", 23, 1000).await.unwrap(), RotateOutcome::Gone);
+    assert_eq!(
+        store.rotate_session(rotation("s1", "j5", "j4", 23)).await.unwrap(),
+        RotateOutcome::Gone
+    );
     // Every other active session of the user, and only those, is revoked.
     let revoked = store.revoke_user_sessions(user.id, Some("s1"), 24).await.unwrap();
     assert_eq!(revoked.iter().map(|s| s.id.as_str()).collect::<Vec<_>>(), ["s2"]);
@@ -147,7 +161,7 @@ async fn concurrent_rotations_are_committed_together_and_each_token_wins_once() 
             let (store, id) = (store.clone(), id.clone());
             tasks.push(tokio::spawn(async move {
                 let next = format!("{id}-next-{attempt}");
-                let outcome = store.rotate_session(&id, "j1", &next, 20, 1000).await.unwrap();
+                let outcome = store.rotate_session(rotation(&id, "j1", &next, 20)).await.unwrap();
                 (id, next, outcome)
             }));
         }

@@ -21,7 +21,7 @@ use crate::http::caller::Caller;
 use crate::http::client_ip::ClientInfo;
 use crate::http::error::{ApiError, ErrorBody};
 use crate::http::extract::ApiQuery;
-use crate::infra::store::RotateOutcome;
+use crate::infra::store::{RotateOutcome, Rotation};
 use crate::state::AppState;
 
 /// Trades a refresh token for a new pair (the access token is not fresh).
@@ -51,8 +51,14 @@ pub async fn refresh(
     let user = caller.account(&state).await?;
     let pair = token_pair(&state, &user, sid, false)?;
     let now = crate::infra::clock::now();
-    let expires_at = pair.refresh.expires_at.unwrap_or(i64::MAX);
-    let pair = match state.store.rotate_session(sid, jti, &pair.refresh.jti, now, expires_at).await? {
+    let rotation = Rotation {
+        session_id: sid.to_owned(),
+        presented_jti: jti.to_owned(),
+        next_jti: pair.refresh.jti.clone(),
+        now,
+        expires_at: pair.refresh.expires_at.unwrap_or(i64::MAX),
+    };
+    let pair = match state.store.rotate_session(rotation).await? {
         RotateOutcome::Rotated => {
             metrics::counter!("auth_refreshes_total", "outcome" => "rotated").increment(1);
             audit::record(AuditEvent::Refresh, Subject::caller(&caller, &client));
