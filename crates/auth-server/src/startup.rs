@@ -79,9 +79,9 @@ pub async fn build_state(settings: Settings) -> anyhow::Result<AppState> {
     crate::ops::metrics::handle();
     create_private_dir(&settings.data_dir).with_context(|| format!("creating data directory {}", settings.data_dir.display()))?;
     warn_if_cookies_travel_in_clear(&settings);
-    let database = connect_store(&settings.database_url).await?;
+    let database = connect_store(settings.database_url().as_str()).await?;
     let redis = match &settings.redis_url {
-        Some(url) => Some(RedisClient::new(url, &settings.redis_key_prefix).context("configuring Redis")?),
+        Some(url) => Some(RedisClient::new(url.as_str(), &settings.redis_key_prefix).context("configuring Redis")?),
         None => None,
     };
     // With Redis, user lookups go through its short-lived shared cache.
@@ -280,13 +280,10 @@ mod tests {
 
     #[test]
     fn plain_cookies_beyond_loopback_are_flagged() {
-        let settings = |bind: &str, secure: bool| {
-            let args = crate::settings::SettingsArgs {
-                bind: Some(bind.parse().unwrap()),
-                cookie_secure: Some(secure),
-                ..Default::default()
-            };
-            Settings::resolve(args, None).unwrap()
+        let settings = |bind: &str, secure: bool| Settings {
+            bind: bind.parse().unwrap(),
+            cookie_secure: secure,
+            ..Settings::default()
         };
         assert!(!cookies_travel_in_clear(&settings("127.0.0.1:8080", false)));
         assert!(!cookies_travel_in_clear(&settings("[::1]:8080", false)));

@@ -59,7 +59,7 @@ async fn an_http2_prior_knowledge_client_is_disconnected_not_left_waiting() {
 
 #[tokio::test]
 async fn a_client_that_never_finishes_its_headers_is_disconnected() {
-    let server = spawn_with(|args| args.header_timeout = Some("1s".into())).await;
+    let server = spawn_with(|args| args.header_timeout = Duration::from_secs(1)).await;
     let started = std::time::Instant::now();
     // No blank line: the header section never ends (slowloris).
     let answer = exchange(&server, b"GET /healthz HTTP/1.1\r\nHost: x\r\nX-Slow: 1\r\n").await;
@@ -70,7 +70,7 @@ async fn a_client_that_never_finishes_its_headers_is_disconnected() {
 
 #[tokio::test]
 async fn a_kept_alive_connection_is_closed_once_idle_for_the_header_timeout() {
-    let server = spawn_with(|args| args.header_timeout = Some("1s".into())).await;
+    let server = spawn_with(|args| args.header_timeout = Duration::from_secs(1)).await;
     // HTTP/1.1 keeps the connection open after the answer; the client then says nothing.
     let answer = exchange(&server, b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n").await;
     assert!(answer.starts_with("HTTP/1.1 200 OK"), "{answer}");
