@@ -4,7 +4,6 @@
 use std::process::ExitCode;
 
 use auth_server::cli::Cli;
-use clap::Parser;
 
 /// jemalloc instead of glibc's malloc: allocation was the largest cost of a `/secret`
 /// request after the signature, and glibc keeps freed memory in per-thread arenas (the
@@ -33,7 +32,7 @@ pub static malloc_conf: Option<&'static std::ffi::c_char> = Some({
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    Cli::parse().run().await
+    Cli::from_env().run().await
 }
 
 #[cfg(all(test, target_os = "linux"))]

@@ -2,17 +2,21 @@
 //!
 //! `axum::serve` offers HTTP/2 next to HTTP/1.1 by reading each connection's first bytes
 //! before handing them to hyper; hyper then finds its 8 KiB read buffer already holding
-//! those bytes and doubles it, so every connection kept 16 KiB of read buffer (heaptrack,
-//! 10,000 keep-alive connections: 164 MB of the 285 MB heap). We serve HTTP/1.1 only,
+//! those bytes and doubles it, so every connection kept 16 KiB of read buffer (measured in
+//! docs/performance.md). We serve HTTP/1.1 only,
 //! straight from hyper (HTTP/2 and TLS belong to the proxy in front, see the README's
 //! deployment section), which also makes each connection's task smaller. Everything else
 //! is as before: the client address as `ConnectInfo`, accept errors survived, and on
-//! shutdown no new connections while in-flight requests finish.
+//! shutdown no new connections while in-flight requests finish. One thing is added: a cap
+//! on open connections. At the cap the loop stops accepting, so further clients wait in
+//! the kernel's accept queue (and time out there) instead of each costing a task, a
+//! descriptor and buffers until the process runs out of memory or descriptors.
 
 use std::convert::Infallible;
 use std::future::Future;
 use std::io;
 use std::net::SocketAddr;
+use std::sync::Arc;
 use std::time::Duration;
 
 use axum::Router;
@@ -24,7 +28,19 @@ use hyper::body::Incoming;
 use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::server::graceful::GracefulShutdown;
 use tokio::net::{TcpListener, TcpSocket};
+use tokio::sync::Semaphore;
 use tower::Service;
+
+/// How connections are served.
+#[derive(Debug, Clone, Copy)]
+pub struct ServeOptions {
+    /// See [`serve`].
+    pub header_timeout: Duration,
+    /// See [`serve`].
+    pub drain_limit: Duration,
+    /// Connections open at once; the next one is accepted when one closes.
+    pub max_connections: usize,
+}
 
 /// Serves `router` on `listener` until `shutdown` completes, then waits for the open
 /// connections to finish their requests (idle ones are closed at once).
@@ -40,18 +56,35 @@ use tower::Service;
 /// The drain after `shutdown` lasts at most `drain_limit` (the request deadline: no request
 /// may legitimately take longer): a connection holding half a request keeps hyper's
 /// graceful shutdown waiting for it, and a stop must not wait on a client.
-pub async fn serve(
-    listener: TcpListener,
-    router: Router,
-    header_timeout: Duration,
-    drain_limit: Duration,
-    shutdown: impl Future<Output = ()> + Send + 'static,
-) {
+pub async fn serve(listener: TcpListener, router: Router, options: ServeOptions, shutdown: impl Future<Output = ()> + Send + 'static) {
+    let ServeOptions {
+        header_timeout,
+        drain_limit,
+        max_connections,
+    } = options;
     let mut http = hyper::server::conn::http1::Builder::new();
     http.timer(TokioTimer::new()).header_read_timeout(header_timeout);
     let connections = GracefulShutdown::new();
+    let slots = Arc::new(Semaphore::new(max_connections.clamp(1, Semaphore::MAX_PERMITS)));
     let mut shutdown = std::pin::pin!(shutdown);
+    let mut at_cap_logged = false;
     loop {
+        let slot = match Arc::clone(&slots).try_acquire_owned() {
+            Ok(slot) => {
+                at_cap_logged = false;
+                slot
+            }
+            Err(_) => {
+                if !at_cap_logged {
+                    tracing::warn!(max_connections, "connection cap reached; new clients wait until one closes");
+                    at_cap_logged = true;
+                }
+                tokio::select! {
+                    slot = Arc::clone(&slots).acquire_owned() => slot.expect("the semaphore is never closed"),
+                    () = &mut shutdown => break,
+                }
+            }
+        };
         let (stream, remote) = tokio::select! {
             accepted = listener.accept() => match accepted {
                 Ok(accepted) => accepted,
@@ -72,6 +105,7 @@ pub async fn serve(
                 // A client that goes away mid-request is not the server's problem.
                 tracing::trace!(%error, "connection ended with an error");
             }
+            drop(slot);
         });
     }
     drop(listener);

@@ -7,7 +7,6 @@ pub mod openapi;
 use std::future::Future;
 use std::net::SocketAddr;
 use std::sync::Arc;
-use std::time::Duration;
 
 use anyhow::Context;
 use axum::Router;
@@ -60,14 +59,7 @@ impl Application {
         let pruner = spawn_pruner(self.state.clone());
         let upkeep = crate::telemetry::metrics::spawn_upkeep();
         let settings = &self.state.settings;
-        let result = run(
-            self.listener,
-            self.router,
-            settings.header_timeout,
-            settings.request_timeout,
-            shutdown,
-        )
-        .await;
+        let result = run(self.listener, self.router, settings, shutdown).await;
         pruner.abort();
         upkeep.abort();
         result
@@ -83,9 +75,9 @@ pub async fn build_state(settings: Settings) -> anyhow::Result<AppState> {
     crate::domain::audit::register_metrics();
     create_private_dir(&settings.data_dir).with_context(|| format!("creating data directory {}", settings.data_dir.display()))?;
     warn_if_cookies_travel_in_clear(&settings);
-    let database = connect_store(&settings.database_url).await?;
+    let database = connect_store(settings.database_url().as_str()).await?;
     let redis = match &settings.redis_url {
-        Some(url) => Some(RedisClient::new(url, &settings.redis_key_prefix).context("configuring Redis")?),
+        Some(url) => Some(RedisClient::new(url.as_str(), &settings.redis_key_prefix).context("configuring Redis")?),
         None => None,
     };
     // With Redis, user lookups go through its short-lived shared cache.
@@ -122,17 +114,21 @@ pub async fn build_state(settings: Settings) -> anyhow::Result<AppState> {
     }))
 }
 
-/// Serves `router` on `listener` until `shutdown` completes; `header_timeout` is the
-/// setting of the same name, `drain_limit` the longest wait for open connections after
-/// the shutdown (see `server.rs`).
+/// Serves `router` on `listener` until `shutdown` completes, with the connection settings
+/// (`header_timeout`, `max_connections`) and open connections given at most the request
+/// deadline to finish after the shutdown (see `server.rs`).
 pub async fn run(
     listener: TcpListener,
     router: Router,
-    header_timeout: Duration,
-    drain_limit: Duration,
+    settings: &Settings,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
-    crate::server::serve(listener, router, header_timeout, drain_limit, shutdown).await;
+    let options = crate::server::ServeOptions {
+        header_timeout: settings.header_timeout,
+        drain_limit: settings.request_timeout,
+        max_connections: settings.max_connections as usize,
+    };
+    crate::server::serve(listener, router, options, shutdown).await;
     Ok(())
 }
 
@@ -285,13 +281,10 @@ mod tests {
 
     #[test]
     fn plain_cookies_beyond_loopback_are_flagged() {
-        let settings = |bind: &str, secure: bool| {
-            let args = crate::settings::SettingsArgs {
-                bind: Some(bind.parse().unwrap()),
-                cookie_secure: Some(secure),
-                ..Default::default()
-            };
-            Settings::resolve(args, None).unwrap()
+        let settings = |bind: &str, secure: bool| Settings {
+            bind: bind.parse().unwrap(),
+            cookie_secure: secure,
+            ..Settings::default()
         };
         assert!(!cookies_travel_in_clear(&settings("127.0.0.1:8080", false)));
         assert!(!cookies_travel_in_clear(&settings("[::1]:8080", false)));

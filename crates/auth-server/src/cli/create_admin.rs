@@ -7,6 +7,7 @@
 use std::io::{BufRead, IsTerminal};
 
 use anyhow::{Context, bail};
+use secrecy::ExposeSecret;
 
 use crate::domain::users::provision::{Provisioned, Provisioner, provision_admin};
 use crate::settings::{Secret, Settings};
@@ -28,10 +29,11 @@ pub async fn run(mut settings: Settings, args: &CreateAdminArgs) -> anyhow::Resu
         bail!("username: {msg}");
     }
     let password = read_password(&args.username)?;
-    if let Err(msg) = crate::domain::users::validate::password(&password.0) {
+    if let Err(msg) = crate::domain::users::validate::password(password.expose_secret()) {
         bail!("password: {msg}");
     }
-    settings.admin = None;
+    settings.admin_username = None;
+    settings.admin_password = None;
     let state = crate::app::build_state(settings).await?;
     let by = Provisioner::CreateAdmin { promote: args.promote };
     let outcome = provision_admin(&state, &args.username, password, by).await?;
@@ -55,7 +57,7 @@ fn read_password(username: &str) -> anyhow::Result<Secret> {
     if first != again {
         bail!("the passwords do not match");
     }
-    Ok(Secret(first))
+    Ok(Secret::from(first))
 }
 
 /// The first line of `input`, without its line ending.
@@ -67,7 +69,7 @@ fn read_line(mut input: impl BufRead) -> anyhow::Result<Secret> {
     if password.is_empty() {
         bail!("no password on stdin");
     }
-    Ok(Secret(password.to_string()))
+    Ok(Secret::from(password))
 }
 
 #[cfg(test)]
@@ -76,8 +78,11 @@ mod tests {
 
     #[test]
     fn stdin_password_keeps_inner_spaces_and_drops_the_line_ending() {
-        assert_eq!(read_line(&b"correct horse battery\r\nrest"[..]).unwrap().0, "correct horse battery");
-        assert_eq!(read_line(&b" pass word "[..]).unwrap().0, " pass word ");
+        assert_eq!(
+            read_line(&b"correct horse battery\r\nrest"[..]).unwrap().expose_secret(),
+            "correct horse battery"
+        );
+        assert_eq!(read_line(&b" pass word "[..]).unwrap().expose_secret(), " pass word ");
         assert!(read_line(&b"\n"[..]).is_err());
         assert!(read_line(&b""[..]).is_err());
     }

@@ -7,23 +7,20 @@ mod decode;
 mod gen_key;
 mod serve;
 
-use std::path::PathBuf;
+use std::ffi::OsString;
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 
-use crate::settings::{Settings, SettingsArgs};
+use crate::settings::{Settings, with_config_file};
 use crate::telemetry::logging::{LogTarget, init_tracing_to};
 
 /// The command line.
 #[derive(Debug, Parser)]
 #[command(name = "auth-server", version, about = "A ready-to-run JWT authentication server")]
 pub struct Cli {
-    /// Optional TOML file with settings (flags and environment win over it).
-    #[arg(long, env = "AUTH_CONFIG", global = true)]
-    pub config: Option<PathBuf>,
     #[command(flatten)]
-    pub settings: SettingsArgs,
+    pub settings: Settings,
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -43,10 +40,40 @@ pub enum Command {
 }
 
 impl Cli {
+    /// The command line and environment of this process, with the `--config` file. On a
+    /// mistake, prints it and exits: clap's own with status 2 (with usage), the file's with 1.
+    pub fn from_env() -> Cli {
+        match Cli::try_from_args(std::env::args_os()) {
+            Ok(cli) => cli,
+            Err(e) => match e.downcast::<clap::Error>() {
+                Ok(usage) => usage.exit(),
+                Err(e) => {
+                    eprintln!("error: {e:#}");
+                    std::process::exit(1)
+                }
+            },
+        }
+    }
+
+    /// `argv` (program name first) and this process's environment, with the `--config` file.
+    pub fn try_from_args(argv: impl IntoIterator<Item = impl Into<OsString>>) -> anyhow::Result<Cli> {
+        let argv: Vec<OsString> = argv.into_iter().map(Into::into).collect();
+        let command = Cli::command();
+        let matches = command.clone().try_get_matches_from(&argv)?;
+        // gen-key needs no settings (and must work before any configuration exists).
+        let matches = match matches.subcommand_name() {
+            Some("gen-key") => matches,
+            _ => with_config_file(&command, &argv, matches)?,
+        };
+        let cli = Cli::from_arg_matches(&matches)?;
+        cli.settings.check()?;
+        Ok(cli)
+    }
+
     /// Runs the command; the exit status is 1 on any error (printed to stderr).
     pub async fn run(self) -> ExitCode {
         let command = self.command.unwrap_or(Command::Serve);
-        match run_command(command, self.settings, self.config).await {
+        match run_command(command, self.settings).await {
             Ok(code) => code,
             Err(e) => {
                 eprintln!("error: {e:#}");
@@ -56,12 +83,7 @@ impl Cli {
     }
 }
 
-async fn run_command(command: Command, args: SettingsArgs, config: Option<PathBuf>) -> anyhow::Result<ExitCode> {
-    // gen-key needs no settings (and must work before any configuration exists).
-    if let Command::GenKey(key) = command {
-        return gen_key::run(&key).map(|()| ExitCode::SUCCESS);
-    }
-    let settings = Settings::resolve(args, config.as_deref())?;
+async fn run_command(command: Command, settings: Settings) -> anyhow::Result<ExitCode> {
     match command {
         Command::Serve => {
             init_tracing_to(settings.log_format, LogTarget::Stdout);
@@ -75,14 +97,12 @@ async fn run_command(command: Command, args: SettingsArgs, config: Option<PathBu
             init_tracing_to(settings.log_format, LogTarget::Stderr);
             decode::run(settings, &decode).await
         }
-        Command::GenKey(_) => unreachable!("handled above"),
+        Command::GenKey(key) => gen_key::run(&key).map(|()| ExitCode::SUCCESS),
     }
 }
 
 #[cfg(test)]
 mod tests {
-    use clap::CommandFactory;
-
     use super::*;
 
     #[test]
@@ -106,8 +126,8 @@ mod tests {
     fn settings_flags_work_after_the_subcommand() {
         let cli = Cli::try_parse_from(["auth-server", "serve", "--bind", "127.0.0.1:9999", "--access-ttl", "5m"]).unwrap();
         assert!(matches!(cli.command, Some(Command::Serve)));
-        assert_eq!(cli.settings.bind, Some("127.0.0.1:9999".parse().unwrap()));
-        assert_eq!(cli.settings.access_ttl.as_deref(), Some("5m"));
+        assert_eq!(cli.settings.bind, "127.0.0.1:9999".parse().unwrap());
+        assert_eq!(cli.settings.access_ttl, std::time::Duration::from_secs(300));
         let bare = Cli::try_parse_from(["auth-server"]).unwrap();
         assert!(bare.command.is_none(), "no subcommand means serve");
     }

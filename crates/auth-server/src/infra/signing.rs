@@ -165,17 +165,15 @@ pub fn write_private(path: &Path, contents: &[u8]) -> anyhow::Result<()> {
 mod tests {
     use super::*;
     use crate::infra::keygen::{GeneratedKey, generate_key};
-    use crate::settings::SettingsArgs;
 
     fn settings(dir: &Path, alg: &str, signing: Option<&Path>, verification: &[&Path]) -> Settings {
-        let args = SettingsArgs {
-            data_dir: Some(dir.to_path_buf()),
-            algorithm: Some(alg.into()),
+        Settings {
+            data_dir: dir.to_path_buf(),
+            algorithm: alg.parse().unwrap(),
             signing_key_file: signing.map(Path::to_path_buf),
-            verification_key_files: Some(verification.iter().map(|p| p.to_path_buf()).collect()),
-            ..Default::default()
-        };
-        Settings::resolve(args, None).unwrap()
+            verification_key_files: verification.iter().map(|p| p.to_path_buf()).collect(),
+            ..Settings::default()
+        }
     }
 
     fn manager(settings: &Settings) -> jwt_extended::JwtManager {

@@ -5,7 +5,7 @@
 use std::path::{Path, PathBuf};
 
 use auth_server::infra::keygen::{GeneratedKey, generate_key};
-use auth_server::settings::SettingsArgs;
+use auth_server::settings::Settings;
 use jwt_extended::Algorithm;
 use reqwest::{Method, StatusCode};
 use serde_json::json;
@@ -14,7 +14,7 @@ use crate::attacks::{alice, assert_401, assert_refused};
 use crate::forge::{Template, server_secret, sign};
 use crate::helpers::{Config, DataDir, PASSWORD, TestApp, s, spawn_in, spawn_with};
 
-fn with(extra: SettingsArgs) -> Config {
+fn with(extra: Settings) -> Config {
     Config {
         admin: true,
         extra,
@@ -35,8 +35,8 @@ async fn hs256_signed_with_the_rsa_public_key_is_refused() {
         panic!("RS256 is asymmetric");
     };
     let private = write(keys.path(), "rs256.pem", private_pem.as_bytes());
-    let app = spawn_with(with(SettingsArgs {
-        algorithm: Some("RS256".into()),
+    let app = spawn_with(with(Settings {
+        algorithm: Algorithm::RS256,
         signing_key_file: Some(private),
         ..Default::default()
     }))
@@ -53,7 +53,7 @@ async fn hs256_signed_with_the_rsa_public_key_is_refused() {
 
 #[tokio::test]
 async fn a_wrong_issuer_or_audience_is_refused() {
-    let app = spawn_with(with(SettingsArgs {
+    let app = spawn_with(with(Settings {
         issuer: Some("https://auth.test".into()),
         audience: Some("api.test".into()),
         ..Default::default()
@@ -105,7 +105,7 @@ async fn revoked_tokens_and_sessions_are_refused() {
 
 #[tokio::test]
 async fn a_deleted_users_tokens_are_refused() {
-    let app = spawn_with(with(SettingsArgs::default())).await;
+    let app = spawn_with(with(Settings::default())).await;
     let token = s(&app.register("alice").await, "access_token");
     let admin = s(&app.admin().await, "access_token");
     let id = app.claims(&token)["sub"].as_str().unwrap().to_string();
@@ -141,9 +141,9 @@ async fn tokens_of_a_rotated_out_key_are_refused() {
     let old = write(keys.path(), "old.key", auth_server::infra::signing::generate_secret().as_bytes());
     let new = write(keys.path(), "new.key", auth_server::infra::signing::generate_secret().as_bytes());
     let signing = |key: &PathBuf, verification: Vec<PathBuf>| {
-        with(SettingsArgs {
+        with(Settings {
             signing_key_file: Some(key.clone()),
-            verification_key_files: Some(verification),
+            verification_key_files: verification,
             ..Default::default()
         })
     };

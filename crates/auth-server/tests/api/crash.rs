@@ -287,8 +287,8 @@ async fn acknowledged_writes_and_revocations_survive_a_sigkill() {
     ));
     // Every worker registers from 127.0.0.1: lift the per-address registration limit.
     let config = Config {
-        extra: auth_server::settings::SettingsArgs {
-            registration_max_per_address: Some(100_000),
+        extra: auth_server::settings::Settings {
+            registration_max_per_address: 100_000,
             ..Default::default()
         },
         ..Default::default()

@@ -5,15 +5,15 @@
 use std::collections::HashSet;
 use std::time::Duration;
 
-use auth_server::settings::SettingsArgs;
+use auth_server::settings::Settings;
 use reqwest::StatusCode;
 
 use crate::helpers::{Config, Http, PASSWORD, TestApp, s, spawn_app, spawn_with};
 
-fn grace(setting: &str) -> Config {
+fn grace(setting: Duration) -> Config {
     Config {
-        extra: SettingsArgs {
-            refresh_reuse_grace: Some(setting.into()),
+        extra: Settings {
+            refresh_reuse_grace: setting,
             ..Default::default()
         },
         ..Default::default()
@@ -81,7 +81,7 @@ async fn concurrent_presentations_yield_one_successor() {
 
 #[tokio::test]
 async fn after_the_window_a_repeat_is_theft() {
-    let app = spawn_with(grace("1s")).await;
+    let app = spawn_with(grace(Duration::from_secs(1))).await;
     let first = app.register("alice").await;
     let r1 = s(&first, "refresh_token");
     let (status, second) = app.refresh(&r1).await;
@@ -102,7 +102,7 @@ async fn after_the_window_a_repeat_is_theft() {
 
 #[tokio::test]
 async fn a_zero_window_treats_every_repeat_as_theft() {
-    let app = spawn_with(grace("0")).await;
+    let app = spawn_with(grace(Duration::ZERO)).await;
     let r1 = s(&app.register("alice").await, "refresh_token");
     let (status, second) = app.refresh(&r1).await;
     assert_eq!(status, StatusCode::OK);

@@ -1,7 +1,7 @@
 //! Browser security headers: HSTS only with `Secure` cookies, and CORS only for the
 //! configured exact origins (with credentials), never for anyone else.
 
-use auth_server::settings::SettingsArgs;
+use auth_server::settings::Settings;
 use reqwest::header::HeaderMap;
 use reqwest::{Method, StatusCode};
 
@@ -11,7 +11,7 @@ const HSTS: &str = "max-age=31536000; includeSubDomains";
 const APP: &str = "https://app.example.test";
 const ADMIN: &str = "https://admin.example.test";
 
-async fn spawn(extra: SettingsArgs) -> TestApp {
+async fn spawn(extra: Settings) -> TestApp {
     spawn_with(Config {
         extra,
         ..Default::default()
@@ -38,8 +38,8 @@ fn preflight(origin: &str) -> [(&str, &str); 3] {
 
 #[tokio::test]
 async fn hsts_is_sent_on_every_response_only_with_secure_cookies() {
-    let secure = spawn(SettingsArgs {
-        cookie_secure: Some(true),
+    let secure = spawn(Settings {
+        cookie_secure: true,
         ..Default::default()
     })
     .await;
@@ -71,8 +71,8 @@ async fn without_configured_origins_there_is_no_cors() {
 
 #[tokio::test]
 async fn configured_origins_get_credentialed_cors_and_others_get_none() {
-    let app = spawn(SettingsArgs {
-        cors_origins: Some(vec![APP.into(), ADMIN.into()]),
+    let app = spawn(Settings {
+        cors_origins: [APP, ADMIN].into_iter().collect(),
         ..Default::default()
     })
     .await;

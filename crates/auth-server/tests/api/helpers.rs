@@ -5,7 +5,7 @@
 use std::sync::Arc;
 
 use auth_server::Application;
-use auth_server::settings::{Secret, Settings, SettingsArgs};
+use auth_server::settings::{Secret, Settings};
 use auth_server::state::AppState;
 use reqwest::{Client, Method, RequestBuilder, Response, StatusCode};
 use serde_json::{Value, json};
@@ -32,8 +32,9 @@ pub struct Config {
     pub redis_url: Option<String>,
     /// `RUST_LOG` of server processes (`processes.rs`; default `info`).
     pub log_filter: Option<String>,
-    /// Any other settings (algorithm, keys, issuer, proxies, CORS...); these win.
-    pub extra: SettingsArgs,
+    /// Any other settings (algorithm, keys, issuer, proxies, CORS...); the fields above and
+    /// the test's address, data directory, database and Redis replace theirs.
+    pub extra: Settings,
     /// More environment variables of server processes (`processes.rs`).
     pub env: Vec<(&'static str, String)>,
 }
@@ -89,21 +90,26 @@ pub async fn spawn_with(config: Config) -> TestApp {
 
 fn settings(dir: &DataDir, config: &Config) -> Settings {
     let backing = &dir.0;
-    let args = SettingsArgs {
-        bind: Some("127.0.0.1:0".parse().unwrap()),
-        data_dir: Some(backing.dir.path().to_path_buf()),
+    let extra = config.extra.clone();
+    Settings {
+        bind: "127.0.0.1:0".parse().unwrap(),
+        data_dir: backing.dir.path().to_path_buf(),
         database_url: config
             .database_url
             .clone()
-            .or_else(|| backing.database.as_ref().map(|db| db.url.clone())),
-        redis_url: config.redis_url.clone().or_else(|| backing.redis.as_ref().map(|r| r.url.clone())),
-        redis_key_prefix: backing.redis.as_ref().map(|r| r.prefix.clone()),
+            .or_else(|| backing.database.as_ref().map(|db| db.url.clone()))
+            .map(Into::into),
+        redis_url: config
+            .redis_url
+            .clone()
+            .or_else(|| backing.redis.as_ref().map(|r| r.url.clone()))
+            .map(Into::into),
+        redis_key_prefix: backing.redis.as_ref().map_or(extra.redis_key_prefix.clone(), |r| r.prefix.clone()),
         admin_username: config.admin.then(|| ADMIN.to_string()),
-        admin_password: config.admin.then(|| Secret(ADMIN_PASSWORD.to_string())),
-        login_max_failures: config.login_max_failures,
-        ..Default::default()
-    };
-    Settings::resolve(config.extra.clone().or(args), None).expect("valid test settings")
+        admin_password: config.admin.then(|| Secret::from(ADMIN_PASSWORD)),
+        login_max_failures: config.login_max_failures.unwrap_or(extra.login_max_failures),
+        ..extra
+    }
 }
 
 /// A server on an existing data directory (restarts, or several instances sharing it).

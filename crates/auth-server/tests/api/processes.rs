@@ -197,9 +197,8 @@ async fn spawn(backing: &Backing, data_dir: &Path, key: Option<&Path>, config: &
         if let Some(max) = config.login_max_failures {
             command.env("AUTH_LOGIN_MAX_FAILURES", max.to_string());
         }
-        if let Some(max) = config.extra.registration_max_per_address {
-            command.env("AUTH_REGISTRATION_MAX_PER_ADDRESS", max.to_string());
-        }
+        let registrations = config.extra.registration_max_per_address;
+        command.env("AUTH_REGISTRATION_MAX_PER_ADDRESS", registrations.to_string());
         command.envs(config.env.iter().map(|(name, value)| (name, value)));
         let child = command.spawn().expect("the auth-server binary starts");
         let mut instance = Instance {

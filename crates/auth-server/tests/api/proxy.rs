@@ -2,7 +2,7 @@
 //! configured number of trusted hops, for login throttling and for the address recorded
 //! with a session; without the setting a forged header changes nothing.
 
-use auth_server::settings::SettingsArgs;
+use auth_server::settings::Settings;
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
@@ -10,9 +10,9 @@ use crate::helpers::{Config, TestApp, s, spawn_with};
 
 async fn app_with_hops(hops: Option<usize>) -> TestApp {
     spawn_with(Config {
-        extra: SettingsArgs {
-            trusted_proxy_hops: hops,
-            login_address_max_failures: Some(2),
+        extra: Settings {
+            trusted_proxy_hops: hops.unwrap_or(0),
+            login_address_max_failures: 2,
             ..Default::default()
         },
         ..Default::default()

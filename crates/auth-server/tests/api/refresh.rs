@@ -3,7 +3,7 @@
 use reqwest::{Method, StatusCode};
 use serde_json::json;
 
-use auth_server::settings::SettingsArgs;
+use auth_server::settings::Settings;
 
 use crate::helpers::{Config, s, spawn_app, spawn_with};
 
@@ -11,8 +11,8 @@ use crate::helpers::{Config, s, spawn_app, spawn_with};
 /// the window).
 fn no_grace() -> Config {
     Config {
-        extra: SettingsArgs {
-            refresh_reuse_grace: Some("0".into()),
+        extra: Settings {
+            refresh_reuse_grace: std::time::Duration::ZERO,
             ..Default::default()
         },
         ..Default::default()

@@ -2,13 +2,13 @@
 //! address (429 with `Retry-After`), and `--registration closed` shuts sign-up while the
 //! administrators keep their accounts.
 
-use auth_server::settings::{Registration, SettingsArgs};
+use auth_server::settings::{Registration, Settings};
 use reqwest::{Method, StatusCode};
 use serde_json::json;
 
 use crate::helpers::{Config, PASSWORD, TestApp, json_of, spawn_with};
 
-async fn app_with(extra: SettingsArgs) -> TestApp {
+async fn app_with(extra: Settings) -> TestApp {
     spawn_with(Config {
         admin: true,
         extra,
@@ -29,9 +29,9 @@ async fn register_from(app: &TestApp, username: &str, forwarded: &str) -> reqwes
 
 #[tokio::test]
 async fn registrations_are_limited_per_address() {
-    let app = app_with(SettingsArgs {
-        registration_max_per_address: Some(2),
-        trusted_proxy_hops: Some(1),
+    let app = app_with(Settings {
+        registration_max_per_address: 2,
+        trusted_proxy_hops: 1,
         ..Default::default()
     })
     .await;
@@ -51,7 +51,7 @@ async fn registrations_are_limited_per_address() {
 
 #[tokio::test]
 async fn the_default_allows_twenty_per_address() {
-    let app = app_with(SettingsArgs::default()).await;
+    let app = app_with(Settings::default()).await;
     for i in 0..20 {
         app.register(&format!("user{i}")).await;
     }
@@ -68,8 +68,8 @@ async fn the_default_allows_twenty_per_address() {
 
 #[tokio::test]
 async fn closed_registration_is_403_and_admins_keep_their_accounts() {
-    let app = app_with(SettingsArgs {
-        registration: Some(Registration::Closed),
+    let app = app_with(Settings {
+        registration: Registration::Closed,
         ..Default::default()
     })
     .await;

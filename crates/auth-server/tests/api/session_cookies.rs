@@ -3,7 +3,7 @@
 //! to the auth routes, `__Host-` names with `Secure` cookies, `Cache-Control: no-store`
 //! on every answer carrying a token or a CSRF value, and login CSRF refused.
 
-use auth_server::settings::SettingsArgs;
+use auth_server::settings::Settings;
 use reqwest::{Method, Response, StatusCode};
 use serde_json::{Value, json};
 
@@ -116,8 +116,8 @@ async fn the_refresh_cookie_goes_only_to_the_auth_routes_and_tokens_are_never_ca
 #[tokio::test]
 async fn secure_cookies_take_the_host_prefix_where_their_path_allows() {
     let app = spawn_with(Config {
-        extra: SettingsArgs {
-            cookie_secure: Some(true),
+        extra: Settings {
+            cookie_secure: true,
             ..Default::default()
         },
         ..Default::default()

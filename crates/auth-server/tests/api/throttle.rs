@@ -5,13 +5,13 @@
 
 use std::time::{Duration, Instant};
 
-use auth_server::settings::SettingsArgs;
+use auth_server::settings::Settings;
 use reqwest::{Method, StatusCode};
 use serde_json::json;
 
 use crate::helpers::{ADMIN, ADMIN_PASSWORD, Config, PASSWORD, TestApp, json_of, spawn_with};
 
-async fn app_with(account_limit: Option<u32>, extra: SettingsArgs) -> TestApp {
+async fn app_with(account_limit: Option<u32>, extra: Settings) -> TestApp {
     spawn_with(Config {
         admin: true,
         login_max_failures: account_limit,
@@ -22,7 +22,7 @@ async fn app_with(account_limit: Option<u32>, extra: SettingsArgs) -> TestApp {
 }
 
 async fn alice_allowed_three_attempts() -> TestApp {
-    let app = app_with(Some(3), SettingsArgs::default()).await;
+    let app = app_with(Some(3), Settings::default()).await;
     app.register("alice").await;
     app
 }
@@ -72,7 +72,7 @@ async fn failures_below_the_limit_are_not_limited() {
 
 #[tokio::test]
 async fn concurrent_guesses_cannot_race_past_the_account_limit() {
-    let app = app_with(Some(5), SettingsArgs::default()).await;
+    let app = app_with(Some(5), Settings::default()).await;
     app.register("alice").await;
     let statuses = concurrent_logins(&app, (0..30).map(|_| ("alice".to_string(), "wrong password")), None).await;
     let evaluated = statuses.iter().filter(|s| **s == StatusCode::UNAUTHORIZED).count();
@@ -121,7 +121,7 @@ async fn a_canonically_equal_name_is_the_same_account_for_the_throttle() {
 #[tokio::test]
 async fn an_address_over_its_limit_still_logs_in_with_the_right_password() {
     // Defaults: 5 attempts per account, 50 failures per address.
-    let app = app_with(None, SettingsArgs::default()).await;
+    let app = app_with(None, Settings::default()).await;
     app.register("alice").await;
     for i in 0..6 {
         let (status, _) = app.try_login(&format!("nobody{i}"), "wrong password").await;
@@ -131,8 +131,8 @@ async fn an_address_over_its_limit_still_logs_in_with_the_right_password() {
 
     let app = app_with(
         Some(5),
-        SettingsArgs {
-            login_address_max_failures: Some(3),
+        Settings {
+            login_address_max_failures: 3,
             ..Default::default()
         },
     )
@@ -162,9 +162,9 @@ async fn an_address_over_its_limit_still_logs_in_with_the_right_password() {
 async fn behind_a_proxy_one_client_does_not_lock_out_the_others() {
     let app = app_with(
         Some(3),
-        SettingsArgs {
-            trusted_proxy_hops: Some(1),
-            login_address_max_failures: Some(3),
+        Settings {
+            trusted_proxy_hops: 1,
+            login_address_max_failures: 3,
             ..Default::default()
         },
     )
@@ -192,7 +192,7 @@ async fn behind_a_proxy_one_client_does_not_lock_out_the_others() {
 
 #[tokio::test]
 async fn over_long_usernames_are_refused_before_any_lookup() {
-    let app = app_with(Some(1), SettingsArgs::default()).await;
+    let app = app_with(Some(1), Settings::default()).await;
     for name in ["a".repeat(65), "é".repeat(65), "x".repeat(10_000)] {
         let (status, body) = app.try_login(&name, "wrong password").await;
         assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
@@ -206,8 +206,8 @@ async fn over_long_usernames_are_refused_before_any_lookup() {
 async fn throttle_entries_leave_with_their_window() {
     let app = app_with(
         None,
-        SettingsArgs {
-            login_window: Some("5s".into()),
+        Settings {
+            login_window: Duration::from_secs(5),
             ..Default::default()
         },
     )
@@ -242,9 +242,9 @@ async fn throttle_entries_leave_with_their_window() {
 async fn a_full_hashing_queue_answers_503_with_retry_after() {
     let app = app_with(
         Some(100),
-        SettingsArgs {
-            hashing_queue: Some(0),
-            login_address_max_failures: Some(1000),
+        Settings {
+            hashing_queue: 0,
+            login_address_max_failures: 1000,
             ..Default::default()
         },
     )
@@ -284,8 +284,8 @@ async fn a_login_whose_client_left_is_not_hashed() {
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
     let app = app_with(
         None,
-        SettingsArgs {
-            hashing_queue: Some(200),
+        Settings {
+            hashing_queue: 200,
             ..Default::default()
         },
     )
@@ -336,7 +336,7 @@ async fn a_login_whose_client_left_is_not_hashed() {
 async fn an_attempt_never_checked_does_not_count() {
     // What a login refused with 503 (full hashing queue) does with its reservation, on the
     // binary's backend (in memory, or in Redis).
-    let app = app_with(None, SettingsArgs::default()).await;
+    let app = app_with(None, Settings::default()).await;
     let throttle = auth_server::infra::throttle::LoginThrottle::new(1, 50, Duration::from_secs(60), app.state.redis.clone());
     let attempt = throttle.begin("alice", "192.0.2.1").await.unwrap().expect("the first attempt");
     attempt.abandoned().await.unwrap();

@@ -163,7 +163,7 @@ async fn decode_verifies_with_the_configured_keys_and_reports_revocation() {
 /// Serves on `dir` until the returned sender is used; the base URL and the server task.
 async fn serve_on(
     dir: &Path,
-    tweak: impl FnOnce(&mut auth_server::settings::SettingsArgs),
+    tweak: impl FnOnce(&mut auth_server::settings::Settings),
 ) -> (
     String,
     tokio::sync::oneshot::Sender<()>,
@@ -199,7 +199,7 @@ async fn an_existing_account_becomes_admin_only_when_promoted_and_loses_its_sess
     // The start-up admin never takes over an existing ordinary account.
     let refused = Application::build(settings(dir.path(), |a| {
         a.admin_username = Some("erin".into());
-        a.admin_password = Some(auth_server::settings::Secret("a long admin password".into()));
+        a.admin_password = Some("a long admin password".into());
     }))
     .await;
     let message = format!("{:#}", refused.err().expect("start-up refused"));
@@ -207,7 +207,7 @@ async fn an_existing_account_becomes_admin_only_when_promoted_and_loses_its_sess
     // Its credentials pass registration's rules.
     let weak = Application::build(settings(dir.path(), |a| {
         a.admin_username = Some("boss".into());
-        a.admin_password = Some(auth_server::settings::Secret("short".into()));
+        a.admin_password = Some("short".into());
     }))
     .await;
     assert!(format!("{:#}", weak.err().expect("weak password refused")).contains("admin password"));

@@ -1,5 +1,5 @@
-//! The accept loop (`serve.rs`), spoken to over raw TCP: HTTP/1.1 keep-alive answers
-//! pipelined requests in order, a client that opens with the HTTP/2 preface gets a
+//! The accept loop (`server.rs`), spoken to over raw TCP: HTTP/1.1 keep-alive answers
+//! pipelined requests in order, connections beyond `--max-connections` wait for a free slot, a client that opens with the HTTP/2 preface gets a
 //! closed connection instead of a hang, and clients too slow to send their headers (or
 //! idle after an answer) are disconnected after the header timeout.
 
@@ -59,7 +59,7 @@ async fn an_http2_prior_knowledge_client_is_disconnected_not_left_waiting() {
 
 #[tokio::test]
 async fn a_client_that_never_finishes_its_headers_is_disconnected() {
-    let server = spawn_with(|args| args.header_timeout = Some("1s".into())).await;
+    let server = spawn_with(|args| args.header_timeout = Duration::from_secs(1)).await;
     let started = std::time::Instant::now();
     // No blank line: the header section never ends (slowloris).
     let answer = exchange(&server, b"GET /healthz HTTP/1.1\r\nHost: x\r\nX-Slow: 1\r\n").await;
@@ -70,9 +70,46 @@ async fn a_client_that_never_finishes_its_headers_is_disconnected() {
 
 #[tokio::test]
 async fn a_kept_alive_connection_is_closed_once_idle_for_the_header_timeout() {
-    let server = spawn_with(|args| args.header_timeout = Some("1s".into())).await;
+    let server = spawn_with(|args| args.header_timeout = Duration::from_secs(1)).await;
     // HTTP/1.1 keeps the connection open after the answer; the client then says nothing.
     let answer = exchange(&server, b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n").await;
     assert!(answer.starts_with("HTTP/1.1 200 OK"), "{answer}");
+    server.stop().await;
+}
+
+/// Sends one keep-alive request on `stream` and reads its whole (small) answer.
+async fn health_on(stream: &mut TcpStream) -> String {
+    stream.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n").await.unwrap();
+    let mut buffer = vec![0_u8; 4096];
+    let read = tokio::time::timeout(Duration::from_secs(10), stream.read(&mut buffer))
+        .await
+        .expect("an answer")
+        .unwrap();
+    String::from_utf8_lossy(&buffer[..read]).into_owned()
+}
+
+#[tokio::test]
+async fn a_connection_beyond_the_cap_waits_until_one_closes() {
+    let server = spawn_with(|settings| settings.max_connections = 1).await;
+    let addr = server.base.trim_start_matches("http://").to_string();
+    let mut first = TcpStream::connect(&addr).await.unwrap();
+    assert!(health_on(&mut first).await.starts_with("HTTP/1.1 200"));
+
+    // The kernel completes the second handshake, but the server does not take the
+    // connection while the first holds the only slot: its request stays unanswered.
+    let mut second = TcpStream::connect(&addr).await.unwrap();
+    second.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n").await.unwrap();
+    let mut buffer = vec![0_u8; 4096];
+    let early = tokio::time::timeout(Duration::from_millis(500), second.read(&mut buffer)).await;
+    assert!(early.is_err(), "answered while the cap was reached: {early:?}");
+    // The first connection is still served.
+    assert!(health_on(&mut first).await.starts_with("HTTP/1.1 200"));
+
+    drop(first);
+    let read = tokio::time::timeout(Duration::from_secs(10), second.read(&mut buffer))
+        .await
+        .expect("answered once the first connection closed")
+        .unwrap();
+    assert!(String::from_utf8_lossy(&buffer[..read]).starts_with("HTTP/1.1 200"));
     server.stop().await;
 }

@@ -4,7 +4,7 @@
 use std::path::Path;
 
 use auth_server::Application;
-use auth_server::settings::{Settings, SettingsArgs};
+use auth_server::settings::Settings;
 use reqwest::Client;
 use serde_json::{Value, json};
 use tempfile::TempDir;
@@ -23,14 +23,14 @@ pub struct TestServer {
 }
 
 /// Settings for a server on port 0 in `dir`, adjusted by `tweak`.
-pub fn settings(dir: &Path, tweak: impl FnOnce(&mut SettingsArgs)) -> Settings {
-    let mut args = SettingsArgs {
-        bind: Some("127.0.0.1:0".parse().unwrap()),
-        data_dir: Some(dir.to_path_buf()),
-        ..Default::default()
+pub fn settings(dir: &Path, tweak: impl FnOnce(&mut Settings)) -> Settings {
+    let mut settings = Settings {
+        bind: "127.0.0.1:0".parse().unwrap(),
+        data_dir: dir.to_path_buf(),
+        ..Settings::default()
     };
-    tweak(&mut args);
-    Settings::resolve(args, None).expect("valid test settings")
+    tweak(&mut settings);
+    settings
 }
 
 /// A server with the default settings.
@@ -39,7 +39,7 @@ pub async fn spawn() -> TestServer {
 }
 
 /// A server with adjusted settings.
-pub async fn spawn_with(tweak: impl FnOnce(&mut SettingsArgs)) -> TestServer {
+pub async fn spawn_with(tweak: impl FnOnce(&mut Settings)) -> TestServer {
     let dir = tempfile::tempdir().expect("temporary directory");
     let app = Application::build(settings(dir.path(), tweak)).await.expect("application builds");
     let base = format!("http://{}", app.local_addr());
@@ -116,14 +116,12 @@ pub async fn serve_routes(
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     let (stop, stopped) = oneshot::channel::<()>();
-    let server = tokio::spawn(auth_server::app::run(
-        listener,
-        router,
-        settings.header_timeout,
-        settings.request_timeout,
-        async {
+    let settings = settings.clone();
+    let server = tokio::spawn(async move {
+        auth_server::app::run(listener, router, &settings, async {
             let _ = stopped.await;
-        },
-    ));
+        })
+        .await
+    });
     (addr, stop, server)
 }

@@ -1,9 +1,10 @@
 //! Integration tests of the operations side of `auth-server`: middleware (request ids,
 //! redacted logs, limits, 404/405), metrics, the OpenAPI document and docs, graceful
-//! shutdown and the command line. Each test starts the real server on port 0 with a
+//! shutdown, the command line and its settings. Each test starts the real server on port 0 with a
 //! temporary data directory.
 
 mod cli;
+mod configuration;
 mod connections;
 mod docs;
 mod files;

@@ -76,7 +76,7 @@ async fn unknown_routes_are_404_and_wrong_methods_405_never_401() {
 
 #[tokio::test]
 async fn bodies_over_the_limit_are_413_json() {
-    let app = spawn_with(|args| args.max_body_bytes = Some(1024)).await;
+    let app = spawn_with(|args| args.max_body_bytes = 1024).await;
     let big = format!(r#"{{"username": "alice", "password": "{}"}}"#, "p".repeat(2000));
 
     // Declared length over the limit: refused before any handler runs.
@@ -153,7 +153,7 @@ fn dechunk(body: &str) -> String {
 #[tokio::test]
 async fn requests_over_the_deadline_are_503_json() {
     let dir = tempfile::tempdir().unwrap();
-    let settings = settings(dir.path(), |args| args.request_timeout = Some("1s".into()));
+    let settings = settings(dir.path(), |args| args.request_timeout = Duration::from_secs(1));
     let routes = Router::new()
         .route("/stuck", get(std::future::pending::<&'static str>))
         .route("/quick", get(|| async { "ok" }));

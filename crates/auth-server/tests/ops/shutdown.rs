@@ -57,8 +57,8 @@ async fn half_a_request_does_not_hold_up_the_shutdown() {
     use tokio::io::AsyncWriteExt;
     let dir = tempfile::tempdir().unwrap();
     let settings = settings(dir.path(), |a| {
-        a.request_timeout = Some("1s".into());
-        a.header_timeout = Some("1h".into());
+        a.request_timeout = Duration::from_secs(1);
+        a.header_timeout = Duration::from_secs(3600);
     });
     let (addr, stop, server) = serve_routes(Router::new().route("/", get(|| async { "ok" })), &settings).await;
     // Headers begun, never finished: hyper's graceful shutdown waits for such a connection.

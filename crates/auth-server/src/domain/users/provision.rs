@@ -6,6 +6,7 @@
 //! like any password the operator sets, ends every session the account had.
 
 use anyhow::{Context, bail};
+use secrecy::ExposeSecret;
 
 use crate::domain::audit::{self, AuditEvent, Subject};
 use crate::domain::sessions::end::end_user_access;
@@ -40,7 +41,7 @@ pub enum Provisioned {
 /// Makes `username` an admin with `password`, as `by` allows.
 pub async fn provision_admin(state: &AppState, username: &str, password: Secret, by: Provisioner) -> anyhow::Result<Provisioned> {
     validate::username(username).map_err(|msg| anyhow::anyhow!("admin username: {msg}"))?;
-    validate::password(&password.0).map_err(|msg| anyhow::anyhow!("admin password: {msg}"))?;
+    validate::password(password.expose_secret()).map_err(|msg| anyhow::anyhow!("admin password: {msg}"))?;
     let existing = match state.store.user_by_username(username).await? {
         Some(user) => user,
         None => match create(state, username, &password).await? {
@@ -88,7 +89,7 @@ pub async fn provision_admin(state: &AppState, username: &str, password: Secret,
 
 /// Creates the admin; `None` when the name was taken meanwhile.
 async fn create(state: &AppState, username: &str, password: &Secret) -> anyhow::Result<Option<User>> {
-    let password_hash = state.hasher.hash(password.0.clone()).await?;
+    let password_hash = state.hasher.hash(password.expose_secret().to_string()).await?;
     let user = NewUser {
         username: username.to_string(),
         password_hash,
@@ -110,21 +111,24 @@ async fn create(state: &AppState, username: &str, password: &Secret) -> anyhow::
 }
 
 async fn set_password(state: &AppState, user: &User, password: Secret) -> anyhow::Result<()> {
-    let hash = state.hasher.hash(password.0).await?;
+    let hash = state.hasher.hash(password.expose_secret().to_string()).await?;
     state.store.set_password_hash(user.id, &hash).await?;
     Ok(())
 }
 
 async fn password_matches(state: &AppState, user: &User, password: &Secret) -> anyhow::Result<bool> {
-    Ok(state.hasher.verify(password.0.clone(), Some(user.password_hash.clone())).await?)
+    Ok(state
+        .hasher
+        .verify(password.expose_secret().to_string(), Some(user.password_hash.clone()))
+        .await?)
 }
 
 /// The start-up admin, when configured.
 pub async fn ensure_startup_admin(state: &AppState) -> anyhow::Result<()> {
-    let Some((username, password)) = state.settings.admin.clone() else {
+    let Some((username, password)) = state.settings.admin() else {
         return Ok(());
     };
-    let outcome = provision_admin(state, &username, password, Provisioner::Startup).await?;
+    let outcome = provision_admin(state, username, password.clone(), Provisioner::Startup).await?;
     tracing::info!(%username, ?outcome, "admin account ready");
     Ok(())
 }

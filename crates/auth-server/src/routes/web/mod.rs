@@ -13,7 +13,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use http::header;
 
-pub use page::Logo;
+pub use crate::settings::Logo;
 
 use crate::settings::Settings;
 use crate::state::AppState;

@@ -8,8 +8,9 @@ use http_body_util::BodyExt;
 use tower::ServiceExt;
 
 use crate::routes::web::headers::{CONTENT_SECURITY_POLICY, HEADERS};
-use crate::routes::web::page::{LOGO_PATH, Logo, MAX_LOGO_BYTES, render};
+use crate::routes::web::page::{LOGO_PATH, render};
 use crate::routes::web::{ASSETS, pages};
+use crate::settings::{Logo, MAX_LOGO_BYTES};
 
 async fn get_from(title: &str, logo: Option<&Logo>, path: &str) -> (StatusCode, http::HeaderMap, Bytes) {
     let request = Request::get(path).body(Body::empty()).expect("request");
