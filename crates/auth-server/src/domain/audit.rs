@@ -190,6 +190,8 @@ fn clip(username: &str) -> &str {
 /// Logs `event` about `subject` on the `audit` target and counts it.
 pub fn record(event: AuditEvent, subject: Subject<'_>) {
     metrics::counter!(AUDIT_EVENTS, "event" => event.as_str()).increment(1);
+    // tracing fixes a callsite's level at compile time, so a function cannot choose it:
+    // the macro writes the one event twice, once per level.
     macro_rules! emit {
         ($level:expr) => {
             tracing::event!(
