@@ -10,7 +10,7 @@
 use axum::extract::State;
 use axum::response::Response;
 use http::StatusCode;
-use jwt_extended::axum::Refresh;
+use jwt_extended::Refresh;
 
 use super::caller::Caller;
 use super::response::{Delivery, PairOrCookies, TransportQuery, pair_response};
