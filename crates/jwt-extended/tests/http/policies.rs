@@ -24,13 +24,16 @@ type AdminOverHeaders = Require<Admin, Only<location::Headers, Fresh>>;
 
 #[test]
 fn an_amended_policy_keeps_the_constants_underneath() {
+    // Checked while compiling: a wrong constant fails the build of this test.
+    const {
+        assert!(<SkipRevocation<Refresh> as Policy>::SKIP_REVOCATION);
+        assert!(<AdminOverHeaders as Policy>::FRESH);
+        assert!(!<Require<Admin, Only<location::Json>> as Policy>::SKIP_REVOCATION);
+    }
     assert_eq!(<SkipRevocation<Refresh> as Policy>::TYPE, TypeCheck::Refresh);
-    assert!(<SkipRevocation<Refresh> as Policy>::SKIP_REVOCATION);
-    assert!(<AdminOverHeaders as Policy>::FRESH);
     assert_eq!(<AdminOverHeaders as Policy>::LOCATIONS, Some(&[TokenLocation::Headers][..]));
     let both = <Only<(location::Cookies, location::QueryString), Fresh> as Policy>::LOCATIONS;
     assert_eq!(both, Some(&[TokenLocation::Cookies, TokenLocation::QueryString][..]));
-    assert!(!<Require<Admin, Only<location::Json>> as Policy>::SKIP_REVOCATION);
 }
 
 #[tokio::test]
