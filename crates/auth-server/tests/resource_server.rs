@@ -1,12 +1,12 @@
 //! The library's `resource_server` example verifying this server's ES256 tokens through
 //! `/.well-known/jwks.json`, both as real processes: the proof that a service which only
-//! verifies can sit behind auth-server.
+//! verifies can sit behind auth-server, and follows it through a key rotation.
 //!
-//! The example is another package's binary, which cargo does not build for this test, so
-//! the test is ignored unless asked for:
+//! The example is another package's binary (with that package's `remote-jwks` feature),
+//! which cargo does not build for this test, so the test is ignored unless asked for:
 //!
 //! ```text
-//! cargo build -p jwt-extended --example resource_server
+//! cargo build -p jwt-extended --features remote-jwks --example resource_server
 //! cargo test -p auth-server --test resource_server -- --ignored
 //! ```
 //!
@@ -63,9 +63,10 @@ async fn wait_until_up(process: &mut Process, url: &str) {
     }
 }
 
-/// auth-server signing with a fresh ES256 key in `dir`, with an admin account.
-async fn start_auth_server(dir: &std::path::Path) -> (Process, String) {
-    let key = dir.join("es256.pem");
+/// A new ES256 key pair in `dir`: the private key's path (its public key is beside it,
+/// `NAME.pub.pem`).
+fn generate_key(dir: &std::path::Path, name: &str) -> PathBuf {
+    let key = dir.join(format!("{name}.pem"));
     let generated = Command::new(env!("CARGO_BIN_EXE_auth-server"))
         .args(["gen-key", "--alg", "ES256", "--out"])
         .arg(&key)
@@ -76,23 +77,29 @@ async fn start_auth_server(dir: &std::path::Path) -> (Process, String) {
         "gen-key: {}",
         String::from_utf8_lossy(&generated.stderr)
     );
-    let base = format!("http://127.0.0.1:{}", free_port());
-    let child = Command::new(env!("CARGO_BIN_EXE_auth-server"))
+    key
+}
+
+/// auth-server on `base` with its data in `dir`, signing with `key` (ES256) and still
+/// accepting `old_public` keys, with an admin account.
+async fn start_auth_server(dir: &std::path::Path, base: &str, key: &std::path::Path, old_public: &[PathBuf]) -> Process {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_auth-server"));
+    command
         .arg("serve")
         .env_clear()
         .env("AUTH_BIND", base.trim_start_matches("http://"))
         .env("AUTH_DATA_DIR", dir)
         .env("AUTH_ALGORITHM", "ES256")
-        .env("AUTH_SIGNING_KEY_FILE", &key)
+        .env("AUTH_SIGNING_KEY_FILE", key)
         .env("AUTH_ADMIN_USERNAME", ADMIN)
-        .env("AUTH_ADMIN_PASSWORD", ADMIN_PASSWORD)
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .spawn()
-        .unwrap();
+        .env("AUTH_ADMIN_PASSWORD", ADMIN_PASSWORD);
+    if !old_public.is_empty() {
+        command.env("AUTH_VERIFICATION_KEY_FILES", std::env::join_paths(old_public).unwrap());
+    }
+    let child = command.stdin(Stdio::null()).stdout(Stdio::null()).spawn().unwrap();
     let mut process = Process(child);
     wait_until_up(&mut process, &format!("{base}/readyz")).await;
-    (process, base)
+    process
 }
 
 async fn access_token(client: &reqwest::Client, base: &str, path: &str, username: &str, password: &str) -> String {
@@ -108,14 +115,16 @@ async fn access_token(client: &reqwest::Client, base: &str, path: &str, username
 }
 
 #[tokio::test]
-#[ignore = "needs `cargo build -p jwt-extended --example resource_server` first; run with --ignored"]
+#[ignore = "needs `cargo build -p jwt-extended --features remote-jwks --example resource_server` first; run with --ignored"]
 async fn the_resource_server_example_verifies_auth_server_es256_tokens_via_jwks() {
     let dir = tempfile::tempdir().unwrap();
-    let (_auth, base) = start_auth_server(dir.path()).await;
+    let first_key = generate_key(dir.path(), "first");
+    let base = format!("http://127.0.0.1:{}", free_port());
+    let auth = start_auth_server(dir.path(), &base, &first_key, &[]).await;
     let binary = example_binary();
     assert!(
         binary.exists(),
-        "{} is missing: cargo build -p jwt-extended --example resource_server",
+        "{} is missing: cargo build -p jwt-extended --features remote-jwks --example resource_server",
         binary.display()
     );
     let api = format!("http://127.0.0.1:{}", free_port());
@@ -149,7 +158,7 @@ async fn the_resource_server_example_verifies_auth_server_es256_tokens_via_jwks(
     assert_eq!(call("/admin", Some(admin)).await.0, StatusCode::OK);
     assert_eq!(call("/protected", None).await.0, StatusCode::UNAUTHORIZED);
     // One changed signature character and the token is no longer auth-server's.
-    let mut forged = user.into_bytes();
+    let mut forged = user.clone().into_bytes();
     let last = forged.len() - 2;
     forged[last] = if forged[last] == b'A' { b'B' } else { b'A' };
     let (status, body) = call("/protected", Some(String::from_utf8(forged).unwrap())).await;
@@ -157,4 +166,16 @@ async fn the_resource_server_example_verifies_auth_server_es256_tokens_via_jwks(
         (status, body["msg"].as_str()),
         (StatusCode::UNAUTHORIZED, Some("Signature verification failed"))
     );
+
+    // Key rotation: auth-server comes back signing with a new key (a new kid) and still
+    // publishing the old one. The example, never restarted, fetches the key set again for
+    // the unknown kid and accepts tokens of both keys.
+    drop(auth);
+    let second_key = generate_key(dir.path(), "second");
+    let _auth = start_auth_server(dir.path(), &base, &second_key, &[dir.path().join("first.pub.pem")]).await;
+    let rotated = access_token(&client, &base, "login", "alice", "correct horse battery staple").await;
+    let (status, body) = call("/protected", Some(rotated)).await;
+    assert_eq!(status, StatusCode::OK, "a token of the new key: {body}");
+    let (status, body) = call("/protected", Some(user)).await;
+    assert_eq!(status, StatusCode::OK, "a token of the old key: {body}");
 }

@@ -20,8 +20,7 @@ use axum::extract::FromRequestParts;
 use criterion::Criterion;
 use http::request::Parts;
 use jsonwebtoken::{DecodingKey, Validation};
-use jwt_extended::axum::Jwt;
-use jwt_extended::{InMemoryRevocationStore, JwtManager, RevocationStore};
+use jwt_extended::{InMemoryRevocationStore, Jwt, JwtManager, RevocationStore};
 use serde::Deserialize;
 
 const SECRET: &[u8] = b"bench-secret-key-that-is-long-enough-32b";

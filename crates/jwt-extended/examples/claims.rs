@@ -17,8 +17,7 @@ use axum::http::{StatusCode, request::Parts};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use jwt_extended::JwtManager;
-use jwt_extended::axum::Jwt;
+use jwt_extended::{Jwt, JwtManager};
 use serde::Deserialize;
 use serde_json::{Map, Value, json};
 

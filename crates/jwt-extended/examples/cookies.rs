@@ -20,8 +20,7 @@ use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use jwt_extended::axum::{Jwt, Refresh};
-use jwt_extended::{JwtManager, TokenLocation};
+use jwt_extended::{Jwt, JwtManager, Refresh, TokenLocation};
 use serde_json::{Value, json};
 
 type Reply = Result<(HeaderMap, Json<Value>), StatusCode>;

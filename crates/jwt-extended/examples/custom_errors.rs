@@ -19,8 +19,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use jwt_extended::axum::{Fresh, Jwt};
-use jwt_extended::{InMemoryRevocationStore, JwtManager, RevocationStore};
+use jwt_extended::{Fresh, InMemoryRevocationStore, Jwt, JwtManager, RevocationStore};
 use serde_json::{Value, json};
 
 #[derive(Clone)]

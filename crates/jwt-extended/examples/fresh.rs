@@ -18,8 +18,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use jwt_extended::JwtManager;
-use jwt_extended::axum::{Fresh, Jwt, Refresh};
+use jwt_extended::{Fresh, Jwt, JwtManager, Refresh};
 use serde::Deserialize;
 use serde_json::{Value, json};
 

@@ -17,8 +17,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::post;
 use axum::{Json, Router};
-use jwt_extended::axum::{Jwt, Refresh};
-use jwt_extended::{JwtManager, TokenLocation};
+use jwt_extended::{Jwt, JwtManager, Refresh, TokenLocation};
 use serde_json::{Value, json};
 
 async fn login(State(jwt): State<JwtManager>) -> Result<Json<Value>, StatusCode> {

@@ -16,8 +16,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use jwt_extended::JwtManager;
-use jwt_extended::axum::{Jwt, Lenient, Policy};
+use jwt_extended::{Jwt, JwtManager, Lenient, Policy};
 use serde_json::{Value, json};
 
 async fn login(State(jwt): State<JwtManager>) -> Result<Json<Value>, StatusCode> {

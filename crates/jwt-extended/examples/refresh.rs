@@ -17,8 +17,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use jwt_extended::JwtManager;
-use jwt_extended::axum::{Jwt, Refresh};
+use jwt_extended::{Jwt, JwtManager, Refresh};
 use serde::Deserialize;
 use serde_json::{Value, json};
 

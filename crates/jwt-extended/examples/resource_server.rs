@@ -1,12 +1,12 @@
 //! A resource server: an API that issues no tokens and verifies those of an identity
 //! provider with the keys the provider publishes as a JWKS document — here, this
-//! project's auth-server signing with ES256.
+//! project's auth-server signing with ES256. Needs the `remote-jwks` feature.
 //!
 //! ```text
 //! cargo run -p auth-server -- gen-key --alg ES256 --out /tmp/idp.pem
 //! cargo run -p auth-server -- serve --algorithm ES256 --signing-key-file /tmp/idp.pem \
 //!     --data-dir /tmp/idp --bind 127.0.0.1:8080 &
-//! cargo run -p jwt-extended --example resource_server -- \
+//! cargo run -p jwt-extended --features remote-jwks --example resource_server -- \
 //!     --jwks-url http://127.0.0.1:8080/.well-known/jwks.json --port 5000
 //! # register and log in as docs/api.md describes, then:
 //! TOKEN=$(curl -s -XPOST localhost:8080/api/v1/auth/login -H 'content-type: application/json' \
@@ -17,14 +17,17 @@
 //! ```
 //!
 //! `--issuer ISS` and `--audience AUD` make `iss` / `aud` required and checked. The key
-//! set is read once at start-up; a provider that rotates its keys needs a restart (or the
-//! manager rebuilt with the new document). Revocation stays the provider's business: a
-//! resource server accepts a token until it expires, so keep access tokens short-lived.
+//! set is fetched at start-up (which fails if it cannot be), refreshed in the
+//! background as the provider's `Cache-Control` allows, and fetched again when a token
+//! names a `kid` it lacks, so a provider that rotates its signing key (auth-server
+//! restarted with a new `--signing-key-file` and the old public key in
+//! `--verification-key-files`) is followed without a restart. Revocation stays the
+//! provider's business: a resource server accepts a token until it expires, so keep
+//! access tokens short-lived.
 
 use axum::routing::get;
 use axum::{Json, Router};
-use jwt_extended::axum::{Jwt, Require};
-use jwt_extended::{DecodedToken, JwtManager, Rule, VerificationKey, claim_equals};
+use jwt_extended::{DecodedToken, Jwt, JwtManager, RemoteJwks, Require, Rule, claim_equals};
 use serde_json::{Value, json};
 
 /// Tokens whose `role` claim is `admin` (auth-server writes `role` into every token).
@@ -36,11 +39,11 @@ impl Rule for Admin {
 }
 
 async fn protected(token: Jwt) -> Json<Value> {
-    Json(json!({ "sub": token.identity() }))
+    Json(json!({ "sub": token.identity_str() }))
 }
 
 async fn admin(token: Jwt<Require<Admin>>) -> Json<Value> {
-    Json(json!({ "sub": token.identity(), "admin": true }))
+    Json(json!({ "sub": token.identity_str(), "admin": true }))
 }
 
 struct Args {
@@ -72,17 +75,10 @@ fn parse_args() -> Result<Args, String> {
     })
 }
 
-/// A verify-only manager over the provider's published keys.
+/// A verify-only manager over the provider's published keys, kept current.
 async fn manager(args: &Args) -> Result<JwtManager, String> {
-    let document = reqwest::get(&args.jwks_url)
-        .await
-        .and_then(reqwest::Response::error_for_status)
-        .map_err(|e| format!("fetching {}: {e}", args.jwks_url))?
-        .text()
-        .await
-        .map_err(|e| format!("reading {}: {e}", args.jwks_url))?;
-    let keys = VerificationKey::from_jwks_json(&document).map_err(|e| e.to_string())?;
-    let mut builder = JwtManager::builder().verification_keys(keys);
+    let keys = RemoteJwks::builder(&args.jwks_url).fetch().await.map_err(|e| e.to_string())?;
+    let mut builder = JwtManager::builder().remote_jwks(keys);
     if let Some(issuer) = &args.issuer {
         builder = builder.decode_issuer(issuer.clone());
     }

@@ -20,8 +20,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::{delete, get, post};
 use axum::{Json, Router};
-use jwt_extended::axum::{AnyType, Jwt};
-use jwt_extended::{InMemoryRevocationStore, JwtManager, RevocationStore};
+use jwt_extended::{AnyType, InMemoryRevocationStore, Jwt, JwtManager, RevocationStore};
 use serde::Deserialize;
 use serde_json::{Value, json};
 

@@ -18,8 +18,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use jwt_extended::axum::{CurrentUser, UserLoader, UserLookupError};
-use jwt_extended::{DecodedToken, JwtManager};
+use jwt_extended::{CurrentUser, DecodedToken, JwtManager, UserLoader, UserLookupError};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 

@@ -2,7 +2,7 @@
 //!
 //! Verification answers "who is this" (401 when it cannot); authorization answers "may
 //! they" (403, [`crate::JwtError::Forbidden`]). A [`Rule`] is one such question, written
-//! with the helpers below, and [`crate::axum::Require`] attaches rules to a route's
+//! with the helpers below, and [`crate::Require`] attaches rules to a route's
 //! policy, so a route needing "admin, with a fresh token" is `Jwt<Require<Admin, Fresh>>`
 //! rather than a new policy type per combination.
 

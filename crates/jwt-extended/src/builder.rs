@@ -5,16 +5,16 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use jsonwebtoken::{Algorithm, AlgorithmFamily};
-use serde_json::{Map, Value};
 
 #[cfg(feature = "axum")]
 use crate::axum::ErrorHandlers;
-use crate::claims::{DecodedToken, IdentityKey};
+use crate::callbacks::Hooks;
+use crate::claims::IdentityKey;
 use crate::config::{CookieConfig, InvalidTokenStatus, JwtConfig, Lifetime, SameSite, TokenLocation};
 use crate::decode::DecodeSettings;
 use crate::error::ConfigError;
 use crate::keys::{KeySet, SigningKey, VerificationKey};
-use crate::manager::{Hooks, Inner, JwtManager};
+use crate::manager::{Inner, JwtManager};
 use crate::revocation::RevocationCheck;
 use crate::verified_cache;
 
@@ -36,7 +36,6 @@ use crate::verified_cache;
 /// let short = JwtManager::builder().secret("too short").build();
 /// assert!(matches!(short, Err(ConfigError::SecretTooShort { .. })));
 /// ```
-#[derive(Default)]
 #[must_use = "call .build() to obtain the manager"]
 pub struct JwtManagerBuilder {
     config: JwtConfig,
@@ -44,23 +43,38 @@ pub struct JwtManagerBuilder {
     secret: Option<Vec<u8>>,
     signing: Option<SigningKey>,
     verification: Vec<VerificationKey>,
-    hooks: Hooks,
+    pub(crate) hooks: Hooks,
     #[cfg(feature = "axum")]
     pub(crate) handlers: ErrorHandlers,
-    revocation: Option<Arc<dyn RevocationCheck>>,
+    pub(crate) revocation: Option<Arc<dyn RevocationCheck>>,
     deferred_error: Option<ConfigError>,
     no_verified_cache: bool,
     #[cfg(feature = "remote-jwks")]
     remote: Vec<crate::remote_jwks::RemoteJwks>,
 }
 
-impl JwtManagerBuilder {
-    /// Replaces the whole configuration (keys and callbacks are kept).
-    pub fn config(mut self, config: JwtConfig) -> Self {
-        self.config = config;
-        self
+// Written out because the configuration has no public `Default`: it is built here only.
+impl Default for JwtManagerBuilder {
+    fn default() -> Self {
+        JwtManagerBuilder {
+            config: JwtConfig::flask_defaults(),
+            algorithm: None,
+            secret: None,
+            signing: None,
+            verification: Vec::new(),
+            hooks: Hooks::default(),
+            #[cfg(feature = "axum")]
+            handlers: ErrorHandlers::default(),
+            revocation: None,
+            deferred_error: None,
+            no_verified_cache: false,
+            #[cfg(feature = "remote-jwks")]
+            remote: Vec::new(),
+        }
     }
+}
 
+impl JwtManagerBuilder {
     /// The HMAC secret (`JWT_SECRET_KEY`), used with [`Self::algorithm`] (HS256 by default).
     pub fn secret(mut self, secret: impl AsRef<[u8]>) -> Self {
         self.secret = Some(secret.as_ref().to_vec());
@@ -291,10 +305,10 @@ impl JwtManagerBuilder {
         self
     }
 
-    /// The most bytes [`crate::axum::JwtLayer`] reads of a JSON or form body while looking for
+    /// The most bytes [`crate::JwtLayer`] reads of a JSON or form body while looking for
     /// a token or a CSRF field in it (default 1 MiB); a longer body is answered with
     /// [`crate::JwtError::BodyTooLarge`] (413). Only bodies the layer reads are concerned: see
-    /// [`crate::axum::JwtLayer`] for which.
+    /// [`crate::JwtLayer`] for which.
     pub fn max_body_bytes(mut self, bytes: usize) -> Self {
         self.config.max_body_bytes = bytes;
         self
@@ -309,64 +323,6 @@ impl JwtManagerBuilder {
     /// little longer in memory. Turn it off to decode every request from scratch.
     pub fn verified_cache(mut self, on: bool) -> Self {
         self.no_verified_cache = !on;
-        self
-    }
-
-    /// The revocation check run on protected routes (FJE `token_in_blocklist_loader`).
-    pub fn revocation(mut self, check: Arc<dyn RevocationCheck>) -> Self {
-        self.revocation = Some(check);
-        self
-    }
-
-    /// The revocation check as one async closure (FJE `token_in_blocklist_loader`);
-    /// `Err` fails the request closed with 503.
-    ///
-    /// ```
-    /// use std::{collections::HashSet, sync::{Arc, Mutex}};
-    /// use jwt_extended::{JwtManager, RevocationError};
-    /// let blocklist: Arc<Mutex<HashSet<String>>> = Arc::default();
-    /// let jwt = JwtManager::builder()
-    ///     .secret("a-secret-of-at-least-thirty-two-bytes!")
-    ///     .revocation_fn({
-    ///         let blocklist = blocklist.clone();
-    ///         move |token| {
-    ///             let revoked = token.claims.jti().is_some_and(|jti| blocklist.lock().unwrap().contains(jti));
-    ///             async move { Ok::<_, RevocationError>(revoked) }
-    ///         }
-    ///     })
-    ///     .build()
-    ///     .unwrap();
-    /// ```
-    pub fn revocation_fn<F, Fut>(self, check: F) -> Self
-    where
-        F: Fn(DecodedToken) -> Fut + Send + Sync + 'static,
-        Fut: std::future::Future<Output = Result<bool, crate::RevocationError>> + Send + 'static,
-    {
-        self.revocation(Arc::new(crate::revocation::RevocationFn(check)))
-    }
-
-    /// FJE `user_identity_loader`: maps the serialised identity to the stored claim value.
-    pub fn identity_loader(mut self, loader: impl Fn(Value) -> Value + Send + Sync + 'static) -> Self {
-        self.hooks.identity_loader = Some(Arc::new(loader));
-        self
-    }
-
-    /// FJE `additional_claims_loader`: claims added to every token, given its identity.
-    pub fn additional_claims_loader(mut self, loader: impl Fn(&Value) -> Map<String, Value> + Send + Sync + 'static) -> Self {
-        self.hooks.additional_claims = Some(Arc::new(loader));
-        self
-    }
-
-    /// FJE `additional_headers_loader`: JOSE headers added to every token.
-    pub fn additional_headers_loader(mut self, loader: impl Fn(&Value) -> Map<String, Value> + Send + Sync + 'static) -> Self {
-        self.hooks.additional_headers = Some(Arc::new(loader));
-        self
-    }
-
-    /// FJE `token_verification_loader`: a last check; `false` answers 400
-    /// `User claims verification failed`.
-    pub fn token_verifier(mut self, verifier: impl Fn(&DecodedToken) -> bool + Send + Sync + 'static) -> Self {
-        self.hooks.token_verifier = Some(Arc::new(verifier));
         self
     }
 
@@ -388,18 +344,24 @@ impl JwtManagerBuilder {
             // Verification keys alone make a verify-only manager (FJE with only JWT_PUBLIC_KEY).
             (None, None) => None,
         };
+        // A key loader verifies every token itself: the manager may then have no key at all.
+        let loader = self.hooks.key_loader.is_some();
+        let fixed = |signing: Option<SigningKey>, verification: Vec<VerificationKey>| match signing {
+            None if loader && verification.is_empty() => Ok(KeySet::empty()),
+            _ => KeySet::new(signing, verification),
+        };
         #[cfg(feature = "remote-jwks")]
         let (keys, remote_keys) = match self.remote.first() {
             // One source of verification keys: a remote set cannot be mixed with fixed keys.
-            Some(_) if signing.is_some() || !self.verification.is_empty() => return Err(ConfigError::RemoteWithFixedKeys),
+            Some(_) if signing.is_some() || !self.verification.is_empty() || loader => return Err(ConfigError::RemoteWithFixedKeys),
             Some(_) if self.remote.len() > 1 && self.remote.iter().any(|r| r.issuer().is_none()) => {
                 return Err(ConfigError::RemoteWithoutIssuer);
             }
             Some(first) => (first.initial_keys(), self.remote.iter().map(|r| r.initial_keys()).collect()),
-            None => (KeySet::new(signing, self.verification)?, Vec::new()),
+            None => (fixed(signing, self.verification)?, Vec::new()),
         };
         #[cfg(not(feature = "remote-jwks"))]
-        let (keys, remote_keys): (KeySet, Vec<KeySet>) = (KeySet::new(signing, self.verification)?, Vec::new());
+        let (keys, remote_keys): (KeySet, Vec<KeySet>) = (fixed(signing, self.verification)?, Vec::new());
         // With several issuers, the allowlist and its check cover every issuer's keys.
         let all_keys: Vec<&KeySet> = if remote_keys.is_empty() {
             vec![&keys]
@@ -413,10 +375,14 @@ impl JwtManagerBuilder {
                 }
             }
         }
+        if loader && config.decode_algorithms.is_empty() {
+            return Err(ConfigError::KeyLoaderWithoutAlgorithms);
+        }
+        // The loader's keys are checked against the token's algorithm on every request.
         if let Some(alg) = config
             .decode_algorithms
             .iter()
-            .find(|a| !all_keys.iter().any(|k| k.has_family(**a)))
+            .find(|a| !loader && !all_keys.iter().any(|k| k.has_family(**a)))
         {
             return Err(ConfigError::NoKeyForAlgorithm(*alg));
         }
@@ -447,7 +413,8 @@ impl JwtManagerBuilder {
                 revocation: self.revocation,
                 buffers_body,
                 cache_owner: verified_cache::new_owner(),
-                cache_verified: !self.no_verified_cache,
+                // The loader may answer differently for a token it accepted before.
+                cache_verified: !self.no_verified_cache && !loader,
                 #[cfg(feature = "remote-jwks")]
                 remote,
             }),

@@ -1,8 +1,9 @@
 //! Every Flask-JWT-Extended option, with FJE's defaults, as one plain struct.
 //!
-//! [`JwtConfig`] is filled in through [`crate::JwtManagerBuilder`] and checked once by
-//! [`JwtConfig::validate`] when the manager is built, so a bad name or an impossible
-//! combination stops the program at start-up instead of failing requests.
+//! [`JwtConfig`] is filled in only through [`crate::JwtManagerBuilder`] and checked once
+//! when the manager is built, so a bad name or an impossible combination stops the program
+//! at start-up instead of failing requests. Applications read it (`jwt.config()`) but
+//! cannot build one: its fields may grow in any release.
 
 use std::fmt;
 use std::str::FromStr;
@@ -99,8 +100,10 @@ pub enum InvalidTokenStatus {
     FlaskCompat,
 }
 
-/// Names and flags of the cookie transport (FJE `JWT_*COOKIE*` and `JWT_*CSRF*` options).
+/// Names and flags of the cookie transport (FJE `JWT_*COOKIE*` and `JWT_*CSRF*` options),
+/// edited in [`crate::JwtManagerBuilder::cookies`].
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct CookieConfig {
     /// `JWT_ACCESS_COOKIE_NAME`
     pub access_cookie_name: String,
@@ -147,8 +150,8 @@ pub struct CookieConfig {
     pub max_age_follows_token: bool,
 }
 
-impl Default for CookieConfig {
-    fn default() -> Self {
+impl CookieConfig {
+    fn flask_defaults() -> Self {
         CookieConfig {
             access_cookie_name: "access_token_cookie".into(),
             refresh_cookie_name: "refresh_token_cookie".into(),
@@ -175,8 +178,21 @@ impl Default for CookieConfig {
     }
 }
 
-/// All options, with Flask-JWT-Extended's defaults (see `docs/conformance.md`).
+/// All options, with Flask-JWT-Extended's defaults (see `docs/conformance.md`), as
+/// [`crate::JwtManagerBuilder`] set them; read it with [`crate::JwtManager::config`].
+///
+/// ```
+/// let jwt = jwt_extended::JwtManager::builder().secret("a-secret-of-at-least-thirty-two-bytes!").leeway(5).build().unwrap();
+/// assert_eq!(jwt.config().leeway, 5);
+/// ```
+///
+/// It is not built field by field, so a new option is never a breaking change:
+///
+/// ```compile_fail
+/// let config = jwt_extended::JwtConfig { leeway: 5, ..jwt_extended::JwtManager::builder().build().unwrap().config().clone() };
+/// ```
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct JwtConfig {
     /// `JWT_ACCESS_TOKEN_EXPIRES`: 15 minutes.
     pub access_lifetime: Lifetime,
@@ -222,13 +238,14 @@ pub struct JwtConfig {
     pub invalid_token_status: InvalidTokenStatus,
     /// Tokens longer than this are refused before any parsing work (default 8 KiB).
     pub max_token_bytes: usize,
-    /// The most [`crate::axum::JwtLayer`] reads of a JSON/form body when it looks for tokens in
-    /// it (default 1 MiB); longer bodies are refused with 413. See [`crate::axum::JwtLayer`].
+    /// The most [`crate::JwtLayer`] reads of a JSON/form body when it looks for tokens in
+    /// it (default 1 MiB); longer bodies are refused with 413. See [`crate::JwtLayer`].
     pub max_body_bytes: usize,
 }
 
-impl Default for JwtConfig {
-    fn default() -> Self {
+impl JwtConfig {
+    /// FJE's defaults, the builder's starting point.
+    pub(crate) fn flask_defaults() -> Self {
         JwtConfig {
             access_lifetime: Lifetime::Expires(Duration::from_secs(15 * 60)),
             refresh_lifetime: Lifetime::Expires(Duration::from_secs(30 * 24 * 3600)),
@@ -249,7 +266,7 @@ impl Default for JwtConfig {
             query_string_value_prefix: String::new(),
             json_key: "access_token".into(),
             refresh_json_key: "refresh_token".into(),
-            cookies: CookieConfig::default(),
+            cookies: CookieConfig::flask_defaults(),
             invalid_token_status: InvalidTokenStatus::Unauthorized,
             max_token_bytes: 8 * 1024,
             max_body_bytes: 1024 * 1024,
@@ -261,7 +278,7 @@ const RESERVED_CLAIMS: &[&str] = &["fresh", "iat", "jti", "type", "nbf", "csrf",
 
 impl JwtConfig {
     /// Checks names, lifetimes and locations. Keys are checked by the key set.
-    pub fn validate(&self) -> Result<(), ConfigError> {
+    pub(crate) fn validate(&self) -> Result<(), ConfigError> {
         for (name, lifetime) in [("access", self.access_lifetime), ("refresh", self.refresh_lifetime)] {
             if lifetime == Lifetime::Expires(Duration::ZERO) {
                 return Err(ConfigError::ZeroLifetime(name));

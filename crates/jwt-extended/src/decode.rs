@@ -15,6 +15,7 @@ use jsonwebtoken::Algorithm;
 use serde::de;
 use serde_json::{Map, Value};
 
+use crate::callbacks::KeyLoader;
 use crate::claims::{Claims, DecodedToken, IdentityKey, RegisteredClaims};
 use crate::error::JwtError;
 use crate::json::{self, LazyObject};
@@ -32,22 +33,30 @@ pub(crate) struct DecodeSettings {
     pub(crate) max_token_bytes: usize,
 }
 
+/// What verifies signatures: the manager's keys, chosen by `kid`, or the application's
+/// `decode_key_loader`, asked per token.
+#[derive(Clone, Copy)]
+pub(crate) enum Verifier<'a> {
+    Keys(&'a KeySet),
+    Loader(&'a KeyLoader),
+}
+
 /// Verifies `token` and returns its header and claims.
 pub(crate) fn decode(
     token: &str,
-    keys: &KeySet,
+    verifier: Verifier<'_>,
     settings: &DecodeSettings,
     now: f64,
     allow_expired: bool,
 ) -> Result<DecodedToken, JwtError> {
-    decode_timed(token, keys, settings, now, allow_expired).map(|(decoded, _)| decoded)
+    decode_timed(token, verifier, settings, now, allow_expired).map(|(decoded, _)| decoded)
 }
 
 /// [`decode`], also returning the time claims, for checking the token again later
 /// without decoding it.
 pub(crate) fn decode_timed(
     token: &str,
-    keys: &KeySet,
+    verifier: Verifier<'_>,
     settings: &DecodeSettings,
     now: f64,
     allow_expired: bool,
@@ -75,9 +84,16 @@ pub(crate) fn decode_timed(
     }
     .ok_or(JwtError::invalid("The specified alg value is not allowed"))?;
     let kid = kid.as_ref().and_then(Value::as_str);
-    let verified = keys
-        .candidates(kid, alg)
-        .any(|key| key.verifies(alg, signing_input.as_bytes(), signature, &signature_bytes));
+    let message = signing_input.as_bytes();
+    let verified = match verifier {
+        Verifier::Keys(keys) => keys
+            .candidates(kid, alg)
+            .any(|key| key.verifies(alg, message, signature, &signature_bytes)),
+        Verifier::Loader(loader) => {
+            let key = loader(&unverified_map(&header_bytes)?, &unverified_map(&payload_bytes)?)?;
+            key.usable_for(alg)? && key.verifies(alg, message, signature, &signature_bytes)
+        }
+    };
     if !verified {
         return Err(JwtError::invalid("Signature verification failed"));
     }
@@ -221,6 +237,11 @@ pub(crate) fn unverified_header(token: &str, max_token_bytes: usize) -> Result<M
     let (header_segment, _) = token.split_once('.').ok_or(JwtError::invalid("Not enough segments"))?;
     let bytes = b64_segment(header_segment, "Invalid header padding")?;
     json::parse_map(&bytes).map_err(|e| JwtError::InvalidToken(Cow::Owned(format!("Invalid header string: {e}"))))
+}
+
+/// A header or payload already checked by [`json_object`], as the map a key loader reads.
+fn unverified_map(bytes: &[u8]) -> Result<Map<String, Value>, JwtError> {
+    json::parse_map(bytes).map_err(|e| JwtError::InvalidToken(Cow::Owned(format!("Invalid token: {e}"))))
 }
 
 /// Splits a token without verifying anything: for reading the `csrf` claim of a token

@@ -12,10 +12,12 @@ use serde_json::{Map, Value};
 use crate::claims::{Freshness, TokenType};
 use crate::config::Lifetime;
 use crate::error::TokenError;
+use crate::identity::Identity;
 use crate::manager::{JwtManager, unix_now};
 
 /// A freshly signed token and what it contains.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct IssuedToken {
     /// The encoded JWT.
     pub token: String,
@@ -61,7 +63,7 @@ impl IssuedToken {
 pub struct TokenBuilder<'a> {
     manager: &'a JwtManager,
     token_type: TokenType,
-    identity: Result<Value, TokenError>,
+    identity: Value,
     fresh: Freshness,
     lifetime: Option<Lifetime>,
     claims: Map<String, Value>,
@@ -70,12 +72,11 @@ pub struct TokenBuilder<'a> {
 }
 
 impl<'a> TokenBuilder<'a> {
-    pub(crate) fn new<I: Serialize + ?Sized>(manager: &'a JwtManager, token_type: TokenType, identity: &I) -> Self {
-        let identity = serde_json::to_value(identity).map_err(|e| TokenError::Serialize(e.to_string()));
+    pub(crate) fn new<I: Identity + ?Sized>(manager: &'a JwtManager, token_type: TokenType, identity: &I) -> Self {
         TokenBuilder {
             manager,
             token_type,
-            identity,
+            identity: identity.claim_value(),
             fresh: Freshness::Flag(false),
             lifetime: None,
             claims: Map::new(),
@@ -152,10 +153,9 @@ impl<'a> TokenBuilder<'a> {
         let manager = self.manager;
         let config = manager.config();
         let hooks = manager.hooks();
-        let identity = self.identity?;
         let identity = match &hooks.identity_loader {
-            Some(loader) => loader(identity),
-            None => identity,
+            Some(loader) => loader(self.identity),
+            None => self.identity,
         };
         if config.identity_claim == "sub" && !identity.is_string() {
             return Err(TokenError::IdentityNotString);

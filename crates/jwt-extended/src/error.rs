@@ -3,7 +3,7 @@
 //! [`JwtError`] is what verification produces; its [`JwtError::message`] matches the text
 //! Flask-JWT-Extended (and PyJWT underneath it) would answer with, so clients written for a
 //! Flask API keep working. How an error becomes an HTTP response is decided by the
-//! manager's error handlers (see [`crate::axum::ErrorHandlers`]).
+//! manager's error handlers (see [`crate::ErrorHandlers`]).
 
 use std::borrow::Cow;
 use std::fmt;
@@ -12,7 +12,7 @@ use crate::claims::DecodedToken;
 use crate::config::TokenLocation;
 
 /// Why a request was refused. The variants follow Flask-JWT-Extended's callbacks: each
-/// group can be given its own response through [`crate::axum::ErrorHandlers`].
+/// group can be given its own response through [`crate::ErrorHandlers`].
 ///
 /// ```
 /// # let jwt = jwt_extended::JwtManager::builder().secret("a-secret-of-at-least-thirty-two-bytes!").build().unwrap();
@@ -69,19 +69,19 @@ pub enum JwtError {
     /// closed: a token whose revocation could not be checked is never accepted.
     #[error("Service unavailable")]
     Unavailable(String),
-    /// A programming error, such as a missing [`crate::axum::JwtLayer`]. Logged, answered
+    /// A programming error, such as a missing [`crate::JwtLayer`]. Logged, answered
     /// with 500; the message names the call that is missing, so the first request during
     /// development says how to fix the wiring (it never holds request data).
     #[error("Internal server error: {0}")]
     Internal(&'static str),
-    /// The request body that [`crate::axum::JwtLayer`] had to read for a token or a CSRF field
+    /// The request body that [`crate::JwtLayer`] had to read for a token or a CSRF field
     /// was longer than [`crate::JwtManagerBuilder::max_body_bytes`] (413).
     #[error("Request body too large")]
     BodyTooLarge {
         /// The configured limit, in bytes.
         limit: usize,
     },
-    /// The request body [`crate::axum::JwtLayer`] had to read failed midway (400).
+    /// The request body [`crate::JwtLayer`] had to read failed midway (400).
     #[error("Failed to read the request body")]
     BodyUnreadable,
 }
@@ -225,9 +225,13 @@ pub enum ConfigError {
     /// A key file or PEM could not be parsed.
     #[error("invalid key: {0}")]
     InvalidKey(String),
-    /// A remote JWKS was combined with a secret, a signing key or fixed verification keys.
-    #[error("a remote JWKS is the only key source of its manager: drop the other keys")]
+    /// A remote JWKS was combined with a secret, a signing key, fixed verification keys or
+    /// a `decode_key_loader`.
+    #[error("a remote JWKS is the only key source of its manager: drop the other keys (or the decode_key_loader)")]
     RemoteWithFixedKeys,
+    /// A `decode_key_loader` on a manager without keys, with no algorithm allowed.
+    #[error("a decode_key_loader without keys needs .decode_algorithms(..): the algorithms its keys are for")]
+    KeyLoaderWithoutAlgorithms,
     /// Several remote key sets were given, one of them without its issuer.
     #[error("with several remote key sets, each must name its issuer (RemoteJwksBuilder::issuer)")]
     RemoteWithoutIssuer,
@@ -264,11 +268,15 @@ pub enum TokenError {
     /// The manager only verifies (it was built with verification keys only).
     #[error("this manager only verifies tokens: it has no signing key")]
     NoSigningKey,
-    /// The identity did not serialise to a JSON string while the identity claim is `sub`.
-    #[error("the identity must serialise to a JSON string (claim `sub`)")]
+    /// The identity claim is `sub`, which FJE 4 requires to be a string, and the identity
+    /// was a non-string [`serde_json::Value`] or the `identity_loader` returned one: the
+    /// only identities the compiler cannot check (see [`crate::Identity`]).
+    #[error(
+        "the identity claim `sub` must be a string: a serde_json::Value identity (or the identity_loader) gave another JSON type; pass a string, an integer or a Uuid, or implement jwt_extended::Identity"
+    )]
     IdentityNotString,
-    /// The identity could not be serialised at all.
-    #[error("the identity could not be serialised: {0}")]
+    /// A claim or header value could not be serialised.
+    #[error("a claim could not be serialised: {0}")]
     Serialize(String),
     /// Additional claims were not a JSON object.
     #[error("additional claims must be a JSON object")]

@@ -14,7 +14,7 @@ use aws_lc_rs::hmac;
 use jsonwebtoken::jwk::{Jwk, JwkSet, PublicKeyUse};
 use jsonwebtoken::{Algorithm, AlgorithmFamily, DecodingKey, EncodingKey};
 
-use crate::error::ConfigError;
+use crate::error::{ConfigError, JwtError};
 
 /// An HMAC secret prepared once for each hash (its inner and outer pads), so verifying a
 /// token does not rebuild the key as `jsonwebtoken::crypto::verify` does on every call.
@@ -299,6 +299,18 @@ impl VerificationKey {
         public_jwk(self)
     }
 
+    /// Whether a key a `decode_key_loader` returned may verify a token of `alg`: `false`
+    /// for another family (the token's doing); an error for an HMAC secret too short for
+    /// `alg`, the check the manager's own keys pass when it is built (the loader's doing).
+    pub(crate) fn usable_for(&self, alg: Algorithm) -> Result<bool, JwtError> {
+        if self.alg.family() != alg.family() {
+            return Ok(false);
+        }
+        check_strength(alg, None, self.hmac_len)
+            .map(|()| true)
+            .map_err(|_| JwtError::Internal("the decode_key_loader returned a key too weak for the token's algorithm"))
+    }
+
     /// Whether `signature` (base64url in the token, `signature_bytes` decoded) signs
     /// `message` with `alg`. HMAC uses the prepared keys; the rest goes through jsonwebtoken.
     pub(crate) fn verifies(&self, alg: Algorithm, message: &[u8], signature: &str, signature_bytes: &[u8]) -> bool {
@@ -357,6 +369,16 @@ impl KeySet {
             by_kid,
             jwks,
         })
+    }
+
+    /// No key at all: a manager whose `decode_key_loader` provides every key.
+    pub(crate) fn empty() -> Self {
+        KeySet {
+            signing: None,
+            verifiers: Vec::new(),
+            by_kid: HashMap::new(),
+            jwks: JwkSet { keys: Vec::new() },
+        }
     }
 
     /// The keys that may verify a token with this `kid` and algorithm, best first.

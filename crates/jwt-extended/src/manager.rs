@@ -7,40 +7,26 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use http::Method;
 use http::request::Parts;
 use jsonwebtoken::jwk::JwkSet;
-use serde::Serialize;
 use serde_json::{Map, Value};
 
 #[cfg(feature = "axum")]
 use crate::axum::ErrorHandlers;
 use crate::builder::JwtManagerBuilder;
+use crate::callbacks::Hooks;
 use crate::claims::{DecodedToken, TokenType};
-use crate::config::{JwtConfig, TokenLocation};
-use crate::decode::{DecodeSettings, decode, decode_timed};
+use crate::config::{JwtConfig, Lifetime, TokenLocation};
+use crate::decode::{DecodeSettings, Verifier, decode, decode_timed};
 use crate::encode::{IssuedToken, TokenBuilder};
 use crate::error::{JwtError, TokenError};
+use crate::identity::Identity;
 use crate::keys::KeySet;
 use crate::locations::find_token;
-use crate::revocation::{Consumption, RevocationCheck, RevocationStore};
+use crate::revocation::RevocationCheck;
 use crate::verified_cache;
 
 /// Seconds since the Unix epoch, with a fraction.
 pub(crate) fn unix_now() -> f64 {
     SystemTime::now().duration_since(UNIX_EPOCH).map_or(0.0, |d| d.as_secs_f64())
-}
-
-/// Turns an identity into the value stored in the identity claim (FJE `user_identity_loader`).
-pub type IdentityLoader = Arc<dyn Fn(Value) -> Value + Send + Sync>;
-/// Claims or headers added to every token for an identity (FJE `additional_claims_loader`).
-pub type AdditionalLoader = Arc<dyn Fn(&Value) -> Map<String, Value> + Send + Sync>;
-/// A last check of a verified token (FJE `token_verification_loader`); `false` refuses it.
-pub type TokenVerifier = Arc<dyn Fn(&DecodedToken) -> bool + Send + Sync>;
-
-#[derive(Clone, Default)]
-pub(crate) struct Hooks {
-    pub(crate) identity_loader: Option<IdentityLoader>,
-    pub(crate) additional_claims: Option<AdditionalLoader>,
-    pub(crate) additional_headers: Option<AdditionalLoader>,
-    pub(crate) token_verifier: Option<TokenVerifier>,
 }
 
 /// Which token type a route accepts.
@@ -89,6 +75,7 @@ impl Default for RouteRules {
 
 /// A request's verified token and where it was found.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Verified {
     /// Header and claims.
     pub token: DecodedToken,
@@ -116,8 +103,9 @@ pub(crate) struct Inner {
 }
 
 /// The heart of the library: configuration, keys and callbacks. Clone it freely (it is
-/// an `Arc`), install [`JwtManager::layer`] on the router, and protect handlers with the
-/// extractors in [`crate::axum`].
+/// an `Arc`), install [`JwtManager::layer`] on the router (or put the manager in the
+/// router state, see [`crate::FromState`]), and protect handlers with the extractors
+/// ([`crate::Jwt`], [`crate::CurrentUser`], [`crate::TypedClaims`]).
 ///
 /// ```
 /// use jwt_extended::JwtManager;
@@ -178,23 +166,23 @@ impl JwtManager {
     }
 
     /// Starts an access token for `identity`.
-    pub fn access_token<I: Serialize + ?Sized>(&self, identity: &I) -> TokenBuilder<'_> {
+    pub fn access_token<I: Identity + ?Sized>(&self, identity: &I) -> TokenBuilder<'_> {
         TokenBuilder::new(self, TokenType::Access, identity)
     }
 
     /// Starts a refresh token for `identity`.
-    pub fn refresh_token<I: Serialize + ?Sized>(&self, identity: &I) -> TokenBuilder<'_> {
+    pub fn refresh_token<I: Identity + ?Sized>(&self, identity: &I) -> TokenBuilder<'_> {
         TokenBuilder::new(self, TokenType::Refresh, identity)
     }
 
     /// FJE's `create_access_token(identity)`: a non-fresh access token with the configured
     /// lifetime.
-    pub fn create_access_token<I: Serialize + ?Sized>(&self, identity: &I) -> Result<String, TokenError> {
+    pub fn create_access_token<I: Identity + ?Sized>(&self, identity: &I) -> Result<String, TokenError> {
         self.access_token(identity).issue().map(|t| t.token)
     }
 
     /// FJE's `create_refresh_token(identity)`.
-    pub fn create_refresh_token<I: Serialize + ?Sized>(&self, identity: &I) -> Result<String, TokenError> {
+    pub fn create_refresh_token<I: Identity + ?Sized>(&self, identity: &I) -> Result<String, TokenError> {
         self.refresh_token(identity).issue().map(|t| t.token)
     }
 
@@ -209,7 +197,7 @@ impl JwtManager {
     /// assert_eq!(pair.access.session_id, pair.refresh.session_id);
     /// assert!(jwt.decode_token(&pair.access.token).unwrap().claims.freshness().is_fresh_at(0.0));
     /// ```
-    pub fn issue_pair<I: Serialize + ?Sized>(&self, identity: &I) -> Result<TokenPair, TokenError> {
+    pub fn issue_pair<I: Identity + ?Sized>(&self, identity: &I) -> Result<TokenPair, TokenError> {
         let session = uuid::Uuid::new_v4().to_string();
         Ok(TokenPair {
             access: self.access_token(identity).fresh(true).session(session.clone()).issue()?,
@@ -233,6 +221,9 @@ impl JwtManager {
     /// FJE's `decode_token`: verifies signature and claims (not type, freshness or
     /// revocation, which depend on the route).
     pub fn decode_token(&self, token: &str) -> Result<DecodedToken, JwtError> {
+        if let Some(loader) = &self.inner.hooks.key_loader {
+            return decode(token, Verifier::Loader(loader), &self.inner.decode, unix_now(), false);
+        }
         #[cfg(feature = "remote-jwks")]
         if let Some(source) = self.remote_source(token)? {
             let snapshot = source.keys.current()?;
@@ -284,7 +275,7 @@ impl JwtManager {
         {
             return Ok(decoded);
         }
-        let (decoded, validity) = decode_timed(token, keys, settings, now, false)?;
+        let (decoded, validity) = decode_timed(token, Verifier::Keys(keys), settings, now, false)?;
         if inner.cache_verified {
             verified_cache::put(cache_owner, token, &decoded, validity);
         }
@@ -293,7 +284,51 @@ impl JwtManager {
 
     /// Like [`Self::decode_token`] but accepts expired tokens (FJE `allow_expired=True`).
     pub fn decode_token_allow_expired(&self, token: &str) -> Result<DecodedToken, JwtError> {
-        decode(token, &self.inner.keys, &self.inner.decode, unix_now(), true)
+        let inner = &self.inner;
+        if let Some(loader) = &inner.hooks.key_loader {
+            return decode(token, Verifier::Loader(loader), &inner.decode, unix_now(), true);
+        }
+        #[cfg(feature = "remote-jwks")]
+        if let Some(source) = self.remote_source(token)? {
+            return decode(
+                token,
+                Verifier::Keys(&source.keys.current()?.keys),
+                &source.decode,
+                unix_now(),
+                true,
+            );
+        }
+        decode(token, Verifier::Keys(&inner.keys), &inner.decode, unix_now(), true)
+    }
+
+    /// Until when a revocation written now must be kept: the Unix time after which no
+    /// token this manager issues now can still be accepted (its longest configured
+    /// lifetime, plus the leeway). Give it as `expires_at` when revoking a session or a
+    /// user, whose tokens outlive the one at hand. `None` when a lifetime is unlimited:
+    /// keep the entry for good.
+    ///
+    /// ```
+    /// # use std::time::Duration;
+    /// let jwt = jwt_extended::JwtManager::builder()
+    ///     .secret("a-secret-of-at-least-thirty-two-bytes!")
+    ///     .refresh_expires(Duration::from_secs(3600))
+    ///     .build()
+    ///     .unwrap();
+    /// let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() as i64;
+    /// let horizon = jwt.revocation_horizon().unwrap();
+    /// assert!((now + 3600..=now + 3601).contains(&horizon));
+    /// ```
+    pub fn revocation_horizon(&self) -> Option<i64> {
+        let config = &self.inner.config;
+        let longest = [config.access_lifetime, config.refresh_lifetime]
+            .into_iter()
+            .map(|lifetime| match lifetime {
+                Lifetime::Expires(duration) => Some(duration.as_secs()),
+                Lifetime::Unlimited => None,
+            })
+            .try_fold(0u64, |longest, secs| secs.map(|s| longest.max(s)))?;
+        let seconds = i64::try_from(longest.saturating_add(config.leeway)).unwrap_or(i64::MAX);
+        Some((unix_now() as i64).saturating_add(seconds))
     }
 
     /// FJE's `verify_jwt_in_request`, framework-neutral: finds, decodes and checks the
@@ -375,91 +410,11 @@ impl JwtManager {
             location: found.location,
         })
     }
-
-    /// Refresh-token rotation with reuse detection. Marks `refresh` as consumed in `store`;
-    /// on its first use returns a new pair in the same session (access not fresh, the
-    /// refresh token's extra claims carried over). Presenting a consumed token again
-    /// revokes its whole session and answers [`JwtError::Revoked`].
-    ///
-    /// ```
-    /// use jwt_extended::{InMemoryRevocationStore, JwtManager, JwtError};
-    /// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
-    /// let store = std::sync::Arc::new(InMemoryRevocationStore::new());
-    /// let jwt = JwtManager::builder().secret("a-secret-of-at-least-thirty-two-bytes!").revocation(store.clone()).build().unwrap();
-    /// let first = jwt.refresh_token("alice").session("s1").issue().unwrap();
-    /// let presented = jwt.decode_token(&first.token).unwrap();
-    /// let pair = jwt.rotate_refresh_token(store.as_ref(), &presented).await.unwrap();
-    /// assert_eq!(pair.refresh.session_id.as_deref(), Some("s1"));
-    /// // A replay of the consumed token revokes the session.
-    /// assert!(matches!(jwt.rotate_refresh_token(store.as_ref(), &presented).await, Err(JwtError::Revoked(_))));
-    /// # });
-    /// ```
-    pub async fn rotate_refresh_token<S: RevocationStore + ?Sized>(
-        &self,
-        store: &S,
-        refresh: &DecodedToken,
-    ) -> Result<TokenPair, JwtError> {
-        self.consume_refresh_token(store, refresh).await?;
-        let claims = &refresh.claims;
-        let reserved = [
-            "fresh",
-            "iat",
-            "jti",
-            "type",
-            "nbf",
-            "csrf",
-            "aud",
-            "iss",
-            "exp",
-            self.config().identity_claim.as_str(),
-        ];
-        let extra: Map<String, Value> = claims
-            .as_map()
-            .iter()
-            .filter(|(k, _)| !reserved.contains(&k.as_str()))
-            .map(|(k, v)| (k.clone(), v.clone()))
-            .collect();
-        let fail = |e: TokenError| JwtError::Internal(token_error_text(&e));
-        let access = self.access_token(claims.identity()).claims(&extra).issue().map_err(fail)?;
-        let refresh = self.refresh_token(claims.identity()).claims(&extra).issue().map_err(fail)?;
-        Ok(TokenPair { access, refresh })
-    }
-
-    /// The consuming half of [`Self::rotate_refresh_token`], for servers that build the
-    /// next pair themselves: `Ok(())` on first use; on reuse the session is revoked.
-    pub async fn consume_refresh_token<S: RevocationStore + ?Sized>(&self, store: &S, refresh: &DecodedToken) -> Result<(), JwtError> {
-        let claims = &refresh.claims;
-        // An access token must never be exchanged for a (long-lived) refresh token.
-        if claims.token_type() != TokenType::Refresh {
-            return Err(JwtError::WrongType {
-                expected_refresh: true,
-                token: Box::new(refresh.clone()),
-            });
-        }
-        let jti = claims.jti().ok_or(JwtError::invalid("Missing claim: jti"))?;
-        let unavailable = |e: crate::revocation::RevocationError| JwtError::Unavailable(e.0);
-        match store.consume_refresh_token(jti, claims.expires_at()).await.map_err(unavailable)? {
-            Consumption::First => Ok(()),
-            Consumption::Reused => {
-                match claims.session_id() {
-                    Some(sid) => store.revoke_session(sid, claims.expires_at()).await.map_err(unavailable)?,
-                    None => store.revoke_token(jti, claims.expires_at()).await.map_err(unavailable)?,
-                }
-                Err(JwtError::Revoked(Box::new(refresh.clone())))
-            }
-        }
-    }
-}
-
-fn token_error_text(e: &TokenError) -> &'static str {
-    match e {
-        TokenError::IdentityNotString => "rotated token identity is not a string",
-        _ => "could not sign the rotated tokens",
-    }
 }
 
 /// A new access token and refresh token.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct TokenPair {
     /// The access token.
     pub access: IssuedToken,

@@ -160,7 +160,7 @@ pub fn with_middleware(routes: Router, settings: &Settings) -> Router {
 
 /// [`with_middleware`] with the token manager's layer innermost, in the same stack: as
 /// a `Router::layer` of its own, it boxed every route once more on every request.
-fn with_middleware_and_tokens(routes: Router, settings: &Settings, tokens: Option<jwt_extended::axum::JwtLayer>) -> Router {
+fn with_middleware_and_tokens(routes: Router, settings: &Settings, tokens: Option<jwt_extended::JwtLayer>) -> Router {
     use http::header::{AUTHORIZATION, COOKIE, PROXY_AUTHORIZATION, SET_COOKIE};
     use tower::ServiceBuilder;
     use tower_http::sensitive_headers::{SetSensitiveRequestHeadersLayer, SetSensitiveResponseHeadersLayer};

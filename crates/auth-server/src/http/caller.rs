@@ -10,7 +10,7 @@ use std::marker::PhantomData;
 use axum::extract::FromRequestParts;
 use axum::response::{IntoResponse, Response};
 use http::request::Parts;
-use jwt_extended::axum::{Access, Jwt, Policy, Require};
+use jwt_extended::{Access, Jwt, Policy, Require};
 use jwt_extended::{DecodedToken, JwtError, Rule, TokenLocation, claim_equals};
 
 use crate::http::error::ApiError;

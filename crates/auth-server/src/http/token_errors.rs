@@ -13,7 +13,7 @@ pub fn token_error_response(error: &JwtError) -> Response {
         // The token's signature is valid but its claims break the server's rules
         // (`token_rules.rs`): an invalid token, not a malformed request.
         JwtError::VerificationFailed(_) => StatusCode::UNAUTHORIZED,
-        _ => jwt_extended::axum::default_status(error, InvalidTokenStatus::Unauthorized),
+        _ => jwt_extended::default_status(error, InvalidTokenStatus::Unauthorized),
     };
     // RFC 6750 §3.1: no error code when the request carried no credentials.
     let challenge = match error {

@@ -13,8 +13,9 @@ use axum::http::{HeaderMap, header::CONTENT_TYPE};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{MethodRouter, get, post};
 use axum::{Json, Router, body::Bytes, handler::Handler};
-use jwt_extended::axum::{AnyType, CurrentUser, Fresh, Refresh, UserLoader, UserLookupError};
-use jwt_extended::{DecodedToken, InMemoryRevocationStore, JwtManager, RevocationStore};
+use jwt_extended::{
+    AnyType, CurrentUser, DecodedToken, Fresh, InMemoryRevocationStore, JwtManager, Refresh, RevocationStore, UserLoader, UserLookupError,
+};
 use serde_json::{Map, Value, json};
 
 /// What every handler can reach.
@@ -44,17 +45,14 @@ pub fn app(state: AppState) -> Router {
     Router::new()
         .route("/login", post(login))
         .route("/logout", post(logout))
-        .route(
-            "/protected",
-            guarded(get(foo::<jwt_extended::axum::Access>), foo::<jwt_extended::axum::Access>),
-        )
+        .route("/protected", guarded(get(foo::<jwt_extended::Access>), foo::<jwt_extended::Access>))
         .route("/fresh_protected", guarded(get(foo::<Fresh>), foo::<Fresh>))
         .route("/refresh_protected", guarded(get(foo::<Refresh>), foo::<Refresh>))
         .route("/optional_protected", guarded(get(optional_foo), optional_foo))
         .route("/no_typecheck_protected", guarded(get(foo::<AnyType>), foo::<AnyType>))
         .route(
             "/post_protected",
-            guarded(post(foo::<jwt_extended::axum::Access>), foo::<jwt_extended::axum::Access>),
+            guarded(post(foo::<jwt_extended::Access>), foo::<jwt_extended::Access>),
         )
         .route("/post_refresh_protected", guarded(post(foo::<Refresh>), foo::<Refresh>))
         .route("/optional_post_protected", guarded(post(optional_foo), optional_foo))

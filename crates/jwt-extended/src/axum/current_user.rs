@@ -8,7 +8,9 @@ use axum::extract::{FromRequestParts, OptionalFromRequestParts};
 use http::request::Parts;
 
 use super::JwtRejection;
-use super::extract::{Access, Jwt, Policy, verify};
+use super::extract::{Jwt, verify};
+use super::policy::{Access, Policy};
+use super::source::{FromLayer, ManagerSource};
 use crate::claims::DecodedToken;
 use crate::error::JwtError;
 
@@ -20,7 +22,7 @@ pub struct UserLookupError(pub String);
 /// Loads the user a verified token names. Implemented by the application's user type.
 ///
 /// ```
-/// use jwt_extended::{DecodedToken, axum::{CurrentUser, UserLoader, UserLookupError}};
+/// use jwt_extended::{CurrentUser, DecodedToken, UserLoader, UserLookupError};
 /// #[derive(Clone)]
 /// struct User { name: String }
 /// #[derive(Clone)]
@@ -41,16 +43,17 @@ pub trait UserLoader<S>: Sized + Send {
     fn load(token: &DecodedToken, state: &S) -> impl Future<Output = Result<Option<Self>, UserLookupError>> + Send;
 }
 
-/// A verified token (policy `P`, access by default) and its loaded user.
+/// A verified token (policy `P`, access by default; manager from source `M`, see
+/// [`crate::Jwt`]) and its loaded user.
 #[derive(Debug, Clone)]
-pub struct CurrentUser<U, P: Policy = Access> {
+pub struct CurrentUser<U, P: Policy = Access, M = FromLayer> {
     /// The user.
     pub user: U,
     /// The token it was loaded from.
-    pub jwt: Jwt<P>,
+    pub jwt: Jwt<P, M>,
 }
 
-async fn load<U, S, P>(jwt: Jwt<P>, manager: crate::JwtManager, state: &S) -> Result<CurrentUser<U, P>, JwtRejection>
+async fn load<U, S, P, M>(jwt: Jwt<P, M>, manager: crate::JwtManager, state: &S) -> Result<CurrentUser<U, P, M>, JwtRejection>
 where
     U: UserLoader<S>,
     S: Send + Sync,
@@ -63,32 +66,34 @@ where
     }
 }
 
-impl<U, S, P> FromRequestParts<S> for CurrentUser<U, P>
+impl<U, S, P, M> FromRequestParts<S> for CurrentUser<U, P, M>
 where
     U: UserLoader<S>,
     S: Send + Sync,
     P: Policy,
+    M: ManagerSource<S>,
 {
     type Rejection = JwtRejection;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
-        match verify::<P>(parts, false).await? {
+        match verify::<P, M, S>(parts, state, false).await? {
             Some((jwt, manager)) => load(jwt, manager, state).await,
             None => Err(JwtRejection::preflight()),
         }
     }
 }
 
-impl<U, S, P> OptionalFromRequestParts<S> for CurrentUser<U, P>
+impl<U, S, P, M> OptionalFromRequestParts<S> for CurrentUser<U, P, M>
 where
     U: UserLoader<S>,
     S: Send + Sync,
     P: Policy,
+    M: ManagerSource<S>,
 {
     type Rejection = JwtRejection;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Option<Self>, Self::Rejection> {
-        match verify::<P>(parts, true).await? {
+        match verify::<P, M, S>(parts, state, true).await? {
             Some((jwt, manager)) => load(jwt, manager, state).await.map(Some),
             None => Ok(None),
         }

@@ -1,7 +1,5 @@
-//! The extractors that protect handlers: FJE's `@jwt_required(...)` variants as types.
-//!
-//! A [`Policy`] says what a route accepts (type, freshness, locations, revocation check);
-//! [`Jwt<P>`] verifies the request against it. `Option<Jwt<P>>` is the optional variant.
+//! [`Jwt<P, M>`]: the extractor that protects a handler. It verifies the request against
+//! policy `P` with the manager that source `M` provides.
 
 use std::marker::PhantomData;
 
@@ -10,134 +8,27 @@ use http::request::Parts;
 use serde_json::Value;
 
 use super::JwtRejection;
-use crate::authorization::Rule;
+use super::policy::{Access, Policy};
+use super::source::{FromLayer, ManagerSource};
 use crate::claims::{Claims, DecodedToken};
 use crate::config::TokenLocation;
-use crate::error::JwtError;
-use crate::manager::{JwtManager, RouteRules, TypeCheck, Verified};
+use crate::manager::{JwtManager, Verified};
 
-/// What a route requires. Implement it on a marker type to make your own variant:
-///
-/// ```
-/// use jwt_extended::{Policy, TypeCheck, TokenLocation, axum::Jwt};
-/// /// Refresh tokens from the cookie only, even when headers are configured too.
-/// struct RefreshCookie;
-/// impl Policy for RefreshCookie {
-///     const TYPE: TypeCheck = TypeCheck::Refresh;
-///     const LOCATIONS: Option<&'static [TokenLocation]> = Some(&[TokenLocation::Cookies]);
-/// }
-/// async fn refresh(token: Jwt<RefreshCookie>) -> String {
-///     token.claims().subject().unwrap_or_default().to_string()
-/// }
-/// ```
-pub trait Policy: Send + Sync + 'static {
-    /// Access, refresh or either.
-    const TYPE: TypeCheck = TypeCheck::Access;
-    /// Require a fresh token.
-    const FRESH: bool = false;
-    /// Look only in these locations, in this order.
-    const LOCATIONS: Option<&'static [TokenLocation]> = None;
-    /// Skip the revocation check.
-    const SKIP_REVOCATION: bool = false;
-    /// For `Option<Jwt<P>>`: treat a present but bad token as no token (FJE lacks this).
-    const INVALID_AS_ANONYMOUS: bool = false;
-
-    /// Whether a verified token may use the route (checked last, after revocation and the
-    /// manager's own verification); `false` answers [`JwtError::Forbidden`] (403). See
-    /// [`Require`] to add [`Rule`]s to an existing policy instead of writing this.
-    fn authorize(_token: &DecodedToken) -> bool {
-        true
-    }
-
-    /// The rules derived from the constants.
-    fn rules(optional: bool) -> RouteRules {
-        RouteRules {
-            token_type: Self::TYPE,
-            fresh: Self::FRESH,
-            optional,
-            locations: Self::LOCATIONS,
-            skip_revocation: Self::SKIP_REVOCATION,
-            invalid_as_anonymous: Self::INVALID_AS_ANONYMOUS,
-            authorize: Self::authorize,
-        }
-    }
-}
-
-/// Policy `P` (an access token by default) plus rule `R` (a [`Rule`], or a tuple of
-/// rules that must all allow): one line per route instead of one type per combination.
-///
-/// ```
-/// use jwt_extended::{DecodedToken, Rule, claim_equals, scope_includes, axum::{Fresh, Jwt, Require}};
-/// struct Admin;
-/// impl Rule for Admin {
-///     fn allows(token: &DecodedToken) -> bool { claim_equals(&token.claims, "role", "admin") }
-/// }
-/// struct WriteItems;
-/// impl Rule for WriteItems {
-///     fn allows(token: &DecodedToken) -> bool { scope_includes(&token.claims, "items:write") }
-/// }
-/// async fn admin_page(_: Jwt<Require<Admin>>) {}
-/// async fn delete_item(_: Jwt<Require<(Admin, WriteItems), Fresh>>) {}
-/// ```
-pub struct Require<R, P = Access>(PhantomData<fn() -> (R, P)>);
-
-impl<R: Rule, P: Policy> Policy for Require<R, P> {
-    const TYPE: TypeCheck = P::TYPE;
-    const FRESH: bool = P::FRESH;
-    const LOCATIONS: Option<&'static [TokenLocation]> = P::LOCATIONS;
-    const SKIP_REVOCATION: bool = P::SKIP_REVOCATION;
-    const INVALID_AS_ANONYMOUS: bool = P::INVALID_AS_ANONYMOUS;
-
-    fn authorize(token: &DecodedToken) -> bool {
-        P::authorize(token) && R::allows(token)
-    }
-}
-
-/// An access token (FJE `@jwt_required()`).
-#[derive(Debug, Clone, Copy)]
-pub struct Access;
-impl Policy for Access {}
-
-/// A fresh access token (FJE `@jwt_required(fresh=True)`).
-#[derive(Debug, Clone, Copy)]
-pub struct Fresh;
-impl Policy for Fresh {
-    const FRESH: bool = true;
-}
-
-/// A refresh token (FJE `@jwt_required(refresh=True)`).
-#[derive(Debug, Clone, Copy)]
-pub struct Refresh;
-impl Policy for Refresh {
-    const TYPE: TypeCheck = TypeCheck::Refresh;
-}
-
-/// Either type (FJE `@jwt_required(verify_type=False)`).
-#[derive(Debug, Clone, Copy)]
-pub struct AnyType;
-impl Policy for AnyType {
-    const TYPE: TypeCheck = TypeCheck::Any;
-}
-
-/// An access token, where a bad token on an optional route counts as anonymous.
-#[derive(Debug, Clone, Copy)]
-pub struct Lenient;
-impl Policy for Lenient {
-    const INVALID_AS_ANONYMOUS: bool = true;
-}
-
-/// A verified token, extracted according to policy `P` (an access token by default).
+/// A verified token, extracted according to policy `P` (an access token by default), with
+/// the manager found by `M` ([`FromLayer`] by default: the one [`JwtManager::layer`]
+/// installed; [`crate::FromState`] takes it from the router state instead, checked by the
+/// compiler).
 ///
 /// ```
 /// use axum::{Router, routing::get, Json};
-/// use jwt_extended::{JwtManager, axum::{Jwt, Fresh}};
+/// use jwt_extended::{Fresh, Jwt, JwtManager};
 /// use serde_json::{json, Value};
 ///
 /// async fn protected(jwt: Jwt) -> Json<Value> {
-///     Json(json!({ "logged_in_as": jwt.claims().subject() }))
+///     Json(json!({ "logged_in_as": jwt.identity_str() }))
 /// }
 /// async fn optional(jwt: Option<Jwt>) -> Json<Value> {
-///     Json(json!({ "logged_in_as": jwt.as_ref().and_then(|j| j.claims().subject()).unwrap_or("anonymous user") }))
+///     Json(json!({ "logged_in_as": jwt.as_ref().and_then(|j| j.identity_str()).unwrap_or("anonymous user") }))
 /// }
 /// async fn fresh_only(_jwt: Jwt<Fresh>) -> &'static str { "ok" }
 ///
@@ -148,12 +39,12 @@ impl Policy for Lenient {
 ///     .route("/fresh", get(fresh_only))
 ///     .layer(jwt.layer());
 /// ```
-pub struct Jwt<P: Policy = Access> {
+pub struct Jwt<P: Policy = Access, M = FromLayer> {
     verified: Verified,
-    _policy: PhantomData<fn() -> P>,
+    _policy: PhantomData<fn() -> (P, M)>,
 }
 
-impl<P: Policy> std::fmt::Debug for Jwt<P> {
+impl<P: Policy, M> std::fmt::Debug for Jwt<P, M> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Jwt")
             .field("token", &self.verified.token)
@@ -162,7 +53,7 @@ impl<P: Policy> std::fmt::Debug for Jwt<P> {
     }
 }
 
-impl<P: Policy> Clone for Jwt<P> {
+impl<P: Policy, M> Clone for Jwt<P, M> {
     fn clone(&self) -> Self {
         Jwt {
             verified: self.verified.clone(),
@@ -171,7 +62,7 @@ impl<P: Policy> Clone for Jwt<P> {
     }
 }
 
-impl<P: Policy> Jwt<P> {
+impl<P: Policy, M> Jwt<P, M> {
     /// The claims (FJE `get_jwt()`).
     pub fn claims(&self) -> &Claims {
         &self.verified.token.claims
@@ -182,14 +73,16 @@ impl<P: Policy> Jwt<P> {
         self.verified.token.header()
     }
 
-    /// The identity claim (FJE `get_jwt_identity()`).
+    /// The identity claim as JSON (FJE `get_jwt_identity()`): a string unless the
+    /// manager reads a custom identity claim or turned `verify_sub` off.
     pub fn identity(&self) -> &Value {
         self.verified.token.claims.identity()
     }
 
-    /// The identity when it is a string (always, with the default identity claim `sub`).
+    /// The identity as a string: always `Some` with the default identity claim `sub`
+    /// (tokens whose `sub` is not a string are refused), what to issue new tokens for.
     pub fn identity_str(&self) -> Option<&str> {
-        self.verified.token.claims.identity().as_str()
+        self.verified.token.claims.subject()
     }
 
     /// Where the token was found (FJE `get_jwt_request_location()`).
@@ -208,17 +101,14 @@ impl<P: Policy> Jwt<P> {
     }
 }
 
-/// The manager installed by [`JwtManager::layer`].
-pub(crate) fn manager_of(parts: &Parts) -> Result<JwtManager, JwtRejection> {
-    parts
-        .extensions
-        .get::<JwtManager>()
-        .cloned()
-        .ok_or_else(|| JwtRejection::new(JwtError::Internal("JwtManager::layer() is not installed on this router"), None))
-}
-
-pub(crate) async fn verify<P: Policy>(parts: &Parts, optional: bool) -> Result<Option<(Jwt<P>, JwtManager)>, JwtRejection> {
-    let manager = manager_of(parts)?;
+/// Verifies the request under policy `P` with the manager of source `M`; `Ok(None)` for
+/// "no token, and that is allowed" (optional routes, preflights).
+pub(crate) async fn verify<P, M, S>(parts: &Parts, state: &S, optional: bool) -> Result<Option<(Jwt<P, M>, JwtManager)>, JwtRejection>
+where
+    P: Policy,
+    M: ManagerSource<S>,
+{
+    let manager = M::manager(parts, state).map_err(|error| JwtRejection::new(error, None))?;
     match manager.verify_request(parts, &P::rules(optional)).await {
         Ok(Some(verified)) => Ok(Some((
             Jwt {
@@ -233,21 +123,31 @@ pub(crate) async fn verify<P: Policy>(parts: &Parts, optional: bool) -> Result<O
     }
 }
 
-impl<S: Send + Sync, P: Policy> FromRequestParts<S> for Jwt<P> {
+impl<S, P, M> FromRequestParts<S> for Jwt<P, M>
+where
+    S: Send + Sync,
+    P: Policy,
+    M: ManagerSource<S>,
+{
     type Rejection = JwtRejection;
 
-    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
-        match verify::<P>(parts, false).await? {
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        match verify::<P, M, S>(parts, state, false).await? {
             Some((jwt, _)) => Ok(jwt),
             None => Err(JwtRejection::preflight()),
         }
     }
 }
 
-impl<S: Send + Sync, P: Policy> OptionalFromRequestParts<S> for Jwt<P> {
+impl<S, P, M> OptionalFromRequestParts<S> for Jwt<P, M>
+where
+    S: Send + Sync,
+    P: Policy,
+    M: ManagerSource<S>,
+{
     type Rejection = JwtRejection;
 
-    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Option<Self>, Self::Rejection> {
-        Ok(verify::<P>(parts, true).await?.map(|(jwt, _)| jwt))
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Option<Self>, Self::Rejection> {
+        Ok(verify::<P, M, S>(parts, state, true).await?.map(|(jwt, _)| jwt))
     }
 }

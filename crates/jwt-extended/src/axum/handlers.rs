@@ -66,7 +66,9 @@ impl JwtManagerBuilder {
     }
 
     /// One handler for every situation that has no specific `on_*` handler: the place to
-    /// give all token errors one house style (an `error` code field, say).
+    /// give all token errors one house style (an `error` code field, say). To change the
+    /// default answer rather than replace it (and so keep its `WWW-Authenticate`
+    /// challenge), start from [`crate::default_response`].
     ///
     /// ```
     /// use axum::{Json, response::IntoResponse};

@@ -80,11 +80,9 @@ impl IntoResponse for JwtRejection {
     fn into_response(self) -> Response {
         match self.kind {
             RejectionKind::Error(error, Some(manager)) => manager.error_response(&error),
+            // No manager to style the answer: the source could not provide one.
             RejectionKind::Error(error, None) => {
-                tracing::error!(
-                    cause = "JwtManager::layer() is not installed on this router",
-                    "jwt-extended misconfiguration"
-                );
+                tracing::error!(cause = %error, "jwt-extended misconfiguration");
                 default_response(&error, "msg", InvalidTokenStatus::Unauthorized)
             }
             RejectionKind::Preflight => StatusCode::OK.into_response(),
@@ -143,7 +141,7 @@ pub fn default_status(error: &JwtError, style: InvalidTokenStatus) -> StatusCode
 /// custom handler can start from it and keep the challenge:
 ///
 /// ```
-/// use jwt_extended::{InvalidTokenStatus, JwtError, JwtManager, axum::default_response};
+/// use jwt_extended::{InvalidTokenStatus, JwtError, JwtManager, default_response};
 /// let jwt = JwtManager::builder()
 ///     .secret("a-secret-of-at-least-thirty-two-bytes!")
 ///     .on_error(|e: &JwtError| {

@@ -7,16 +7,19 @@ use axum::extract::FromRequestParts;
 use http::request::Parts;
 use serde::de::DeserializeOwned;
 
-use super::extract::{Access, Policy, verify};
-use super::{Jwt, JwtRejection};
+use super::JwtRejection;
+use super::extract::{Jwt, verify};
+use super::policy::{Access, Policy};
+use super::source::{FromLayer, ManagerSource};
 use crate::error::JwtError;
 
-/// The claims of a token verified under policy `P` (an access token by default),
+/// The claims of a token verified under policy `P` (an access token by default; the
+/// manager from source `M`, see [`crate::Jwt`]),
 /// deserialised into `T`. A valid token whose claims do not fit `T` is refused like an
 /// invalid one (`Invalid claims: ...`), so the handler never sees half a user.
 ///
 /// ```
-/// use jwt_extended::axum::TypedClaims;
+/// use jwt_extended::TypedClaims;
 /// #[derive(serde::Deserialize)]
 /// struct Claims { sub: String, role: String }
 /// async fn me(TypedClaims(claims, _token): TypedClaims<Claims>) -> String {
@@ -24,13 +27,19 @@ use crate::error::JwtError;
 /// }
 /// ```
 /// The second field is the verified token itself, for its header, location or raw claims.
-pub struct TypedClaims<T, P: Policy = Access>(pub T, pub Jwt<P>);
+pub struct TypedClaims<T, P: Policy = Access, M = FromLayer>(pub T, pub Jwt<P, M>);
 
-impl<S: Send + Sync, T: DeserializeOwned, P: Policy> FromRequestParts<S> for TypedClaims<T, P> {
+impl<S, T, P, M> FromRequestParts<S> for TypedClaims<T, P, M>
+where
+    S: Send + Sync,
+    T: DeserializeOwned,
+    P: Policy,
+    M: ManagerSource<S>,
+{
     type Rejection = JwtRejection;
 
-    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
-        let Some((jwt, manager)) = verify::<P>(parts, false).await? else {
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let Some((jwt, manager)) = verify::<P, M, S>(parts, state, false).await? else {
             return Err(JwtRejection::preflight());
         };
         match jwt.claims().deserialize::<T>() {

@@ -1,6 +1,6 @@
 //! Tokens in a JSON body (`{"access_token": ...}`) and CSRF values in form bodies.
 //!
-//! A request body can be read only once, so [`crate::axum::JwtLayer`] reads it before routing,
+//! A request body can be read only once, so [`crate::JwtLayer`] reads it before routing,
 //! keeps what matters here in a [`BodyTokens`] request extension, and hands the same bytes
 //! on to the handler.
 
@@ -16,6 +16,7 @@ use crate::json;
 
 /// What the layer found in a buffered JSON or form body.
 #[derive(Debug, Clone, Default)]
+#[non_exhaustive]
 pub struct BodyTokens {
     /// The value under the access JSON key, when the body was a JSON object holding it.
     pub json_access: Option<Value>,

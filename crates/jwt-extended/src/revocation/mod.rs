@@ -6,6 +6,7 @@
 //! detection is built on it (see [`crate::JwtManager::rotate_refresh_token`]).
 
 mod memory;
+mod rotation;
 
 pub use memory::InMemoryRevocationStore;
 
@@ -69,6 +70,73 @@ pub enum Consumption {
 ///
 /// Every `expires_at` is the Unix time after which the entry is useless (the blocked
 /// tokens would have expired anyway); stores drop entries after it. `None` keeps the entry.
+/// [`InMemoryRevocationStore`] is the ready-made one; a store of your own (a table, Redis)
+/// implements the four writes and the check. The shape of one, in memory (expiry ignored
+/// for brevity):
+///
+/// ```
+/// use std::collections::{HashMap, HashSet};
+/// use std::sync::Mutex;
+/// use jwt_extended::{async_trait, Consumption, DecodedToken, RevocationCheck, RevocationError, RevocationStore};
+///
+/// #[derive(Default)]
+/// struct Revoked {
+///     tokens: Mutex<HashSet<String>>,
+///     sessions: Mutex<HashSet<String>>,
+///     users: Mutex<HashMap<String, i64>>,
+///     spent: Mutex<HashSet<String>>,
+/// }
+///
+/// #[async_trait]
+/// impl RevocationCheck for Revoked {
+///     async fn is_revoked(&self, token: &DecodedToken) -> Result<bool, RevocationError> {
+///         let c = &token.claims;
+///         let cutoff = c.subject().and_then(|sub| self.users.lock().unwrap().get(sub).copied());
+///         Ok(c.jti().is_some_and(|jti| self.tokens.lock().unwrap().contains(jti))
+///             || c.session_id().is_some_and(|sid| self.sessions.lock().unwrap().contains(sid))
+///             || cutoff.is_some_and(|cutoff| c.issued_at().is_none_or(|iat| iat <= cutoff)))
+///     }
+/// }
+///
+/// #[async_trait]
+/// impl RevocationStore for Revoked {
+///     async fn revoke_token(&self, jti: &str, _expires_at: Option<i64>) -> Result<(), RevocationError> {
+///         self.tokens.lock().unwrap().insert(jti.to_string());
+///         Ok(())
+///     }
+///     async fn revoke_session(&self, sid: &str, _expires_at: Option<i64>) -> Result<(), RevocationError> {
+///         self.sessions.lock().unwrap().insert(sid.to_string());
+///         Ok(())
+///     }
+///     async fn revoke_user_before(&self, identity: &str, cutoff: i64, _expires_at: Option<i64>) -> Result<(), RevocationError> {
+///         let mut users = self.users.lock().unwrap();
+///         let kept = users.entry(identity.to_string()).or_insert(cutoff);
+///         *kept = (*kept).max(cutoff);
+///         Ok(())
+///     }
+///     async fn consume_refresh_token(&self, jti: &str, _expires_at: Option<i64>) -> Result<Consumption, RevocationError> {
+///         // One lock for test-and-set: of two concurrent calls exactly one sees `First`.
+///         let first = self.spent.lock().unwrap().insert(jti.to_string());
+///         Ok(if first { Consumption::First } else { Consumption::Reused })
+///     }
+/// }
+///
+/// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+/// let store = std::sync::Arc::new(Revoked::default());
+/// let jwt = jwt_extended::JwtManager::builder()
+///     .secret("a-secret-of-at-least-thirty-two-bytes!")
+///     .revocation(store.clone())
+///     .build()
+///     .unwrap();
+/// let pair = jwt.issue_pair("alice").unwrap();
+/// let refresh = jwt.decode_token(&pair.refresh.token).unwrap();
+/// assert!(jwt.rotate_refresh_token(store.as_ref(), &refresh).await.is_ok());
+/// // Replayed: the session is revoked, its access token with it.
+/// assert!(jwt.rotate_refresh_token(store.as_ref(), &refresh).await.is_err());
+/// let access = jwt.decode_token(&pair.access.token).unwrap();
+/// assert!(store.is_revoked(&access).await.unwrap());
+/// # });
+/// ```
 #[async_trait]
 pub trait RevocationStore: RevocationCheck {
     /// Revokes one token by its `jti`.

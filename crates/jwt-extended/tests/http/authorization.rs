@@ -6,8 +6,7 @@ use axum::response::IntoResponse;
 use axum::routing::any;
 use axum::{Json, Router};
 use http::StatusCode;
-use jwt_extended::axum::{Fresh, Jwt, Require};
-use jwt_extended::{DecodedToken, JwtError, JwtManager, Rule, claim_contains, claim_equals, scope_includes};
+use jwt_extended::{DecodedToken, Fresh, Jwt, JwtError, JwtManager, Require, Rule, claim_contains, claim_equals, scope_includes};
 use serde_json::{Value, json};
 
 use crate::support::{builder, describe, fetch, manager};

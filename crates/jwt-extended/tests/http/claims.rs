@@ -2,9 +2,10 @@
 //! `nbf`/`iat`/`exp`, a custom identity claim, identity and additional claims/headers
 //! loaders, and what the handler sees (FJE `get_jwt()` defaults).
 
+use std::borrow::Cow;
 use std::time::Duration;
 
-use jwt_extended::{JwtManager, Lifetime, TokenError};
+use jwt_extended::{Identity, JwtManager, Lifetime, TokenError};
 use serde_json::{Map, Value, json};
 
 use crate::support::{app, builder, claims_with, craft, get, get_protected, manager, now};
@@ -192,13 +193,51 @@ async fn custom_identity_claim() {
     get_protected(&jwt, &without).await.assert_error(401, "Missing claim: identity");
 }
 
+/// A user type naming its own subject: FJE's `user_identity_loader` as a trait.
+struct User {
+    id: i64,
+}
+
+impl Identity for User {
+    fn subject(&self) -> Cow<'_, str> {
+        Cow::Owned(format!("user-{}", self.id))
+    }
+}
+
 #[tokio::test]
-async fn identity_must_be_a_string_for_sub() {
+async fn identities_are_written_as_strings_whatever_their_type() {
     let jwt = manager();
-    assert_eq!(jwt.create_access_token(&42).unwrap_err(), TokenError::IdentityNotString);
+    // FJE 4 needs a string `sub`: an integer id is written as its decimal text.
+    get_protected(&jwt, &jwt.create_access_token(&42).unwrap()).await.assert_ok_as("42");
+    get_protected(&jwt, &jwt.create_access_token(&-7i8).unwrap())
+        .await
+        .assert_ok_as("-7");
+    let id = uuid::Uuid::new_v4();
+    get_protected(&jwt, &jwt.create_access_token(&id).unwrap())
+        .await
+        .assert_ok_as(&id.to_string());
+    let user = std::sync::Arc::new(User { id: 5 });
+    let pair = jwt.issue_pair(&user).unwrap();
+    get_protected(&jwt, &pair.access.token).await.assert_ok_as("user-5");
+    // A decoded identity re-issues as it was.
+    let decoded = jwt.decode_token(&pair.refresh.token).unwrap();
+    let again = jwt.create_access_token(decoded.claims.identity()).unwrap();
+    get_protected(&jwt, &again).await.assert_ok_as("user-5");
+}
+
+#[tokio::test]
+async fn only_a_json_value_can_fail_the_string_rule_at_run_time() {
+    let jwt = manager();
+    let error = jwt.create_access_token(&json!(42)).unwrap_err();
+    assert_eq!(error, TokenError::IdentityNotString);
+    assert!(error.to_string().contains("implement jwt_extended::Identity"), "{error}");
+    assert_eq!(jwt.create_access_token(&json!("alice")).map(|_| ()), Ok(()));
     let loaded = builder().identity_loader(|user| user["name"].clone()).build().unwrap();
     let token = loaded.create_access_token(&json!({ "name": "alice", "id": 1 })).unwrap();
     get_protected(&loaded, &token).await.assert_ok_as("alice");
+    let numeric = builder().identity_loader(|user| user["id"].clone()).build().unwrap();
+    let refused = numeric.create_access_token(&json!({ "name": "alice", "id": 1 }));
+    assert_eq!(refused, Err(TokenError::IdentityNotString));
 }
 
 #[tokio::test]
@@ -271,11 +310,9 @@ async fn typed_claims_extract_the_applications_own_struct_or_refuse_the_token() 
     let app = axum::Router::new()
         .route(
             "/me",
-            axum::routing::get(
-                |jwt_extended::axum::TypedClaims(mine, _): jwt_extended::axum::TypedClaims<Mine>| async move {
-                    format!("{} {}", mine.sub, mine.role)
-                },
-            ),
+            axum::routing::get(|jwt_extended::TypedClaims(mine, _): jwt_extended::TypedClaims<Mine>| async move {
+                format!("{} {}", mine.sub, mine.role)
+            }),
         )
         .layer(jwt.layer());
     let with_role = jwt.access_token("alice").claim("role", "admin").issue().unwrap().token;

@@ -2,8 +2,7 @@
 //! FJE's 422, `WWW-Authenticate` challenges, and the missing-layer misconfiguration.
 
 use axum::routing::get as get_route;
-use jwt_extended::axum::{Jwt, default_status};
-use jwt_extended::{InvalidTokenStatus, JwtError, JwtManager, TokenLocation};
+use jwt_extended::{InvalidTokenStatus, Jwt, JwtError, JwtManager, TokenLocation, default_status};
 use serde_json::json;
 
 use crate::support::{app, builder, call, claims_with, craft, fetch, get, get_protected, manager, now, post, text};

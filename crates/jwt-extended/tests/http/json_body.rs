@@ -3,8 +3,7 @@
 
 use axum::Json;
 use axum::routing::post;
-use jwt_extended::axum::Jwt;
-use jwt_extended::{JwtManager, JwtManagerBuilder, TokenLocation};
+use jwt_extended::{Jwt, JwtManager, JwtManagerBuilder, TokenLocation};
 use serde_json::{Value, json};
 
 use crate::support::{app, builder, post as post_req};

@@ -2,8 +2,7 @@
 //! the first location holding a token decides, the combined missing message, and
 //! per-route location lists.
 
-use jwt_extended::axum::Jwt;
-use jwt_extended::{JwtManager, Policy, TokenLocation};
+use jwt_extended::{Jwt, JwtManager, Policy, TokenLocation};
 use serde_json::json;
 
 use crate::support::{app, builder, describe, fetch, get, post};

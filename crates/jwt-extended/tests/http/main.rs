@@ -15,13 +15,17 @@ mod csrf;
 mod custom_verification;
 mod errors;
 mod fresh;
+mod glob_import;
 mod headers;
 mod hostile;
 mod json_body;
+mod key_loader;
 mod keys;
 mod locations;
+mod manager_source;
 mod optional;
 mod options_passthrough;
+mod policies;
 mod props;
 mod query_string;
 #[cfg(feature = "remote-jwks")]

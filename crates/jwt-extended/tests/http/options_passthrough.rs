@@ -5,8 +5,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use axum::routing::any;
-use jwt_extended::axum::{CurrentUser, UserLoader, UserLookupError};
-use jwt_extended::{DecodedToken, TokenLocation};
+use jwt_extended::{CurrentUser, DecodedToken, TokenLocation, UserLoader, UserLookupError};
 use serde_json::Value;
 
 use crate::support::{app, builder, manager, req};

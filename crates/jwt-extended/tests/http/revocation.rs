@@ -6,8 +6,7 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 use axum::routing::get as get_route;
-use jwt_extended::axum::Jwt;
-use jwt_extended::{DecodedToken, InMemoryRevocationStore, JwtManager, Policy, RevocationCheck, RevocationError, RevocationStore};
+use jwt_extended::{DecodedToken, InMemoryRevocationStore, Jwt, JwtManager, Policy, RevocationCheck, RevocationError, RevocationStore};
 use serde_json::json;
 
 use crate::support::{app, builder, call, claims_with, craft, describe, fetch, get_protected, now, text};
@@ -197,4 +196,27 @@ async fn revoke_takes_the_decoded_token_and_issue_pair_shares_one_session() {
         .assert_error(401, "Token has been revoked");
     let nameless = craft(&claims_with("bob", &json!({ "jti": null })));
     assert!(store.revoke(&jwt.decode_token(&nameless).unwrap()).await.is_err());
+}
+
+#[tokio::test]
+async fn a_session_revoked_until_the_horizon_stays_revoked_for_its_refresh_token() {
+    let store = Arc::new(InMemoryRevocationStore::new());
+    let jwt = builder().revocation(store.clone()).leeway(30).build().unwrap();
+    // Logging out with the access token: its own expiry would free the refresh token,
+    // which lives 30 days; the horizon covers every token the session can hold.
+    let pair = jwt.issue_pair("alice").unwrap();
+    let horizon = jwt.revocation_horizon().unwrap();
+    let longest = 30 * 24 * 3600 + 30;
+    assert!((now() + longest - 1..=now() + longest).contains(&horizon), "{horizon}");
+    assert!(horizon > pair.refresh.expires_at.unwrap() && horizon > pair.access.expires_at.unwrap());
+    store
+        .revoke_session(pair.access.session_id.as_deref().unwrap(), Some(horizon))
+        .await
+        .unwrap();
+    assert_eq!(store.prune(), 0, "the entry outlives this moment");
+    fetch(&app(&jwt), "/refresh", &pair.refresh.token)
+        .await
+        .assert_error(401, "Token has been revoked");
+    let forever = builder().refresh_lifetime(jwt_extended::Lifetime::Unlimited).build().unwrap();
+    assert_eq!(forever.revocation_horizon(), None);
 }

@@ -7,8 +7,7 @@ use axum::Json;
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use axum::routing::post as post_route;
-use jwt_extended::axum::{Jwt, Refresh};
-use jwt_extended::{InMemoryRevocationStore, JwtError, JwtManager};
+use jwt_extended::{InMemoryRevocationStore, Jwt, JwtError, JwtManager, Refresh};
 use serde_json::json;
 
 use crate::support::{builder, get_protected, post};

@@ -11,8 +11,7 @@ use axum::routing::any;
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use http::{HeaderMap, HeaderValue, Request, StatusCode};
-use jwt_extended::axum::{AnyType, Fresh, Jwt, Lenient, Refresh};
-use jwt_extended::{Algorithm, JwtManager, JwtManagerBuilder, Policy};
+use jwt_extended::{Algorithm, AnyType, Fresh, Jwt, JwtManager, JwtManagerBuilder, Lenient, Policy, Refresh};
 use serde_json::{Value, json};
 use tower::ServiceExt;
 

@@ -8,8 +8,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use axum::Json;
 use axum::routing::get as get_route;
-use jwt_extended::axum::{CurrentUser, Refresh, UserLoader, UserLookupError};
-use jwt_extended::{DecodedToken, InvalidTokenStatus, JwtManager};
+use jwt_extended::{CurrentUser, DecodedToken, InvalidTokenStatus, JwtManager, Refresh, UserLoader, UserLookupError};
 use serde_json::{Value, json};
 
 use crate::support::{Reply, builder, get, manager, text};

@@ -5,7 +5,7 @@ use axum::Json;
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use http::HeaderMap;
-use jwt_extended::axum::Refresh;
+use jwt_extended::Refresh;
 use serde::{Deserialize, Serialize};
 
 use crate::domain::audit::{self, AuditEvent, Subject};

@@ -3,7 +3,7 @@
 
 use axum::Json;
 use axum::extract::State;
-use jwt_extended::axum::Fresh;
+use jwt_extended::Fresh;
 use serde::{Deserialize, Serialize};
 
 use crate::domain::audit::{self, AuditEvent, Subject};

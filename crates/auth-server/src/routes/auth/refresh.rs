@@ -10,7 +10,7 @@
 use axum::extract::State;
 use axum::response::Response;
 use http::StatusCode;
-use jwt_extended::axum::Refresh;
+use jwt_extended::Refresh;
 
 use crate::domain::audit::{self, AuditEvent, Subject};
 use crate::domain::sessions::end::end_session;

@@ -5,7 +5,7 @@ mod resources;
 use axum::Json;
 use axum::Router;
 use axum::routing::{delete, get};
-use jwt_extended::axum::Jwt;
+use jwt_extended::Jwt;
 use serde::{Deserialize, Serialize};
 use utoipa::OpenApi;
 

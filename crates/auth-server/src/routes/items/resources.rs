@@ -4,7 +4,7 @@
 use axum::Json;
 use axum::extract::{Path, State};
 use http::StatusCode;
-use jwt_extended::axum::{Fresh, Jwt};
+use jwt_extended::{Fresh, Jwt};
 use serde::{Deserialize, Serialize};
 
 use crate::domain::users::validate::FieldErrors;
