@@ -43,7 +43,7 @@ if ! cmp -s "$differential/requirements.txt" "$venv/requirements.txt" 2>/dev/nul
 fi
 
 echo "building the conformance example"
-(cd "$root" && cargo build -q --example conformance -p jwt-extended)
+(cd "$root" && cargo build -q --workspace --example conformance)
 ours_bin=$CARGO_TARGET_DIR/debug/examples/conformance
 
 # start NAME PORT COMMAND...: runs COMMAND in the background, logged and remembered.
