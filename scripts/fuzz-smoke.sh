@@ -8,8 +8,15 @@
 # crates/<crate>/fuzz/artifacts/<target>/). Needs a nightly toolchain; without one it
 # prints a skip line and exits 0. FUZZ_TARGETS="auth_bodies" restricts the run.
 # FUZZ_SANITIZER (default address) and FUZZ_CODEGEN_UNITS (default 16) are passed to
-# `cargo fuzz build`. Long runs: crates/*/fuzz/README.md.
+# `cargo fuzz build`. `--build-only` stops after the build (.ci/run starts it early in the
+# background). Long runs: crates/*/fuzz/README.md.
 set -euo pipefail
+build_only=false
+case "${1:-}" in
+    --build-only) build_only=true ;;
+    "") ;;
+    *) echo "usage: $0 [--build-only]" >&2; exit 2 ;;
+esac
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 seconds="${FUZZ_SECONDS:-30}"
@@ -46,6 +53,9 @@ export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$root/target/fuzz}"
 build=(-s "$sanitizer" --codegen-units "$codegen_units")
 echo "fuzz-smoke: building every target (cargo fuzz build ${build[*]})"
 (cd "$root/crates/auth-server" && cargo +nightly fuzz build "${build[@]}")
+if $build_only; then
+    exit 0
+fi
 bin_dir="$CARGO_TARGET_DIR/$(rustc +nightly -vV | sed -n 's/^host: //p')/release"
 # What `cargo fuzz run` sets for an AddressSanitizer build.
 export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_odr_violation=0"
