@@ -5,8 +5,14 @@
 # Exits non-zero if any profile fails. PROFILES="a b" restricts the run; KEYS_DIR
 # overrides the RS256 pair (default: the crate's test keys); FJE_VENV is where the pinned
 # Flask-JWT-Extended (tests/differential/requirements.txt) is installed from PyPI on
-# first use.
+# first use. `--prepare` only installs it (.ci/run does so early, in the background).
 set -euo pipefail
+prepare=false
+case "${1:-}" in
+  --prepare) prepare=true ;;
+  "") ;;
+  *) echo "usage: $0 [--prepare]" >&2; exit 2 ;;
+esac
 root=$(cd "$(dirname "$0")/.." && pwd)
 differential=$root/crates/jwt-extended/tests/differential
 venv=${FJE_VENV:-$HOME/.cache/jwt-fje-venv}
@@ -41,9 +47,12 @@ if ! cmp -s "$differential/requirements.txt" "$venv/requirements.txt" 2>/dev/nul
   "$venv/bin/pip" install -q -r "$differential/requirements.txt"
   cp "$differential/requirements.txt" "$venv/requirements.txt"
 fi
+if $prepare; then
+  exit 0
+fi
 
 echo "building the conformance example"
-(cd "$root" && cargo build -q --example conformance -p jwt-extended)
+(cd "$root" && cargo build -q --workspace --example conformance)
 ours_bin=$CARGO_TARGET_DIR/debug/examples/conformance
 
 # start NAME PORT COMMAND...: runs COMMAND in the background, logged and remembered.

@@ -5,7 +5,8 @@
 # downloaded browser) and the pinned axe-core, builds the server (release;
 # AUTH_SERVER_BIN overrides), starts it on a free port with a temporary data directory,
 # AUTH_ACCESS_TTL=2s and an admin account, checks /healthz, runs `node --test e2e/` and
-# stops the server. Screenshots: target/e2e-screenshots/*.png.
+# stops the server. Screenshots: target/e2e-screenshots/*.png. `--prepare` only installs
+# the tools (.ci/run does so early, in the background).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -26,6 +27,9 @@ command -v node >/dev/null || { log "node is required"; exit 1; }
 if [[ ! -d e2e/node_modules/playwright-core || ! -d e2e/node_modules/axe-core ]]; then
   log "installing playwright-core and axe-core (npm ci)"
   (cd e2e && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund)
+fi
+if [[ ${1:-} == --prepare ]]; then
+  exit 0
 fi
 
 # 2. A fresh server on a free port with a temporary data directory (scripts/lib/server.sh:

@@ -32,7 +32,8 @@
 #     (the API suite tests revocation and per-user access instead).
 #
 # Needs python3 (with venv), curl and jq. The venv lives under $HOME/.cache (SCHEMATHESIS_VENV
-# overrides); the schemathesis version is pinned below.
+# overrides); the schemathesis version is pinned below. `--prepare` only installs it
+# (.ci/run does so early, in the background).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -46,6 +47,9 @@ if ! "$venv/bin/schemathesis" --version 2>/dev/null | grep -q "$version"; then
   echo "schemathesis: installing schemathesis $version into $venv"
   python3 -m venv "$venv"
   "$venv/bin/pip" install -q "schemathesis==$version"
+fi
+if [[ ${1:-} == --prepare ]]; then
+  exit 0
 fi
 
 # shellcheck source=scripts/lib/server.sh

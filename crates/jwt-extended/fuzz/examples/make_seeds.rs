@@ -1,6 +1,6 @@
 //! Writes the seed corpora under `seeds/<target>/`: valid tokens signed with the fuzz
 //! secret (no expiry, so the seeds stay valid), placed the way each target reads its
-//! input. Run from the fuzz directory: `cargo run --bin make_seeds` (stable is fine).
+//! input. Run from the fuzz directory: `cargo run --example make_seeds` (stable is fine).
 
 use std::path::Path;
 
