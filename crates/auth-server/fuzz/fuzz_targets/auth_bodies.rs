@@ -98,7 +98,7 @@ fuzz_target!(|data: &[u8]| {
 });
 
 /// API.md's rules for an accepted registration.
-fn check_registration(r: &auth_server::auth::register::RegisterRequest) {
+fn check_registration(r: &auth_server::routes::auth::register::RegisterRequest) {
     let username = r.username.chars().count();
     assert!((3..=64).contains(&username), "username of {username} characters accepted");
     assert!(
@@ -122,7 +122,7 @@ fn check_registration(r: &auth_server::auth::register::RegisterRequest) {
 }
 
 /// A refusal is a client error with a JSON `msg`: `expected` when given, else a 400.
-async fn check_refusal(refusal: auth_server::error::ApiError, expected: Option<StatusCode>) {
+async fn check_refusal(refusal: auth_server::http::error::ApiError, expected: Option<StatusCode>) {
     let response = refusal.into_response();
     let status = response.status();
     assert_eq!(status, expected.unwrap_or(StatusCode::BAD_REQUEST), "{response:?}");
