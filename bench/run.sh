@@ -94,7 +94,7 @@ start_peers() {
 peers() { [[ -z $peers_absent ]]; }
 
 if [[ $peers_mode == 0 ]]; then
-  peers_absent="not used (--no-peers or PEERS=0)"
+  peers_absent="not wanted: --no-peers or PEERS=0"
 elif [[ ! -f $peers_dir/peers.sh ]]; then
   [[ $peers_mode == auto ]] || die "PEERS=1 but $peers_dir/peers.sh does not exist"
   peers_absent="$peers_dir/peers.sh does not exist"
@@ -179,11 +179,18 @@ measure_with_tokens() {
     | grep '^{' | tee -a "$results/$name.json" >&2
 }
 
+# register NAME USER: an account on the named server, with the password login() sends.
+register() {
+  curl -sf -XPOST "http://${server_addr[$1]}/api/v1/auth/register" -H 'content-type: application/json' \
+    -d "{\"username\":\"$2\",\"password\":\"bench-password-1\"}" >/dev/null || die "registering $2 failed"
+}
+
 # --- the default server: SQLite, revocations in memory ---------------------------------
-start_server main "$work/main"
+# The login scenarios register an account per login in flight (below), more than the
+# default registration limit per address allows.
+start_server main "$work/main" AUTH_REGISTRATION_MAX_PER_ADDRESS=100000
 main=${server_addr[main]}
-curl -sf -XPOST "http://$main/api/v1/auth/register" -H 'content-type: application/json' \
-  -d '{"username":"bench","password":"bench-password-1"}' >/dev/null || die "register failed"
+register main bench
 access=$(login main bench | jq -r .access_token)
 auth=(-H "Authorization: Bearer $access")
 [[ $(curl -s -o /dev/null -w '%{http_code}' "${auth[@]}" "http://$main/api/v1/secret") == 200 ]] || die "/secret refused the token"
@@ -258,16 +265,18 @@ if peers; then
 fi
 
 # Login: one hash's time from the server's own histogram (one login at a time), then the
-# pool saturated, then /secret while the pool stays saturated.
+# pool saturated, then /secret while the pool stays saturated. Logins go round-robin to
+# four accounts per connection (lib/login.lua), so that logins in flight seldom share one.
+login_connections=$((cores * 4))
+export BENCH_ACCOUNTS=$((login_connections * 4))
+for i in $(seq 1 "$BENCH_ACCOUNTS"); do register main "bench-login-$i"; done
 hash_stats() { curl -sf "http://$main/metrics" | awk '/^auth_password_hash_seconds_(sum|count) / { printf "%s ", $2 }'; }
 read -r sum0 count0 <<<"$(hash_stats)"
-export BENCH_BODY='{"username":"bench","password":"bench-password-1"}'
-WRK_SCRIPT="$lib/post.lua" WRK_CONNECTIONS=1 measure ours_login_single "http://$main/api/v1/auth/login"
+WRK_SCRIPT="$lib/login.lua" WRK_CONNECTIONS=1 measure ours_login_single "http://$main/api/v1/auth/login"
 read -r sum1 count1 <<<"$(hash_stats)"
 mean_hash() { awk -v s0="$1" -v c0="$2" -v s1="$3" -v c1="$4" 'BEGIN { printf "%.5f", (s1 - s0) / (c1 - c0) }'; }
 hash_seconds=$(mean_hash "$sum0" "$count0" "$sum1" "$count1")
-login_connections=$((cores * 4))
-WRK_SCRIPT="$lib/post.lua" WRK_CONNECTIONS=$login_connections measure ours_login "http://$main/api/v1/auth/login"
+WRK_SCRIPT="$lib/login.lua" WRK_CONNECTIONS=$login_connections measure ours_login "http://$main/api/v1/auth/login"
 # One hash's time while every core hashes (includes the warm-up): the hardware's share of
 # any shortfall (caches and memory bandwidth shared between the cores), reported beside it.
 read -r sum2 count2 <<<"$(hash_stats)"
@@ -276,13 +285,12 @@ if peers; then
   BENCH_BODY='{"username":"test","password":"test-password"}' WRK_SCRIPT="$lib/post.lua" WRK_CONNECTIONS=$login_connections \
     measure flask_login http://127.0.0.1:5001/login
 fi
-cat "$lib/post.lua" >"$work/login-load.lua"
+cat "$lib/login.lua" >"$work/login-load.lua"
 wrk -t1 -c"$login_connections" -d$((warmup + duration + 2))s -s "$work/login-load.lua" "http://$main/api/v1/auth/login" >/dev/null &
 login_load=$!
 sleep 1 # the load is running before /secret's warm-up starts (not a synchronisation)
 measure ours_secret_under_login "http://$main/api/v1/secret" "${auth[@]}"
 wait "$login_load"
-unset BENCH_BODY
 
 # Many keep-alive connections: resident size and established sockets sampled during the run.
 port=${main##*:}
