@@ -100,7 +100,7 @@ elif [[ ! -f $peers_dir/peers.sh ]]; then
   peers_absent="$peers_dir/peers.sh does not exist"
 elif ! start_peers; then
   [[ $peers_mode == auto ]] || die "PEERS=1 but the peers did not start"
-  peers_absent="they did not start (see above)"
+  peers_absent="the peers of $peers_dir did not start in 4 attempts"
 fi
 if peers; then
   ceiling_token=$(cat /tmp/axum-ceiling.token)
