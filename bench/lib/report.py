@@ -1,20 +1,115 @@
-"""Turns the measurements of bench/run.sh into the table it prints, docs/benchmark.md and
-the chart docs/benchmark.svg, and checks the goals of the performance issue. Only the
-standard library, so the benchmark needs nothing beyond python3.
+"""Turns the measurements of bench/run.sh into the table it prints, benchmark.md and the
+chart benchmark.svg, and checks the goals of the performance issue. Only the standard
+library, so the benchmark needs nothing beyond python3.
 
-Usage: report.py RESULTS_DIR DOCS_DIR COMMAND
+The peers (the axum ceiling, the Flask-JWT-Extended peer) live outside the repository and
+may be absent: then their rows and the comparisons with them are left out, and a goal that
+is a ratio to one of them is reported as not evaluated, never as met or failed. A goal
+stated for a size the run did not reach (a short run) is not evaluated either.
+
+Usage: report.py RESULTS_DIR          prints the report, writes RESULTS_DIR/benchmark.{md,svg}
+       report.py --goals-needing-peers  lists the goals that are ratios to a peer
 RESULTS_DIR holds one `<scenario>.json` per wrk run (one JSON line from lib/report.lua,
-the best of several rounds is used) and `facts.json` (memory, hash time, machine).
+the best of several rounds is used) and `facts.json` (memory, hash time, machine, which
+scenarios ran, why the peers were absent, the command and what made it a short run).
 """
 import json
 import os
 import sys
 from html import escape
 
-results_dir, docs_dir, command = sys.argv[1], sys.argv[2], sys.argv[3]
+# What the first word of a scenario's name stands for when it is not auth-server.
+PEERS = {"ceiling": "the axum ceiling", "flask": "the Flask-JWT-Extended peer", "fastify": "the Fastify peer"}
 
 
-def load(name):
+def peer_of(scenario):
+    return PEERS.get(scenario.split("_")[0])
+
+
+GOALS = []  # (number, target, peer scenarios it needs, evaluate(runs, facts) -> (measured, verdict))
+
+
+def goal(number, target, needs=()):
+    """Declares a goal, with the peers' scenarios it is a ratio to. Its verdict is True (met),
+    False (failed) or why it was not evaluated."""
+    def register(evaluate):
+        GOALS.append((number, target, needs, evaluate))
+        return evaluate
+    return register
+
+
+def verdict(passed, *sizes):
+    """`passed`, unless the run was smaller than the goal is stated for: (knob, value, needed)."""
+    small = [f"{knob} {value:,} < {needed:,}" for knob, value, needed in sizes if value < needed]
+    return f"not evaluated: short run ({', '.join(small)})" if small else passed
+
+
+def rps(runs, name):
+    return runs[name]["rps"]
+
+
+def ms(us):
+    return f"{us / 1000:.2f}"
+
+
+@goal(1, "`/secret` ≥ 0.90× ceiling and ≥ 50× Flask", needs=("ceiling_secret", "flask_secret"))
+def _(runs, facts):
+    ours, ceiling, flask = rps(runs, "ours_secret"), rps(runs, "ceiling_secret"), rps(runs, "flask_secret")
+    return f"{ours / ceiling:.2f}×, {ours / flask:.0f}×", ours >= 0.9 * ceiling and ours >= 50 * flask
+
+
+@goal(2, "with 1M revocations ≥ 0.90× goal 1 (memory reported, pruned on expiry)")
+def _(runs, facts):
+    ours, million, mem = rps(runs, "ours_secret"), rps(runs, "ours_secret_1m"), facts["memory_mb"]
+    left = facts["revocations_after_prune"]
+    return (f"{million / ours:.2f}×, +{mem['with_1m_revocations'] - mem['before_1m_revocations']:.0f} MB, "
+            f"{left} entries left after expiry",
+            verdict(million >= 0.9 * ours and left == 0, ("REVOKED", facts["revoked"], 1_000_000)))
+
+
+def ratio_goal(number, target, ours, reference, minimum, digits):
+    """A goal that is one ratio of req/s: a scenario of ours over a reference scenario's."""
+    @goal(number, target, needs=(reference,) if peer_of(reference) else ())
+    def _(runs, facts):
+        ratio = rps(runs, ours) / rps(runs, reference)
+        return f"{ratio:.{digits}f}×", ratio >= minimum
+
+
+ratio_goal(3, "refresh with rotation ≥ 5× Flask's refresh", "ours_refresh", "flask_refresh", 5, 1)
+ratio_goal(5, "Redis revocation state: `/secret` ≥ 0.60× ceiling", "ours_secret_redis", "ceiling_secret", 0.6, 2)
+
+
+@goal(4, "login ≥ 0.9× cores ÷ hash time; `/secret` p99 under login load ≤ 3× unloaded")
+def _(runs, facts):
+    login = rps(runs, "ours_login") / (facts["cores"] / facts["hash_seconds"])
+    loaded, quiet = runs["ours_secret_under_login"]["p99_us"], runs["ours_secret"]["p99_us"]
+    return (f"{login:.2f}×; p99 {ms(loaded)} ms vs {ms(quiet)} ms ({loaded / quiet:.2f}×)",
+            login >= 0.9 and loaded <= 3 * quiet)
+
+
+@goal(6, "resident memory idle ≤ 30 MB, with 10,000 connections ≤ 150 MB")
+def _(runs, facts):
+    mem = facts["memory_mb"]
+    return (f"{mem['idle']:.1f} MB idle, {mem['many_connections']:.1f} MB with {facts['connections_seen']} connections open",
+            verdict(mem["idle"] <= 30 and mem["many_connections"] <= 150 and facts["connections_seen"] >= 10000,
+                    ("MANY_CONNECTIONS", facts["many_connections"], 10000)))
+
+
+@goal(7, "a revocation on one instance refused on the other instances ≤ 50 ms p99")
+def _(runs, facts):
+    spread = facts["propagation"]
+    return (f"p50 {spread['p50_ms']:.1f} ms, p99 {spread['p99_ms']:.1f} ms, max {spread['max_ms']:.1f} ms "
+            f"over {spread['count']:,} revocations on {spread['observers']} other instances",
+            verdict(spread["p99_ms"] <= 50, ("PROPAGATION_REVOCATIONS", spread["count"], 1000)))
+
+
+def needed_peers(needs):
+    """The peers behind these scenarios, named once each: "the axum ceiling and the Fastify peer"."""
+    names = list(dict.fromkeys(peer_of(name) for name in needs))
+    return " and ".join(filter(None, [", ".join(names[:-1]), names[-1]]))
+
+
+def load(results_dir, name):
     """The best round (highest req/s) of a scenario; every round must be error-free."""
     path = os.path.join(results_dir, f"{name}.json")
     rounds = [json.loads(line) for line in open(path) if line.startswith("{")]
@@ -26,120 +121,97 @@ def load(name):
     return max(rounds, key=lambda r: r["rps"])
 
 
-facts = json.load(open(os.path.join(results_dir, "facts.json")))
-runs = {name: load(name) for name in facts["scenarios"]}
+def rows(runs, facts):
+    """(scenario, server, result, comparison): a peer's row only if it was measured, and each
+    comparison only with what was measured."""
+    def versus(value, reference, label, digits=2):
+        return f"{value / rps(runs, reference):.{digits}f}× {label}" if reference in runs else None
+
+    def row(scenario, server, name, *comparisons):
+        if name in runs:
+            yield scenario, server, runs[name], ", ".join(c for c in comparisons if c)
+
+    ours = rps(runs, "ours_secret")
+    yield from row("GET /secret", "axum ceiling (bare route + one jsonwebtoken check)", "ceiling_secret")
+    yield from row("GET /secret", "auth-server (full revocation check, memory)", "ours_secret",
+                   versus(ours, "ceiling_secret", "ceiling"), versus(ours, "flask_secret", "Flask", 0))
+    yield from row("GET /secret", "Flask-JWT-Extended peer", "flask_secret")
+    yield from row(f"GET /secret, {facts['distinct_tokens']:,} distinct tokens round-robin (each request decodes)",
+                   "auth-server", "ours_secret_distinct",
+                   versus(rps(runs, "ours_secret_distinct"), "ceiling_secret", "ceiling"))
+    yield from row(f"GET /secret, {facts['revoked']:,} revoked tokens", "auth-server", "ours_secret_1m",
+                   versus(rps(runs, "ours_secret_1m"), "ours_secret", "goal 1"))
+    yield from row("GET /secret, revocations in Redis", "auth-server + Redis", "ours_secret_redis",
+                   versus(rps(runs, "ours_secret_redis"), "ceiling_secret", "ceiling"))
+    yield from row("POST refresh", "auth-server (rotation, durable write)", "ours_refresh",
+                   versus(rps(runs, "ours_refresh"), "flask_refresh", "Flask", 1))
+    yield from row("POST refresh", "Flask-JWT-Extended peer (no rotation, no write)", "flask_refresh")
+    allowed = facts["cores"] / facts["hash_seconds"]
+    yield from row("POST login", f"auth-server (argon2id 19 MiB t=2 p=1, one hash {facts['hash_seconds'] * 1000:.1f} ms)",
+                   "ours_login", f"{rps(runs, 'ours_login') / allowed:.2f}× the {allowed:.0f}/s {facts['cores']} cores "
+                   f"allow (one hash {facts['hash_seconds_saturated'] * 1000:.1f} ms while all hash)")
+    yield from row("POST login", "Flask-JWT-Extended peer (its tutorial's hash)", "flask_login")
+    loaded, quiet = runs["ours_secret_under_login"]["p99_us"], runs["ours_secret"]["p99_us"]
+    yield from row("GET /secret while logins saturate hashing", "auth-server", "ours_secret_under_login",
+                   f"p99 {loaded / quiet:.2f}× unloaded")
+    yield from row(f"GET /secret over {facts['many_connections']} keep-alive connections", "auth-server", "ours_secret_many")
 
 
-def ms(us):
-    return f"{us / 1000:.2f}"
+def goal_results(runs, facts):
+    """(number, target, measured, verdict) for every goal, in order."""
+    for number, target, needs, evaluate in sorted(GOALS, key=lambda g: g[0]):
+        missing = [name for name in needs if name not in runs]
+        if missing:
+            yield number, target, "—", f"not evaluated: needs {needed_peers(missing)} (peers absent)"
+        else:
+            yield (number, target, *evaluate(runs, facts))
 
 
-rows = []  # (scenario, server, result, comparison)
+def markdown(table_rows, goals, facts):
+    absent, short = facts["peers_absent"], facts["short"]
+    notes = []
+    if absent:
+        peers = needed_peers(name for _, _, needs, _ in GOALS for name in needs)
+        notes.append(f"**Without the peers** ({absent}): {peers} were not measured, so there "
+                     "is no comparison with them below, and the goals that are ratios to them are not "
+                     "evaluated. The figures are absolute.")
+    if short:
+        notes.append(f"**Short run** ({', '.join(short)}): for checking the benchmark, not for comparison; the "
+                     "goals stated for a larger size are not evaluated.")
+    header = (f"Measured {facts['date']} on {facts['machine']} ({facts['cores']} cores), wrk "
+              f"-t1 -c{facts['connections']} -d{facts['duration']}s after {facts['warmup']}s of warm-up, best of "
+              f"{facts['rounds']} rounds, all servers on loopback in the same run. Command: `{facts['command']}`")
+    table = ["| Scenario | Server | req/s | p50 ms | p99 ms | Comparison |", "|---|---|---:|---:|---:|---|"]
+    for scenario, server, r, comparison in table_rows:
+        table.append(f"| {scenario} | {server} | {r['rps']:,.0f} | {ms(r['p50_us'])} | {ms(r['p99_us'])} | {comparison} |")
+    mem = facts["memory_mb"]
+    memory = [
+        "| Memory (resident) | MB |", "|---|---:|",
+        f"| idle, after start-up | {mem['idle']:.1f} |",
+        f"| after the other scenarios, before opening the connections | {mem['before_many_connections']:.1f} |",
+        f"| {facts['connections_seen']} keep-alive connections open (highest sample) | {mem['many_connections']:.1f} |",
+        f"| before loading {facts['revoked']:,} revocations | {mem['before_1m_revocations']:.1f} |",
+        f"| with {facts['revoked']:,} revoked, unexpired tokens | {mem['with_1m_revocations']:.1f} |",
+        f"| after they expired and were pruned ({facts['revocations_after_prune']} left) | {mem['after_prune']:.1f} |",
+    ]
+    goal_lines = ["| Goal | Target | Measured | |", "|---:|---|---|---|"]
+    for number, target, measured, outcome in goals:
+        shown = outcome if isinstance(outcome, str) else "pass" if outcome else "**FAIL**"
+        goal_lines.append(f"| {number} | {target} | {measured} | {shown} |")
+    title = "# Benchmark" + (" (without the peers)" if absent else "")
+    return "\n".join([title, "", header, "", *[f"{n}\n" for n in notes], *table, "", *memory, "", *goal_lines, ""])
 
 
-def row(scenario, server, name, comparison=""):
-    rows.append((scenario, server, runs[name], comparison))
-
-
-goals = []  # (number, text, measured, passed)
-
-
-def goal(number, text, measured, passed):
-    goals.append((number, text, measured, passed))
-
-
-ceiling = runs["ceiling_secret"]["rps"]
-ours = runs["ours_secret"]["rps"]
-flask = runs["flask_secret"]["rps"]
-row("GET /secret", "axum ceiling (bare route + one jsonwebtoken check)", "ceiling_secret")
-row("GET /secret", "auth-server (full revocation check, memory)", "ours_secret",
-    f"{ours / ceiling:.2f}× ceiling, {ours / flask:.0f}× Flask")
-row("GET /secret", "Flask-JWT-Extended peer", "flask_secret")
-goal(1, "`/secret` ≥ 0.90× ceiling and ≥ 50× Flask", f"{ours / ceiling:.2f}×, {ours / flask:.0f}×",
-     ours >= 0.9 * ceiling and ours >= 50 * flask)
-
-distinct = runs["ours_secret_distinct"]["rps"]
-row(f"GET /secret, {facts['distinct_tokens']:,} distinct tokens round-robin (each request decodes)", "auth-server",
-    "ours_secret_distinct", f"{distinct / ceiling:.2f}× ceiling")
-
-million = runs["ours_secret_1m"]["rps"]
-row(f"GET /secret, {facts['revoked']:,} revoked tokens", "auth-server", "ours_secret_1m", f"{million / ours:.2f}× goal 1")
-mem = facts["memory_mb"]
-goal(2, "with 1M revocations ≥ 0.90× goal 1 (memory reported, pruned on expiry)",
-     f"{million / ours:.2f}×, +{mem['with_1m_revocations'] - mem['before_1m_revocations']:.0f} MB, "
-     f"{facts['revocations_after_prune']} entries left after expiry",
-     million >= 0.9 * ours and facts["revocations_after_prune"] == 0 and facts["revoked"] >= 1_000_000)
-
-redis = runs["ours_secret_redis"]["rps"]
-row("GET /secret, revocations in Redis", "auth-server + Redis", "ours_secret_redis", f"{redis / ceiling:.2f}× ceiling")
-goal(5, "Redis revocation state: `/secret` ≥ 0.60× ceiling", f"{redis / ceiling:.2f}×", redis >= 0.6 * ceiling)
-spread = facts.get("propagation")
-if spread:
-    goal(7, f"a revocation on one instance refused on the {spread['observers']} others ≤ 50 ms p99",
-         f"p50 {spread['p50_ms']:.1f} ms, p99 {spread['p99_ms']:.1f} ms, max {spread['max_ms']:.1f} ms "
-         f"over {spread['count']:,} revocations",
-         spread["p99_ms"] <= 50 and spread["count"] >= 1000)
-
-refresh = runs["ours_refresh"]["rps"]
-flask_refresh = runs["flask_refresh"]["rps"]
-row("POST refresh", "auth-server (rotation, durable write)", "ours_refresh", f"{refresh / flask_refresh:.1f}× Flask")
-row("POST refresh", "Flask-JWT-Extended peer (no rotation, no write)", "flask_refresh")
-goal(3, "refresh with rotation ≥ 5× Flask's refresh", f"{refresh / flask_refresh:.1f}×", refresh >= 5 * flask_refresh)
-
-login = runs["ours_login"]["rps"]
-allowed = facts["cores"] / facts["hash_seconds"]
-row("POST login", f"auth-server (argon2id 19 MiB t=2 p=1, one hash {facts['hash_seconds'] * 1000:.1f} ms)", "ours_login",
-    f"{login / allowed:.2f}× the {allowed:.0f}/s {facts['cores']} cores allow (one hash "
-    f"{facts['hash_seconds_saturated'] * 1000:.1f} ms while all hash)")
-row("POST login", "Flask-JWT-Extended peer (its tutorial's hash)", "flask_login")
-loaded_p99 = runs["ours_secret_under_login"]["p99_us"]
-quiet_p99 = runs["ours_secret"]["p99_us"]
-row("GET /secret while logins saturate hashing", "auth-server", "ours_secret_under_login",
-    f"p99 {loaded_p99 / quiet_p99:.2f}× unloaded")
-goal(4, "login ≥ 0.9× cores ÷ hash time; `/secret` p99 under login load ≤ 3× unloaded",
-     f"{login / allowed:.2f}×; p99 {ms(loaded_p99)} ms vs {ms(quiet_p99)} ms ({loaded_p99 / quiet_p99:.2f}×)",
-     login >= 0.9 * allowed and loaded_p99 <= 3 * quiet_p99)
-
-row(f"GET /secret over {facts['many_connections']} keep-alive connections", "auth-server", "ours_secret_many")
-goal(6, "resident memory idle ≤ 30 MB, with 10,000 connections ≤ 150 MB",
-     f"{mem['idle']:.1f} MB idle, {mem['many_connections']:.1f} MB with {facts['connections_seen']} connections open",
-     mem["idle"] <= 30 and mem["many_connections"] <= 150 and facts["connections_seen"] >= 10000)
-
-table = ["| Scenario | Server | req/s | p50 ms | p99 ms | Comparison |", "|---|---|---:|---:|---:|---|"]
-for scenario, server, r, comparison in rows:
-    table.append(f"| {scenario} | {server} | {r['rps']:,.0f} | {ms(r['p50_us'])} | {ms(r['p99_us'])} | {comparison} |")
-memory = [
-    "| Memory (resident) | MB |", "|---|---:|",
-    f"| idle, after start-up | {mem['idle']:.1f} |",
-    f"| after the other scenarios, before opening the connections | {mem['before_many_connections']:.1f} |",
-    f"| {facts['connections_seen']} keep-alive connections open (highest sample) | {mem['many_connections']:.1f} |",
-    f"| before loading {facts['revoked']:,} revocations | {mem['before_1m_revocations']:.1f} |",
-    f"| with {facts['revoked']:,} revoked, unexpired tokens | {mem['with_1m_revocations']:.1f} |",
-    f"| after they expired and were pruned ({facts['revocations_after_prune']} left) | {mem['after_prune']:.1f} |",
-]
-goal_lines = ["| Goal | Target | Measured | |", "|---:|---|---|---|"]
-for number, text, measured, passed in sorted(goals):
-    goal_lines.append(f"| {number} | {text} | {measured} | {'pass' if passed else '**FAIL**'} |")
-
-header = (f"Measured {facts['date']} on {facts['machine']} ({facts['cores']} cores), wrk "
-          f"-t1 -c{facts['connections']} -d{facts['duration']}s after {facts['warmup']}s of warm-up, best of "
-          f"{facts['rounds']} rounds, all servers on loopback in the same run. Command: `{command}`")
-markdown = "\n".join(["# Benchmark", "", header, "", *table, "", *memory, "", *goal_lines, ""])
-print(markdown)
-os.makedirs(docs_dir, exist_ok=True)
-with open(os.path.join(docs_dir, "benchmark.md"), "w") as f:
-    f.write(markdown)
-
-
-def svg():
+def svg(table_rows, facts):
     """Horizontal bars, one panel per scenario, each panel on its own scale."""
     panels = {}
-    for scenario, server, r, _ in rows:
+    for scenario, server, r, _ in table_rows:
         panels.setdefault(scenario, []).append((server, r["rps"]))
     width, bar_h, label_w = 900, 22, 330
     y = 40
+    without = ", without the peers" if facts["peers_absent"] else ""
     parts = [f'<text x="10" y="24" font-size="16" font-weight="bold">Requests per second (higher is better), '
-             f'{escape(facts["date"])}, {facts["cores"]} cores</text>']
+             f'{escape(facts["date"])}, {facts["cores"]} cores{without}</text>']
     colours = {"auth-server": "#2b6cb0", "axum": "#718096", "Flask": "#c05621"}
     for scenario, bars in panels.items():
         parts.append(f'<text x="10" y="{y + 14}" font-size="13" font-weight="bold">{escape(scenario)}</text>')
@@ -157,7 +229,39 @@ def svg():
             f'font-family="sans-serif"><rect width="100%" height="100%" fill="white"/>{"".join(parts)}</svg>\n')
 
 
-with open(os.path.join(docs_dir, "benchmark.svg"), "w") as f:
-    f.write(svg())
-failed = [number for number, _, _, passed in goals if not passed]
-print(f"goals: {len(goals) - len(failed)} of {len(goals)} met" + (f"; not met: {failed}" if failed else ""))
+def summary(goals):
+    evaluated = [(n, outcome) for n, _, _, outcome in goals if not isinstance(outcome, str)]
+    failed = [n for n, outcome in evaluated if not outcome]
+    line = f"goals: {len(evaluated) - len(failed)} of {len(evaluated)} evaluated met"
+    if failed:
+        line += f"; not met: {failed}"
+    for kind in ("peers absent", "short run"):
+        skipped = [n for n, _, _, outcome in goals if isinstance(outcome, str) and kind in outcome]
+        if skipped:
+            line += f"; not evaluated ({kind}): {skipped}"
+    return line
+
+
+def main(args):
+    if args == ["--goals-needing-peers"]:
+        for number, target, needs, _ in GOALS:
+            if needs:
+                print(f"goal {number}: {target} (needs {needed_peers(needs)})")
+        return
+    if len(args) != 1:
+        sys.exit(__doc__)
+    results_dir = args[0]
+    facts = json.load(open(os.path.join(results_dir, "facts.json")))
+    runs = {name: load(results_dir, name) for name in facts["scenarios"]}
+    table_rows, goals = list(rows(runs, facts)), list(goal_results(runs, facts))
+    text = markdown(table_rows, goals, facts)
+    print(text)
+    with open(os.path.join(results_dir, "benchmark.md"), "w") as f:
+        f.write(text)
+    with open(os.path.join(results_dir, "benchmark.svg"), "w") as f:
+        f.write(svg(table_rows, facts))
+    print(summary(goals))
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
