@@ -144,7 +144,7 @@ function passwordForm() {
         await app.reload();
         app.notify(t('notice.passwordChanged', { n: Number(answer.revoked_sessions) || 0 }));
       } catch (error) {
-        if (error instanceof ApiError && error.status === 400 && /current/i.test(error.message)) {
+        if (error instanceof ApiError && error.code === 'invalid_credentials') {
           showFieldErrors([[current, t('err.wrongPassword')]]);
           return;
         }
