@@ -15,7 +15,7 @@ use crate::routes::auth::register::{RegisterRequest, check_registration};
 /// `POST /api/v1/auth/login`'s body (JSON or form) with these headers, up to the point
 /// where the handler looks the user up.
 pub async fn login_body(headers: &HeaderMap, body: Body, limit: usize) -> Result<LoginRequest, ApiError> {
-    let login = read_json_or_form(headers, limited_body(body, limit), limit).await?;
+    let login = read_json_or_form(headers, limited_body(body, limit)).await?;
     check_login(&login)?;
     Ok(login)
 }
@@ -23,7 +23,7 @@ pub async fn login_body(headers: &HeaderMap, body: Body, limit: usize) -> Result
 /// `POST /api/v1/auth/register`'s body (JSON) with these headers, up to the point where
 /// the handler looks for an existing user.
 pub async fn register_body(headers: &HeaderMap, body: Body, limit: usize) -> Result<RegisterRequest, ApiError> {
-    let registration = read_json(headers, limited_body(body, limit), limit).await?;
+    let registration = read_json(headers, limited_body(body, limit)).await?;
     check_registration(&registration)?;
     Ok(registration)
 }

@@ -144,10 +144,7 @@ function passwordForm() {
         await app.reload();
         app.notify(t('notice.passwordChanged', { n: Number(answer.revoked_sessions) || 0 }));
       } catch (error) {
-        if (error instanceof ApiError && error.status === 400 && /current/i.test(error.message)) {
-          showFieldErrors([[current, t('err.wrongPassword')]]);
-          return;
-        }
+        // A wrong current password is `invalid_credentials`, from fresh-login or the change.
         passwordFailure(error, current, $('password-error'), button);
       }
     });

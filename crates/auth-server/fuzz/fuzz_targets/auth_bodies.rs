@@ -110,7 +110,7 @@ fn check_registration(r: &auth_server::routes::auth::register::RegisterRequest) 
     );
     let password = r.password.chars().count();
     assert!((8..=1024).contains(&password), "password of {password} characters accepted");
-    if let Some(age) = r.age {
+    if let Some(age) = r.age.map(|a| a.0) {
         assert!((0..=150).contains(&age), "age {age} accepted");
     }
     if let Some(email) = &r.email {

@@ -9,8 +9,9 @@ use crate::http::token_errors::with_error_bodies;
 use crate::infra::revocation::DynRevocations;
 use crate::settings::Settings;
 
-/// The library manager configured from the settings: headers, cookies (with CSRF) and the
-/// JSON body (for refresh tokens) as token locations, the revocation state on every route,
+/// The library manager configured from the settings: headers and cookies (with CSRF) as
+/// token locations (the refresh routes add the JSON body themselves: `http::body_token`,
+/// so no other route's body is read for a token), the revocation state on every route,
 /// and error bodies with `msg` and an `error` code.
 pub fn build_jwt_manager(settings: &Settings, revocations: DynRevocations) -> anyhow::Result<JwtManager> {
     let (signing, verification) = crate::infra::signing::load_keys(settings)?;
@@ -19,7 +20,7 @@ pub fn build_jwt_manager(settings: &Settings, revocations: DynRevocations) -> an
         .signing_key(signing)
         .access_expires(settings.access_ttl)
         .refresh_expires(settings.refresh_ttl)
-        .token_location_names(["headers", "cookies", "json"])
+        .token_location_names(["headers", "cookies"])
         .cookie_secure(settings.cookie_secure)
         .cookie_same_site(Some(jwt_extended::SameSite::Strict))
         .invalid_token_status(InvalidTokenStatus::Unauthorized)

@@ -136,11 +136,7 @@ pub async fn run(
 /// by the extractors, so unknown routes are 404 and wrong methods 405, never 401.
 pub fn router(state: AppState) -> Router {
     let settings = state.settings.clone();
-    let routes = Router::new()
-        .merge(crate::routes::auth::router())
-        .merge(crate::routes::users::router())
-        .merge(crate::routes::items::router())
-        .merge(crate::routes::ops::router(openapi::served_document()))
+    let routes = openapi::documented_routes()
         .merge(crate::routes::web::router(&settings))
         .method_not_allowed_fallback(crate::routes::ops::method_not_allowed)
         .fallback(crate::routes::ops::not_found);
@@ -150,10 +146,11 @@ pub fn router(state: AppState) -> Router {
 
 /// The HTTP middleware around `routes`, outermost first: HSTS (with `Secure` cookies),
 /// CORS (for configured origins), credential headers marked sensitive, the request scope
-/// (request id, log span, metrics, deadline, body limit; see `http/middleware/request_scope.rs`), then
-/// `Set-Cookie` marked sensitive. The layers are composed into one stack and applied once: every
-/// `Router::layer` call boxes each route again, and the boxed services are cloned on
-/// every request (seven separate layers cost about as much as verifying the token).
+/// (request id, log span, metrics, deadline, the one body limit; see
+/// `http/middleware/request_scope.rs`), then `Set-Cookie` marked sensitive. The layers
+/// are composed into one stack and applied once: every `Router::layer` call boxes each
+/// route again, and the boxed services are cloned on every request (seven separate layers
+/// cost about as much as verifying the token).
 pub fn with_middleware(routes: Router, settings: &Settings) -> Router {
     with_middleware_and_tokens(routes, settings, None)
 }
@@ -187,7 +184,6 @@ fn with_middleware_and_tokens(routes: Router, settings: &Settings, tokens: Optio
         ]))
         .layer(RequestScopeLayer::new(limits))
         .layer(SetSensitiveResponseHeadersLayer::new([SET_COOKIE]))
-        .layer(axum::extract::DefaultBodyLimit::max(settings.max_body_bytes))
         .option_layer(tokens);
     routes.layer(stack)
 }

@@ -1,30 +1,49 @@
-//! The OpenAPI 3 document of the whole API: every route module's paths merged under one
-//! `info` and the `bearer` (JWT) security scheme, with the answers every route shares
-//! (extractor and middleware errors) added where a handler does not document them.
+//! The OpenAPI 3 document of the whole API, made from the routers themselves: each route
+//! module exports one `OpenApiRouter` whose routes are declared with `routes!(…)`, so a
+//! route is written once for both the router and `/openapi.json`. Here they are merged and
+//! split into the router and its document, which gets the one `info`, the `bearer` (JWT)
+//! security scheme, the error body schema the shared answers refer to, and the answer the
+//! middleware stack gives on every route (503; see `http::answers` for why that one alone
+//! is added here rather than named by the handlers).
 
-use std::sync::OnceLock;
+use axum::Router;
+use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
+use utoipa::openapi::{InfoBuilder, LicenseBuilder, OpenApi};
+use utoipa::{IntoResponses, PartialSchema};
+use utoipa_axum::router::OpenApiRouter;
 
-use utoipa::openapi::path::Operation;
-use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityRequirement, SecurityScheme};
-use utoipa::openapi::{ContentBuilder, InfoBuilder, LicenseBuilder, Ref, ResponseBuilder};
-
+use crate::http::answers::{ERROR_BODY, Unavailable};
+use crate::http::error::ErrorBody;
 use crate::routes::ops::openapi::ApiDocument;
-
-/// The document, built and serialised once per process.
-pub fn served_document() -> ApiDocument {
-    static DOCUMENT: OnceLock<ApiDocument> = OnceLock::new();
-    DOCUMENT.get_or_init(|| ApiDocument::new(&document())).clone()
-}
+use crate::state::AppState;
 
 /// Name of the security scheme protected paths refer to.
 pub const BEARER: &str = "bearer";
 
-/// The whole API's document.
-pub fn document() -> utoipa::openapi::OpenApi {
-    let mut doc = crate::routes::ops::openapi::openapi();
-    doc.merge(crate::routes::auth::openapi());
-    doc.merge(crate::routes::users::openapi());
-    doc.merge(crate::routes::items::openapi());
+/// Every documented route, the operations routes serving the document they make.
+fn api(document: ApiDocument) -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .merge(crate::routes::auth::router())
+        .merge(crate::routes::users::router())
+        .merge(crate::routes::items::router())
+        .merge(crate::routes::ops::router(document))
+}
+
+/// The documented routes, with `/openapi.json` serving their document.
+pub fn documented_routes() -> Router<AppState> {
+    let document = ApiDocument::default();
+    let (routes, openapi) = api(document.clone()).split_for_parts();
+    document.publish(&complete(openapi));
+    routes
+}
+
+/// The whole API's document, as `/openapi.json` serves it.
+pub fn document() -> OpenApi {
+    complete(api(ApiDocument::default()).split_for_parts().1)
+}
+
+/// The routers' document with what belongs to the API as a whole.
+fn complete(mut doc: OpenApi) -> OpenApi {
     doc.info = InfoBuilder::new()
         .title("auth-server")
         .version(env!("CARGO_PKG_VERSION"))
@@ -37,54 +56,19 @@ pub fn document() -> utoipa::openapi::OpenApi {
         .license(Some(LicenseBuilder::new().name("MIT OR Apache-2.0").build()))
         .build();
     let components = doc.components.get_or_insert_with(Default::default);
-    if !components.security_schemes.contains_key(BEARER) {
-        let mut http = Http::new(HttpAuthScheme::Bearer);
-        http.bearer_format = Some("JWT".into());
-        components.add_security_scheme(BEARER, SecurityScheme::Http(http));
-    }
+    let mut http = Http::new(HttpAuthScheme::Bearer);
+    http.bearer_format = Some("JWT".into());
+    components.add_security_scheme(BEARER, SecurityScheme::Http(http));
+    components.schemas.insert(ERROR_BODY.to_string(), ErrorBody::schema());
     for item in doc.paths.paths.values_mut() {
         let operations = [&mut item.get, &mut item.put, &mut item.post, &mut item.delete, &mut item.patch];
         for operation in operations.into_iter().flatten() {
-            add_shared_responses(operation);
+            for (status, answer) in Unavailable::responses() {
+                operation.responses.responses.entry(status).or_insert(answer);
+            }
         }
     }
     doc
-}
-
-/// Documents the answers that do not come from the handler itself but from what every
-/// route shares, unless the handler documents that status with its own description: the
-/// body extractors (400 malformed, 413 too large, 415 wrong content type), the query and
-/// path extractors (400), the token extractors (401), and the middleware (503 when the
-/// request deadline passes, or a backing service is down).
-fn add_shared_responses(operation: &mut Operation) {
-    let mut shared: Vec<(&str, &str)> = Vec::new();
-    if operation.request_body.is_some() {
-        shared.extend([
-            ("400", "Malformed body, or a field that fails validation"),
-            ("413", "Body larger than `--max-body-bytes`"),
-            ("415", "Body in a content type this route does not read"),
-        ]);
-    }
-    if operation.parameters.as_ref().is_some_and(|p| !p.is_empty()) {
-        shared.push(("400", "Malformed query string or path parameter"));
-    }
-    let bearer = SecurityRequirement::new(BEARER, Vec::<String>::new());
-    if operation.security.as_ref().is_some_and(|s| s.contains(&bearer)) {
-        shared.push(("401", "A missing (where required), malformed, invalid, expired or revoked token"));
-    }
-    shared.push(("503", "The request deadline passed, or a backing service is unavailable"));
-    for (status, description) in shared {
-        if !operation.responses.responses.contains_key(status) {
-            let response = ResponseBuilder::new()
-                .description(description)
-                .content(
-                    "application/json",
-                    ContentBuilder::new().schema(Some(Ref::from_schema_name("ErrorBody"))).build(),
-                )
-                .build();
-            operation.responses.responses.insert(status.to_string(), response.into());
-        }
-    }
 }
 
 #[cfg(test)]
@@ -97,7 +81,7 @@ mod tests {
         assert_eq!(doc.info.title, "auth-server");
         let components = doc.components.expect("components");
         assert!(components.security_schemes.contains_key(BEARER));
-        assert!(components.schemas.contains_key("ErrorBody"));
+        assert!(components.schemas.contains_key(ERROR_BODY));
         assert!(doc.paths.paths.contains_key("/healthz"));
         assert!(doc.paths.paths.contains_key("/api/v1/auth/login"));
     }

@@ -2,16 +2,19 @@
 //! `Form` and `Query` rejections are plain text; these wrap them so that a malformed body
 //! is a 400 with `msg` (and the failing field under `errors` when serde names one), a body
 //! in the wrong format a 415, and a body over `--max-body-bytes` a 413.
+//!
+//! The body limit itself is enforced once, by the request scope (`middleware::limits`),
+//! which caps every body; reading here only recognises that cap by its error type.
 
 use std::error::Error as _;
-use std::pin::Pin;
 
 use axum::Form;
 use axum::Json;
-use axum::body::{Body, Bytes, HttpBody};
+use axum::body::{Body, Bytes};
 use axum::extract::{FromRequest, FromRequestParts, Query, Request};
 use http::request::Parts;
 use http::{HeaderMap, header};
+use http_body_util::{BodyExt, LengthLimitError};
 use serde::de::DeserializeOwned;
 
 use crate::http::error::ApiError;
@@ -35,6 +38,11 @@ enum BodyKind {
     Form,
 }
 
+/// Whether the request declares a JSON body (`application/json`, `application/*+json`).
+pub fn is_json(headers: &HeaderMap) -> bool {
+    body_kind(headers) == Some(BodyKind::Json)
+}
+
 fn body_kind(headers: &HeaderMap) -> Option<BodyKind> {
     let content_type = headers.get(header::CONTENT_TYPE)?.to_str().ok()?;
     let mime = content_type.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
@@ -50,41 +58,39 @@ fn body_kind(headers: &HeaderMap) -> Option<BodyKind> {
 impl<T: DeserializeOwned> FromRequest<AppState> for ApiJson<T> {
     type Rejection = ApiError;
 
-    async fn from_request(req: Request, state: &AppState) -> Result<Self, ApiError> {
+    async fn from_request(req: Request, _state: &AppState) -> Result<Self, ApiError> {
         let (parts, body) = req.into_parts();
-        read_json(&parts.headers, body, state.settings.max_body_bytes).await.map(ApiJson)
+        read_json(&parts.headers, body).await.map(ApiJson)
     }
 }
 
 impl<T: DeserializeOwned> FromRequest<AppState> for JsonOrForm<T> {
     type Rejection = ApiError;
 
-    async fn from_request(req: Request, state: &AppState) -> Result<Self, ApiError> {
+    async fn from_request(req: Request, _state: &AppState) -> Result<Self, ApiError> {
         let (parts, body) = req.into_parts();
-        read_json_or_form(&parts.headers, body, state.settings.max_body_bytes)
-            .await
-            .map(JsonOrForm)
+        read_json_or_form(&parts.headers, body).await.map(JsonOrForm)
     }
 }
 
 /// What [`ApiJson`] does with a request's headers and body: 415 unless the content type
-/// is JSON, 413 past `limit` bytes, 400 when the body does not deserialise into `T`.
-pub async fn read_json<T: DeserializeOwned>(headers: &HeaderMap, body: Body, limit: usize) -> Result<T, ApiError> {
-    if body_kind(headers) != Some(BodyKind::Json) {
+/// is JSON, 413 past the body limit, 400 when the body does not deserialise into `T`.
+pub async fn read_json<T: DeserializeOwned>(headers: &HeaderMap, body: Body) -> Result<T, ApiError> {
+    if !is_json(headers) {
         return Err(ApiError::UnsupportedMediaType(
             "Expected a JSON body (Content-Type: application/json)",
         ));
     }
-    let bytes = read_limited(body, limit).await?;
+    let bytes = read_body(body).await?;
     parse_json(&bytes)
 }
 
 /// What [`JsonOrForm`] does: like [`read_json`], but an HTML-form body is read too.
-pub async fn read_json_or_form<T: DeserializeOwned>(headers: &HeaderMap, body: Body, limit: usize) -> Result<T, ApiError> {
+pub async fn read_json_or_form<T: DeserializeOwned>(headers: &HeaderMap, body: Body) -> Result<T, ApiError> {
     let kind = body_kind(headers).ok_or(ApiError::UnsupportedMediaType(
         "Expected a JSON or form body (Content-Type: application/json or application/x-www-form-urlencoded)",
     ))?;
-    let bytes = read_limited(body, limit).await?;
+    let bytes = read_body(body).await?;
     match kind {
         BodyKind::Json => parse_json(&bytes),
         BodyKind::Form => parse_form(bytes).await,
@@ -101,38 +107,25 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for ApiQuery<T> {
     }
 }
 
-/// Reads the whole body, refusing (413) as soon as it grows past `limit`.
-async fn read_limited(mut body: Body, limit: usize) -> Result<Bytes, ApiError> {
-    let mut buffer = Vec::new();
-    while let Some(frame) = std::future::poll_fn(|cx| Pin::new(&mut body).poll_frame(cx)).await {
-        let frame = frame.map_err(|e| {
-            if is_length_limit(&e) {
-                ApiError::PayloadTooLarge
-            } else {
-                ApiError::BadRequest("Failed to read the request body".into())
-            }
-        })?;
-        if let Ok(data) = frame.into_data() {
-            if buffer.len() + data.len() > limit {
-                return Err(ApiError::PayloadTooLarge);
-            }
-            buffer.extend_from_slice(&data);
-        }
+/// Reads the whole body: 413 when it runs into the request scope's limit (recognised by
+/// its `LengthLimitError`, wherever in the error's chain), 400 when it cannot be read for
+/// another reason (the client went away).
+pub async fn read_body(body: Body) -> Result<Bytes, ApiError> {
+    match body.collect().await {
+        Ok(collected) => Ok(collected.to_bytes()),
+        Err(e) => Err(body_error(&e)),
     }
-    Ok(Bytes::from(buffer))
 }
 
-/// Whether a body error comes from an outer body-size limit (tower-http's
-/// `RequestBodyLimitLayer` wraps bodies without `Content-Length` in a limited body).
-fn is_length_limit(e: &axum::Error) -> bool {
-    let mut source: Option<&(dyn std::error::Error + 'static)> = e.source();
-    while let Some(cause) = source {
-        if cause.to_string() == "length limit exceeded" {
-            return true;
+fn body_error(error: &axum::Error) -> ApiError {
+    let mut cause: Option<&(dyn std::error::Error + 'static)> = Some(error);
+    while let Some(e) = cause {
+        if e.is::<LengthLimitError>() {
+            return ApiError::PayloadTooLarge;
         }
-        source = cause.source();
+        cause = e.source();
     }
-    e.to_string().contains("length limit exceeded")
+    ApiError::BadRequest("Failed to read the request body".into())
 }
 
 fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
@@ -248,8 +241,14 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn bodies_over_the_limit_are_refused() {
-        assert!(matches!(read_limited(Body::from("12345"), 4).await, Err(ApiError::PayloadTooLarge)));
-        assert_eq!(read_limited(Body::from("1234"), 4).await.unwrap(), Bytes::from_static(b"1234"));
+    async fn the_request_scopes_limit_is_a_413() {
+        use crate::http::middleware::limits::limited_body;
+        let over = read_body(limited_body(Body::from("12345"), 4)).await;
+        assert!(matches!(over, Err(ApiError::PayloadTooLarge)), "{over:?}");
+        let within = read_body(limited_body(Body::from("1234"), 4)).await.unwrap();
+        assert_eq!(within, Bytes::from_static(b"1234"));
+        // Any other read failure is the client's broken body, not a size.
+        let broken = Body::from_stream(futures_util::stream::iter([Err::<Bytes, _>(std::io::Error::other("reset"))]));
+        assert!(matches!(read_body(broken).await, Err(ApiError::BadRequest(_))));
     }
 }

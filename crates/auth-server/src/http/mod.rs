@@ -1,8 +1,11 @@
 //! Request and response plumbing every route uses: the one error type and its JSON
-//! answers (`error`, `token_errors`), extractors (`extract`, `caller`), the client's
-//! address (`client_ip`), login CSRF (`cross_site`) and the middleware stack's pieces
-//! (`middleware`). Knows the state, never a route.
+//! answers (`error`, `token_errors`) with their OpenAPI descriptions (`answers`),
+//! extractors (`extract`, `caller`, `body_token`), the client's address (`client_ip`),
+//! login CSRF (`cross_site`) and the middleware stack's pieces (`middleware`). Knows the
+//! state, never a route.
 
+pub mod answers;
+pub mod body_token;
 pub mod caller;
 pub mod client_ip;
 pub mod cross_site;

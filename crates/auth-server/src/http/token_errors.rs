@@ -7,8 +7,16 @@ use axum::response::{IntoResponse, Response};
 use http::{HeaderValue, StatusCode, header};
 use jwt_extended::{InvalidTokenStatus, JwtError, JwtManagerBuilder};
 
-/// The response for a token error.
+use crate::http::error::ApiError;
+
+/// The response for a token error. The library's body errors (its layer reads no body in
+/// this server's configuration, see `http::body_token`) answer as the server's own.
 pub fn token_error_response(error: &JwtError) -> Response {
+    match error {
+        JwtError::BodyTooLarge { .. } => return ApiError::PayloadTooLarge.into_response(),
+        JwtError::BodyUnreadable => return ApiError::BadRequest("Failed to read the request body".into()).into_response(),
+        _ => {}
+    }
     let status = match error {
         // The token's signature is valid but its claims break the server's rules
         // (`token_rules.rs`): an invalid token, not a malformed request.
@@ -78,5 +86,15 @@ mod tests {
         assert_eq!(contract_message(&JwtError::Csrf("Missing CSRF token")), "Missing CSRF token");
         let r = token_error_response(&JwtError::Csrf("Missing CSRF token"));
         assert_eq!(r.headers()[header::WWW_AUTHENTICATE], "Bearer error=\"invalid_token\"");
+    }
+
+    #[tokio::test]
+    async fn the_librarys_413_is_the_servers() {
+        use http_body_util::BodyExt;
+        let body = |r: Response| async move { r.into_body().collect().await.unwrap().to_bytes() };
+        let library = token_error_response(&JwtError::BodyTooLarge { limit: 10 });
+        let server = ApiError::PayloadTooLarge.into_response();
+        assert_eq!(library.status(), StatusCode::PAYLOAD_TOO_LARGE);
+        assert_eq!(body(library).await, body(server).await);
     }
 }

@@ -8,6 +8,11 @@ pub fn now() -> i64 {
     OffsetDateTime::now_utc().unix_timestamp()
 }
 
+/// Today's date (UTC), the bound of dates that may not be in the future.
+pub fn today() -> time::Date {
+    OffsetDateTime::now_utc().date()
+}
+
 /// `2026-11-23T08:00:00Z`.
 pub fn rfc3339(unix: i64) -> String {
     OffsetDateTime::from_unix_timestamp(unix)

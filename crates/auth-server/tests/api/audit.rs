@@ -141,7 +141,7 @@ async fn each_action_is_counted_and_logged_as_an_audit_event_without_secrets() {
         let body = json!({ "current_password": current, "new_password": NEW_PASSWORD });
         app.call(Method::PUT, "/api/v1/auth/password", Some(&keeper), Some(body))
     };
-    audit.expect(LoginFailure, StatusCode::BAD_REQUEST, change(WRONG_PASSWORD)).await;
+    audit.expect(LoginFailure, StatusCode::UNAUTHORIZED, change(WRONG_PASSWORD)).await;
     let changed = audit.expect(PasswordChanged, StatusCode::OK, change(PASSWORD)).await;
     let last = s(&audit.login("alice", NEW_PASSWORD).await, "access_token");
     let logout_all = audit

@@ -1,11 +1,12 @@
 //! Input limits on tokens and headers (issue 6): a token over the library's 8 KiB limit is
-//! refused before parsing wherever it is presented, malformed `Authorization` and `Cookie`
-//! headers get a 4xx with a JSON `msg`, and a request whose header section is too large is
-//! refused by hyper before it reaches the application.
+//! refused before parsing wherever it is presented, a token is read from a body only on
+//! the refresh routes, malformed `Authorization` and `Cookie` headers get a 4xx with a JSON
+//! `msg`, and a request whose header section is too large is refused by hyper before it
+//! reaches the application.
 
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 use reqwest::{Method, StatusCode};
-use serde_json::Value;
+use serde_json::{Value, json};
 
 use crate::helpers::{TestApp, json_of, s, spawn_app};
 
@@ -44,8 +45,9 @@ async fn an_over_long_token_is_refused_in_the_header_and_the_cookie() {
 
 #[tokio::test]
 async fn a_token_in_the_query_string_is_never_read() {
-    // The server reads tokens from headers, cookies and JSON bodies only: a query-string
-    // token, however long, is ignored (no parsing work) and the request is unauthenticated.
+    // The server reads tokens from headers and cookies (and the refresh routes' JSON body)
+    // only: a query-string token, however long, is ignored (no parsing work) and the
+    // request is unauthenticated.
     let (app, huge) = alice_and_a_huge_token().await;
     for name in ["jwt", "access_token", "token"] {
         let path = format!("/api/v1/secret?{name}={huge}");
@@ -53,6 +55,35 @@ async fn a_token_in_the_query_string_is_never_read() {
     }
     let (status, body) = app.call(Method::GET, &format!("/api/v1/optional?jwt={huge}"), None, None).await;
     assert_eq!((status, &body["logged_in_as"]), (StatusCode::OK, &Value::from("anonymous user")));
+}
+
+#[tokio::test]
+async fn a_token_in_the_body_is_read_only_by_the_refresh_routes() {
+    let app = spawn_app().await;
+    let pair = app.register("alice").await;
+    let (access, refresh) = (s(&pair, "access_token"), s(&pair, "refresh_token"));
+    // Flask-JWT-Extended's `json` location would find these tokens; the routes that take an
+    // access token never read their body for one.
+    let bodies = [
+        (Method::POST, "/api/v1/auth/logout", json!({ "access_token": access })),
+        (
+            Method::POST,
+            "/api/v1/items",
+            json!({ "access_token": access, "name": "piano", "price": 1 }),
+        ),
+        (Method::PATCH, "/api/v1/users/me", json!({ "access_token": access })),
+    ];
+    for (method, path, body) in bodies {
+        let (status, answer) = app.call(method, path, None, Some(body)).await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED, "{path}: {answer}");
+        assert_eq!(answer["msg"], "Missing Authorization Header", "{path}");
+    }
+    assert_eq!(app.secret_status(&access).await, StatusCode::OK, "the logout above did not happen");
+    // logout/refresh (like refresh) does take its refresh token from the body.
+    let logout = json!({ "refresh_token": refresh });
+    let (status, answer) = app.call(Method::POST, "/api/v1/auth/logout/refresh", None, Some(logout)).await;
+    assert_eq!(status, StatusCode::OK, "{answer}");
+    assert_eq!(app.refresh(&refresh).await.0, StatusCode::UNAUTHORIZED);
 }
 
 #[tokio::test]

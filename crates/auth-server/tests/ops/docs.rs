@@ -15,11 +15,11 @@ const OPERATIONS: &[(&str, &str)] = &[
     ("get", "/docs"),
 ];
 
-/// Every (method, path) of the endpoint modules' own OpenAPI fragments.
+/// Every (method, path) the endpoint modules' routers document.
 fn endpoint_operations() -> Vec<(String, String)> {
-    let mut fragments = auth_server::routes::auth::openapi();
-    fragments.merge(auth_server::routes::users::openapi());
-    fragments.merge(auth_server::routes::items::openapi());
+    let mut fragments = auth_server::routes::auth::router().into_openapi();
+    fragments.merge(auth_server::routes::users::router().into_openapi());
+    fragments.merge(auth_server::routes::items::router().into_openapi());
     let fragments = serde_json::to_value(&fragments).unwrap();
     let mut operations = Vec::new();
     for (path, item) in fragments["paths"].as_object().unwrap() {

@@ -3,6 +3,7 @@
 //! shutdown, the command line and its settings. Each test starts the real server on port 0 with a
 //! temporary data directory.
 
+mod body_limit;
 mod cli;
 mod configuration;
 mod connections;

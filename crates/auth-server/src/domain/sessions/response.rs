@@ -28,6 +28,7 @@ pub enum Transport {
 #[into_params(parameter_in = Query)]
 pub struct TransportQuery {
     /// `cookie` sets the tokens as HttpOnly cookies instead of returning them.
+    #[param(inline)]
     pub transport: Option<Transport>,
 }
 
@@ -79,21 +80,19 @@ pub struct AccessTokenResponse {
     pub expires_in: i64,
 }
 
-/// The documented body of register, login and refresh: the pair, or with cookie transport
-/// the cookie response (the handlers build one or the other through [`pair_response`]).
-#[derive(utoipa::ToSchema)]
+/// The body of register, login and refresh: the pair, or with cookie transport the cookie
+/// response ([`pair_response`] builds one or the other).
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 #[serde(untagged)]
-#[allow(dead_code)]
 pub enum PairOrCookies {
     Pair(TokenPairResponse),
     Cookies(CookieTokensResponse),
 }
 
-/// The documented body of fresh-login: the access token, or with cookie transport the
-/// cookie response.
-#[derive(utoipa::ToSchema)]
+/// The body of fresh-login: the access token, or with cookie transport the cookie
+/// response.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 #[serde(untagged)]
-#[allow(dead_code)]
 pub enum AccessOrCookies {
     Access(AccessTokenResponse),
     Cookies(CookieTokensResponse),
@@ -148,7 +147,7 @@ pub fn pair_response(state: &AppState, status: StatusCode, pair: IssuedPair, use
             csrf_access_token: pair.access.csrf.unwrap_or_default(),
             csrf_refresh_token: pair.refresh.csrf,
         };
-        return (status, headers, Json(body)).into_response();
+        return (status, headers, Json(PairOrCookies::Cookies(body))).into_response();
     }
     let body = TokenPairResponse {
         refresh_expires_in: pair.refresh.expires_in().unwrap_or_default(),
@@ -158,5 +157,5 @@ pub fn pair_response(state: &AppState, status: StatusCode, pair: IssuedPair, use
         expires_in,
         user,
     };
-    (status, Json(body)).into_response()
+    (status, Json(PairOrCookies::Pair(body))).into_response()
 }

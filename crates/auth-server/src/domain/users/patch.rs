@@ -4,7 +4,8 @@
 
 use serde::Deserialize;
 
-use crate::domain::users::validate::{self, FieldErrors, present};
+use crate::domain::users::fields;
+use crate::domain::users::validate::{self, FieldErrors, WholeNumber, present};
 use crate::http::error::ApiError;
 use crate::infra::store::{Role, UserUpdate};
 
@@ -13,17 +14,16 @@ use crate::infra::store::{Role, UserUpdate};
 #[serde(deny_unknown_fields)]
 pub struct UserPatch {
     #[serde(default, deserialize_with = "present")]
-    #[schema(value_type = Option<String>, example = "alice@example.com")]
+    #[schema(schema_with = fields::email)]
     pub email: Option<Option<String>>,
     #[serde(default, deserialize_with = "present")]
-    #[schema(value_type = Option<String>, example = "+44 20 7946 0958")]
+    #[schema(schema_with = fields::mobile)]
     pub mobile: Option<Option<String>>,
     #[serde(default, deserialize_with = "present")]
-    #[schema(value_type = Option<i64>, example = 36, minimum = 0, maximum = 150)]
-    pub age: Option<Option<i64>>,
-    /// `YYYY-MM-DD`.
+    #[schema(schema_with = fields::age)]
+    pub age: Option<Option<WholeNumber>>,
     #[serde(default, deserialize_with = "present")]
-    #[schema(value_type = Option<String>, example = "1990-04-23")]
+    #[schema(schema_with = fields::birth)]
     pub birth: Option<Option<String>>,
     /// Admins only, not on their own account.
     #[serde(default)]
@@ -46,14 +46,14 @@ impl UserPatch {
             &mut errors,
             self.email.as_ref().and_then(Option::as_deref),
             self.mobile.as_ref().and_then(Option::as_deref),
-            self.age.flatten(),
+            self.age.flatten().map(|a| a.0),
             self.birth.as_ref().and_then(Option::as_deref),
         );
         errors.finish()?;
         Ok(UserUpdate {
             email: self.email,
             mobile: self.mobile,
-            age: self.age,
+            age: self.age.map(|a| a.map(|a| a.0)),
             birth: self.birth,
             role: self.role,
             disabled: self.disabled,

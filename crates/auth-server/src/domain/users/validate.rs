@@ -1,6 +1,7 @@
 //! Input rules for accounts (username, password) and profile fields (email, mobile, age,
 //! birth), collected per field so one 400 names every field that failed, and the
 //! canonical form of a username that makes `VICKY`, `vicky` and `ｖｉｃｋｙ` one account.
+//! `fields` states the same rules in the OpenAPI document; its tests hold the two together.
 
 use std::collections::BTreeMap;
 
@@ -14,6 +15,14 @@ pub use crate::infra::usernames::username_key;
 pub const USERNAME_LEN: (usize, usize) = (3, 64);
 /// Shortest and longest accepted password, in characters.
 pub const PASSWORD_LEN: (usize, usize) = (8, 1024);
+/// Longest accepted email address, in characters.
+pub const EMAIL_LEN: usize = 254;
+/// Longest accepted phone number, in characters (digits, `+`, spaces and `-`).
+pub const MOBILE_LEN: usize = 32;
+/// Accepted ages.
+pub const AGE_RANGE: std::ops::RangeInclusive<i64> = 0..=150;
+/// The earliest accepted year of birth.
+pub const BIRTH_FROM_YEAR: u32 = 1850;
 
 /// Field errors gathered while checking one request.
 #[derive(Debug, Default)]
@@ -70,7 +79,7 @@ pub fn password(value: &str) -> Result<(), String> {
 /// A plausible address: `local@domain.tld`, no spaces, at most 254 characters.
 pub fn email(value: &str) -> Result<(), String> {
     let invalid = || Err("must be an email address like name@example.com".to_string());
-    if value.len() > 254 || value.chars().any(|c| c.is_whitespace() || c.is_control()) {
+    if value.chars().count() > EMAIL_LEN || value.chars().any(|c| c.is_whitespace() || c.is_control()) {
         return invalid();
     }
     match value.split_once('@') {
@@ -93,7 +102,7 @@ pub fn mobile(value: &str) -> Result<(), String> {
     let rest = value.strip_prefix('+').unwrap_or(value);
     let digits = rest.chars().filter(char::is_ascii_digit).count();
     let shape_ok = rest.chars().all(|c| c.is_ascii_digit() || c == ' ' || c == '-') && rest.starts_with(|c: char| c.is_ascii_digit());
-    if shape_ok && (5..=15).contains(&digits) && value.len() <= 32 {
+    if shape_ok && (5..=15).contains(&digits) && value.len() <= MOBILE_LEN {
         Ok(())
     } else {
         Err("must be a phone number: optional '+' and 5 to 15 digits".into())
@@ -102,7 +111,7 @@ pub fn mobile(value: &str) -> Result<(), String> {
 
 /// Between 0 and 150.
 pub fn age(value: i64) -> Result<(), String> {
-    if (0..=150).contains(&value) {
+    if AGE_RANGE.contains(&value) {
         Ok(())
     } else {
         Err("must be between 0 and 150".into())
@@ -111,12 +120,21 @@ pub fn age(value: i64) -> Result<(), String> {
 
 /// A calendar date `YYYY-MM-DD`, not in the future.
 pub fn birth(value: &str) -> Result<(), String> {
-    let date =
-        time::Date::parse(value, format_description!("[year]-[month]-[day]")).map_err(|_| "must be a date like 1990-04-23".to_string())?;
-    if date > time::OffsetDateTime::now_utc().date() {
+    birth_on(value, crate::infra::clock::today())
+}
+
+/// [`birth`], with `today` as the last acceptable date.
+pub(crate) fn birth_on(value: &str, today: time::Date) -> Result<(), String> {
+    let not_a_date = || "must be a date like 1990-04-23".to_string();
+    // Exactly `YYYY-MM-DD`: the year format alone would also take a sign (`+1990`).
+    if value.len() != 10 || !value.starts_with(|c: char| c.is_ascii_digit()) {
+        return Err(not_a_date());
+    }
+    let date = time::Date::parse(value, format_description!("[year]-[month]-[day]")).map_err(|_| not_a_date())?;
+    if date > today {
         return Err("must not be in the future".into());
     }
-    if date.year() < 1850 {
+    if date.year() < BIRTH_FROM_YEAR as i32 {
         return Err("must be after 1850".into());
     }
     Ok(())
@@ -135,6 +153,52 @@ pub fn profile(errors: &mut FieldErrors, email_: Option<&str>, mobile_: Option<&
     }
     if let Some(v) = birth_ {
         errors.check("birth", birth(v));
+    }
+}
+
+/// An integer, also when written with a zero fraction (`36.0`) or, in a query string, as
+/// such text: JSON Schema's `integer` counts `36.0` as one, so the server reads it too.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct WholeNumber(pub i64);
+
+impl<'de> Deserialize<'de> for WholeNumber {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(WholeNumberVisitor)
+    }
+}
+
+struct WholeNumberVisitor;
+
+impl serde::de::Visitor<'_> for WholeNumberVisitor {
+    type Value = WholeNumber;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("an integer")
+    }
+
+    fn visit_i64<E: serde::de::Error>(self, n: i64) -> Result<WholeNumber, E> {
+        Ok(WholeNumber(n))
+    }
+
+    fn visit_u64<E: serde::de::Error>(self, n: u64) -> Result<WholeNumber, E> {
+        i64::try_from(n).map(WholeNumber).map_err(|_| E::custom("integer out of range"))
+    }
+
+    fn visit_f64<E: serde::de::Error>(self, n: f64) -> Result<WholeNumber, E> {
+        // Within ±2^53 every integer is exact, and no rule of the API reaches past it.
+        if n.fract() == 0.0 && n.abs() <= 9_007_199_254_740_992.0 {
+            Ok(WholeNumber(n as i64))
+        } else {
+            Err(E::invalid_type(serde::de::Unexpected::Float(n), &self))
+        }
+    }
+
+    fn visit_str<E: serde::de::Error>(self, text: &str) -> Result<WholeNumber, E> {
+        match (text.parse::<i64>(), text.parse::<f64>()) {
+            (Ok(n), _) => Ok(WholeNumber(n)),
+            (_, Ok(n)) if n.is_finite() => self.visit_f64(n),
+            _ => Err(E::invalid_value(serde::de::Unexpected::Str(text), &self)),
+        }
     }
 }
 
@@ -182,6 +246,19 @@ mod tests {
         assert!(birth("1990-02-30").is_err());
         assert!(birth("9999-01-01").is_err());
         assert!(birth("23/04/1990").is_err());
+    }
+
+    #[test]
+    fn whole_numbers_may_have_a_zero_fraction() {
+        let read = |json: &str| serde_json::from_str::<WholeNumber>(json).map(|n| n.0).ok();
+        assert_eq!(read("36"), Some(36));
+        assert_eq!(read("36.0"), Some(36));
+        assert_eq!(read("-0.0"), Some(0));
+        assert_eq!(read(r#""36""#), Some(36));
+        assert_eq!(read("36.5"), None);
+        assert_eq!(read("1e300"), None);
+        assert_eq!(read("true"), None);
+        assert_eq!(read(r#""nan""#), None);
     }
 
     #[test]

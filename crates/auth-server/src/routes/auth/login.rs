@@ -3,7 +3,7 @@
 
 use axum::Json;
 use axum::extract::State;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use http::{HeaderMap, StatusCode};
 use serde::Deserialize;
 
@@ -15,6 +15,7 @@ use crate::domain::sessions::response::{
 use crate::domain::sessions::start::{access_token, start_session};
 use crate::domain::users::UserView;
 use crate::domain::users::validate::{PASSWORD_LEN, USERNAME_LEN};
+use crate::http::answers::{BodyRefused, QueryRefused, Throttled};
 use crate::http::caller::Caller;
 use crate::http::client_ip::ClientInfo;
 use crate::http::cross_site::RequestSite;
@@ -25,8 +26,11 @@ use crate::state::AppState;
 
 /// Credentials.
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct LoginRequest {
-    #[schema(example = "alice")]
+    /// The account's name, in any of its spellings (see `docs/api.md`, "One name, one
+    /// account"); longer than any account's name is refused before any lookup.
+    #[schema(example = "alice", min_length = 1, max_length = 64)]
     pub username: String,
     #[schema(example = "correct horse battery staple", format = Password)]
     pub password: String,
@@ -58,6 +62,7 @@ fn lenient_bool<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<boo
 
 /// The password again, to make the session's access token fresh.
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct FreshLoginRequest {
     #[schema(format = Password)]
     pub password: String,
@@ -159,12 +164,11 @@ pub async fn check_password(
     )),
     responses(
         (status = 200, description = "Logged in: the pair, or with `?transport=cookie` a CookieTokensResponse", body = PairOrCookies),
-        (status = 400, description = "Malformed body", body = ErrorBody),
+        QueryRefused,
+        BodyRefused,
+        Throttled,
         (status = 401, description = "Bad username or password", body = ErrorBody),
         (status = 403, description = "Right password, but the account is disabled; or a cross-site form or cookie login", body = ErrorBody),
-        (status = 415, description = "Neither JSON nor a form", body = ErrorBody),
-        (status = 429, description = "Too many attempts on this account, or a wrong password from an address over its limit (see Retry-After)", body = ErrorBody),
-        (status = 503, description = "The password hashing queue is full (see Retry-After)", body = ErrorBody),
     ),
     security(())
 )]
@@ -206,9 +210,10 @@ pub async fn login(
     request_body = FreshLoginRequest,
     responses(
         (status = 200, description = "A fresh access token, or with cookie transport a CookieTokensResponse", body = AccessOrCookies),
-        (status = 401, description = "Bad password, or a missing/invalid token", body = ErrorBody),
-        (status = 429, description = "Too many failed attempts", body = ErrorBody),
-        (status = 503, description = "The password hashing queue is full (see Retry-After)", body = ErrorBody),
+        QueryRefused,
+        BodyRefused,
+        Throttled,
+        (status = 401, description = "Bad password, or a missing, invalid, expired or revoked token", body = ErrorBody),
     ),
     security(("bearer" = []))
 )]
@@ -218,7 +223,7 @@ pub async fn fresh_login(
     ApiQuery(query): ApiQuery<TransportQuery>,
     caller: Caller,
     ApiJson(body): ApiJson<FreshLoginRequest>,
-) -> Result<Response, ApiError> {
+) -> Result<(HeaderMap, Json<AccessOrCookies>), ApiError> {
     let sid = caller.session_id.clone().ok_or_else(|| caller.revoked())?;
     let user = state.store.user_by_id(caller.id).await?;
     let user = check_password(&state, &caller.username, &client, user, body.password)
@@ -228,20 +233,20 @@ pub async fn fresh_login(
     let access = access_token(&state, &user, &sid, true)?;
     audit::record(AuditEvent::LoginSuccess, Subject::caller(&caller, &client));
     let expires_in = access.expires_in().unwrap_or_default();
-    if query.cookies(caller.uses_cookies()) {
-        let mut headers = HeaderMap::new();
+    let mut headers = HeaderMap::new();
+    let body = if query.cookies(caller.uses_cookies()) {
         state.jwt.set_access_cookies(&mut headers, &access.token);
-        let body = CookieTokensResponse {
+        AccessOrCookies::Cookies(CookieTokensResponse {
             user: None,
             expires_in,
             csrf_access_token: access.csrf.unwrap_or_default(),
             csrf_refresh_token: None,
-        };
-        return Ok((headers, Json(body)).into_response());
-    }
-    Ok(Json(AccessTokenResponse {
-        access_token: access.token,
-        expires_in,
-    })
-    .into_response())
+        })
+    } else {
+        AccessOrCookies::Access(AccessTokenResponse {
+            access_token: access.token,
+            expires_in,
+        })
+    };
+    Ok((headers, Json(body)))
 }

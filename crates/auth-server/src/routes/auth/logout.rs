@@ -5,14 +5,15 @@ use axum::Json;
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use http::HeaderMap;
-use jwt_extended::Refresh;
 use serde::{Deserialize, Serialize};
 
 use crate::domain::audit::{self, AuditEvent, Subject};
 use crate::domain::sessions::end::{end_session, end_user_sessions, horizon};
+use crate::http::answers::{BodyTooLarge, TokenRefused};
+use crate::http::body_token::RefreshCaller;
 use crate::http::caller::{Caller, Identity};
 use crate::http::client_ip::ClientInfo;
-use crate::http::error::{ApiError, ErrorBody};
+use crate::http::error::ApiError;
 use crate::state::AppState;
 
 /// `{msg}`.
@@ -62,7 +63,7 @@ async fn end_callers_session(state: &AppState, caller: &Identity) -> Result<(), 
     tag = "auth",
     responses(
         (status = 200, description = "Logged out", body = MessageResponse),
-        (status = 401, description = "Missing, invalid or revoked token", body = ErrorBody),
+        TokenRefused,
     ),
     security(("bearer" = []))
 )]
@@ -84,7 +85,7 @@ pub async fn logout(State(state): State<AppState>, client: ClientInfo, caller: C
     tag = "auth",
     responses(
         (status = 200, description = "Revoked", body = MessageResponse),
-        (status = 401, description = "Missing, invalid or revoked token", body = ErrorBody),
+        TokenRefused,
     ),
     security(("bearer" = []))
 )]
@@ -103,13 +104,16 @@ pub async fn logout_access(State(state): State<AppState>, client: ClientInfo, ca
     post,
     path = "/api/v1/auth/logout/refresh",
     tag = "auth",
+    description = "The refresh token comes from `Authorization: Bearer`, the JSON body member `refresh_token`, \
+                   or the `refresh_token_cookie` cookie (with `X-CSRF-TOKEN`).",
     responses(
         (status = 200, description = "Revoked", body = MessageResponse),
-        (status = 401, description = "Missing, invalid or revoked refresh token", body = ErrorBody),
+        TokenRefused,
+        BodyTooLarge,
     ),
     security(("bearer" = []))
 )]
-pub async fn logout_refresh(State(state): State<AppState>, client: ClientInfo, caller: Caller<Refresh>) -> Result<Response, ApiError> {
+pub async fn logout_refresh(State(state): State<AppState>, client: ClientInfo, caller: RefreshCaller) -> Result<Response, ApiError> {
     end_callers_session(&state, &caller).await?;
     audit::record(AuditEvent::LogoutRefresh, Subject::caller(&caller, &client));
     let mut headers = HeaderMap::new();
@@ -126,7 +130,7 @@ pub async fn logout_refresh(State(state): State<AppState>, client: ClientInfo, c
     tag = "auth",
     responses(
         (status = 200, description = "Every session revoked", body = LogoutAllResponse),
-        (status = 401, description = "Missing, invalid or revoked token", body = ErrorBody),
+        TokenRefused,
     ),
     security(("bearer" = []))
 )]

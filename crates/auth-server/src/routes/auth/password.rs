@@ -8,7 +8,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::domain::audit::{self, AuditEvent, Subject};
 use crate::domain::sessions::end::end_user_sessions;
-use crate::domain::users::validate;
+use crate::domain::users::{fields, validate};
+use crate::http::answers::{BodyRefused, Throttled};
 use crate::http::caller::Caller;
 use crate::http::client_ip::ClientInfo;
 use crate::http::error::{ApiError, ErrorBody};
@@ -18,11 +19,11 @@ use crate::state::AppState;
 
 /// The current and the new password.
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct ChangePasswordRequest {
     #[schema(format = Password)]
     pub current_password: String,
-    /// 8–1024 characters.
-    #[schema(format = Password, min_length = 8, max_length = 1024)]
+    #[schema(schema_with = fields::password)]
     pub new_password: String,
 }
 
@@ -43,10 +44,9 @@ pub struct ChangePasswordResponse {
     request_body = ChangePasswordRequest,
     responses(
         (status = 200, description = "Changed", body = ChangePasswordResponse),
-        (status = 400, description = "Wrong current password or invalid new one", body = ErrorBody),
-        (status = 401, description = "Missing, invalid, revoked or non-fresh token", body = ErrorBody),
-        (status = 429, description = "Too many wrong passwords", body = ErrorBody),
-        (status = 503, description = "The password hashing queue is full (see Retry-After)", body = ErrorBody),
+        BodyRefused,
+        Throttled,
+        (status = 401, description = "Wrong current password (`invalid_credentials`), or a missing, invalid, revoked or non-fresh token", body = ErrorBody),
     ),
     security(("bearer" = []))
 )]
@@ -61,7 +61,7 @@ pub async fn change_password(
     let username = user.username.clone();
     let user = check_password(&state, &username, &client, Some(user), body.current_password)
         .await?
-        .ok_or_else(|| ApiError::field("current_password", "is incorrect"))?;
+        .ok_or(ApiError::unauthorized("Current password is incorrect", "invalid_credentials"))?;
     let hash = state.hasher.hash(body.new_password).await?;
     state.store.set_password_hash(user.id, &hash).await?;
     let revoked_sessions = end_user_sessions(&state, user.id, caller.session_id.as_deref()).await?;

@@ -10,14 +10,14 @@
 use axum::extract::State;
 use axum::response::Response;
 use http::StatusCode;
-use jwt_extended::Refresh;
 
 use crate::domain::audit::{self, AuditEvent, Subject};
 use crate::domain::sessions::end::end_session;
 use crate::domain::sessions::response::{Delivery, PairOrCookies, TransportQuery, pair_response};
 use crate::domain::sessions::start::{successor_pair, token_pair};
 use crate::domain::users::UserView;
-use crate::http::caller::Caller;
+use crate::http::answers::{BodyTooLarge, QueryRefused};
+use crate::http::body_token::RefreshCaller;
 use crate::http::client_ip::ClientInfo;
 use crate::http::error::{ApiError, ErrorBody};
 use crate::http::extract::ApiQuery;
@@ -30,10 +30,12 @@ use crate::state::AppState;
     path = "/api/v1/auth/refresh",
     tag = "auth",
     params(TransportQuery),
-    description = "The refresh token comes from `Authorization: Bearer`, the JSON body key `refresh_token`, \
+    description = "The refresh token comes from `Authorization: Bearer`, the JSON body member `refresh_token`, \
                    or the `refresh_token_cookie` cookie (with `X-CSRF-TOKEN`).",
     responses(
         (status = 200, description = "A new pair (with cookie transport a CookieTokensResponse); the presented refresh token is consumed", body = PairOrCookies),
+        QueryRefused,
+        BodyTooLarge,
         (status = 401, description = "Missing, invalid, expired or revoked refresh token (a replayed token revokes its session, unless it is the one the latest rotation consumed and comes within the reuse grace window)", body = ErrorBody),
     ),
     security(("bearer" = []))
@@ -42,7 +44,7 @@ pub async fn refresh(
     State(state): State<AppState>,
     client: ClientInfo,
     ApiQuery(query): ApiQuery<TransportQuery>,
-    caller: Caller<Refresh>,
+    caller: RefreshCaller,
 ) -> Result<Response, ApiError> {
     let (Some(sid), Some(jti)) = (caller.session_id.as_deref(), caller.token.claims.jti()) else {
         return Err(caller.revoked());

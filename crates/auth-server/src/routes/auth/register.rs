@@ -12,7 +12,9 @@ use crate::domain::audit::{self, AuditEvent, Subject};
 use crate::domain::sessions::response::{Delivery, PairOrCookies, TransportQuery, pair_response};
 use crate::domain::sessions::start::start_session;
 use crate::domain::users::UserView;
-use crate::domain::users::validate::{self, FieldErrors};
+use crate::domain::users::fields;
+use crate::domain::users::validate::{self, FieldErrors, WholeNumber};
+use crate::http::answers::{BodyRefused, QueryRefused, Throttled};
 use crate::http::client_ip::ClientInfo;
 use crate::http::cross_site::RequestSite;
 use crate::http::error::{ApiError, ErrorBody};
@@ -23,23 +25,23 @@ use crate::state::AppState;
 
 /// A new account.
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct RegisterRequest {
-    /// 3–64 characters of letters, digits, `_ . - @`.
-    #[schema(example = "alice", min_length = 3, max_length = 64, pattern = r"^[A-Za-z0-9_.@-]+$")]
+    #[schema(schema_with = fields::username)]
     pub username: String,
-    /// 8–1024 characters.
-    #[schema(example = "correct horse battery staple", format = Password, min_length = 8, max_length = 1024)]
+    #[schema(schema_with = fields::password)]
     pub password: String,
     #[serde(default)]
-    #[schema(example = "alice@example.com")]
+    #[schema(schema_with = fields::email)]
     pub email: Option<String>,
     #[serde(default)]
+    #[schema(schema_with = fields::mobile)]
     pub mobile: Option<String>,
     #[serde(default)]
-    #[schema(minimum = 0, maximum = 150)]
-    pub age: Option<i64>,
-    /// `YYYY-MM-DD`.
+    #[schema(schema_with = fields::age)]
+    pub age: Option<WholeNumber>,
     #[serde(default)]
+    #[schema(schema_with = fields::birth)]
     pub birth: Option<String>,
 }
 
@@ -52,7 +54,7 @@ pub fn check_registration(body: &RegisterRequest) -> Result<(), ApiError> {
         &mut errors,
         body.email.as_deref(),
         body.mobile.as_deref(),
-        body.age,
+        body.age.map(|a| a.0),
         body.birth.as_deref(),
     );
     errors.finish()
@@ -67,13 +69,11 @@ pub fn check_registration(body: &RegisterRequest) -> Result<(), ApiError> {
     request_body = RegisterRequest,
     responses(
         (status = 201, description = "Registered: the pair, or with `?transport=cookie` a CookieTokensResponse", body = PairOrCookies),
-        (status = 400, description = "Invalid field", body = ErrorBody),
-        (status = 403, description = "Registration is closed (`registration_closed`)", body = ErrorBody),
+        QueryRefused,
+        BodyRefused,
+        Throttled,
+        (status = 403, description = "Registration is closed (`registration_closed`), or a cross-site cookie registration", body = ErrorBody),
         (status = 409, description = "Username already taken (in any case or Unicode form)", body = ErrorBody),
-        (status = 413, description = "Body too large", body = ErrorBody),
-        (status = 415, description = "Not JSON", body = ErrorBody),
-        (status = 429, description = "Too many registrations from this address (see Retry-After)", body = ErrorBody),
-        (status = 503, description = "The password hashing queue is full (see Retry-After)", body = ErrorBody),
     ),
     security(())
 )]
@@ -108,7 +108,7 @@ pub async fn register(
             role: Role::User,
             email: body.email,
             mobile: body.mobile,
-            age: body.age,
+            age: body.age.map(|a| a.0),
             birth: body.birth,
             now: crate::infra::clock::now(),
         })

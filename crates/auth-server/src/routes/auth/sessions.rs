@@ -8,6 +8,7 @@ use http::StatusCode;
 use crate::domain::audit::{self, AuditEvent, Subject};
 use crate::domain::sessions::end::end_session;
 use crate::domain::sessions::view::{SessionList, SessionView, view};
+use crate::http::answers::TokenRefused;
 use crate::http::caller::Caller;
 use crate::http::client_ip::ClientInfo;
 use crate::http::error::{ApiError, ErrorBody};
@@ -20,7 +21,7 @@ use crate::state::AppState;
     tag = "auth",
     responses(
         (status = 200, description = "Active sessions", body = SessionList),
-        (status = 401, description = "Missing, invalid or revoked token", body = ErrorBody),
+        TokenRefused,
     ),
     security(("bearer" = []))
 )]
@@ -41,7 +42,7 @@ pub async fn list_sessions(State(state): State<AppState>, caller: Caller) -> Res
     params(("id" = String, Path, description = "Session id")),
     responses(
         (status = 204, description = "Revoked"),
-        (status = 401, description = "Missing, invalid or revoked token", body = ErrorBody),
+        TokenRefused,
         (status = 404, description = "No such active session of the caller", body = ErrorBody),
     ),
     security(("bearer" = []))

@@ -3,22 +3,26 @@
 mod resources;
 
 use axum::Json;
-use axum::Router;
-use axum::routing::{delete, get};
 use jwt_extended::Jwt;
 use serde::{Deserialize, Serialize};
 use utoipa::OpenApi;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
-use crate::http::error::ErrorBody;
+use crate::http::answers::TokenRefused;
 use crate::state::AppState;
 
+#[derive(OpenApi)]
+#[openapi(tags((name = "demo", description = "The tutorials' example resources")))]
+struct ItemsApi;
+
 /// The demo resource routes.
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/api/v1/secret", get(secret))
-        .route("/api/v1/optional", get(optional))
-        .route("/api/v1/items", get(resources::list_items).post(resources::create_item))
-        .route("/api/v1/items/{name}", delete(resources::delete_item))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::with_openapi(ItemsApi::openapi())
+        .routes(routes!(secret))
+        .routes(routes!(optional))
+        .routes(routes!(resources::list_items, resources::create_item))
+        .routes(routes!(resources::delete_item))
 }
 
 /// `{"answer": 42}`.
@@ -43,7 +47,7 @@ pub struct LoggedInAs {
     tag = "demo",
     responses(
         (status = 200, description = "The answer", body = Secret),
-        (status = 401, description = "Missing, invalid, expired or revoked token", body = ErrorBody),
+        TokenRefused,
     ),
     security(("bearer" = []))
 )]
@@ -58,7 +62,7 @@ async fn secret(_jwt: Jwt) -> Json<Secret> {
     tag = "demo",
     responses(
         (status = 200, description = "Who is calling", body = LoggedInAs),
-        (status = 401, description = "A present but invalid, expired or revoked token", body = ErrorBody),
+        TokenRefused,
     ),
     security((), ("bearer" = []))
 )]
@@ -70,17 +74,4 @@ async fn optional(jwt: Option<Jwt>) -> Json<LoggedInAs> {
     Json(LoggedInAs {
         logged_in_as: name.to_string(),
     })
-}
-
-#[derive(OpenApi)]
-#[openapi(
-    paths(secret, optional, resources::list_items, resources::create_item, resources::delete_item),
-    components(schemas(Secret, LoggedInAs, resources::ItemList, resources::NewItemRequest, crate::infra::store::Item, ErrorBody)),
-    tags((name = "demo", description = "The tutorials' example resources"))
-)]
-struct ItemsApi;
-
-/// The OpenAPI document of the demo routes (merged into `/openapi.json`).
-pub fn openapi() -> utoipa::openapi::OpenApi {
-    ItemsApi::openapi()
 }

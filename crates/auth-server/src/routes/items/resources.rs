@@ -8,6 +8,7 @@ use jwt_extended::{Fresh, Jwt};
 use serde::{Deserialize, Serialize};
 
 use crate::domain::users::validate::FieldErrors;
+use crate::http::answers::{AdminRefused, BodyRefused, TokenRefused};
 use crate::http::caller::{AdminCaller, Caller};
 use crate::http::error::{ApiError, ErrorBody};
 use crate::http::extract::ApiJson;
@@ -22,13 +23,30 @@ pub struct ItemList {
 
 /// A new item.
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct NewItemRequest {
-    /// 1–100 characters.
-    #[schema(example = "piano")]
+    /// 1–100 characters, not all white space, no control characters; stored without the
+    /// white space around it.
+    #[schema(
+        example = "piano",
+        min_length = 1,
+        max_length = 100,
+        pattern = r"^[^\x00-\x1f\x7f-\x9f]*[^\x00-\x20\x7f-\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000][^\x00-\x1f\x7f-\x9f]*$"
+    )]
     pub name: String,
     /// Zero or more.
-    #[schema(example = 1500.0)]
+    #[schema(example = 1500.0, minimum = 0)]
     pub price: f64,
+}
+
+/// What an item's name must be (the schema above says the same; a test holds them together).
+fn check_name(name: &str) -> Result<(), String> {
+    let printable = !name.chars().any(char::is_control) && !name.trim().is_empty();
+    if printable && name.chars().count() <= 100 {
+        Ok(())
+    } else {
+        Err("must be 1 to 100 printable characters".into())
+    }
 }
 
 /// `{msg}`.
@@ -45,7 +63,7 @@ pub struct Deleted {
     tag = "demo",
     responses(
         (status = 200, description = "All items", body = ItemList),
-        (status = 401, description = "A present but bad token", body = ErrorBody),
+        TokenRefused,
     ),
     security((), ("bearer" = []))
 )]
@@ -63,7 +81,7 @@ pub async fn list_items(State(state): State<AppState>, _jwt: Option<Jwt>) -> Res
     request_body = NewItemRequest,
     responses(
         (status = 201, description = "Created", body = Item),
-        (status = 400, description = "Invalid field", body = ErrorBody),
+        BodyRefused,
         (status = 401, description = "Missing, invalid or non-fresh token (`Fresh token required`)", body = ErrorBody),
         (status = 409, description = "The name exists", body = ErrorBody),
     ),
@@ -74,11 +92,8 @@ pub async fn create_item(
     caller: Caller<Fresh>,
     ApiJson(body): ApiJson<NewItemRequest>,
 ) -> Result<(StatusCode, Json<Item>), ApiError> {
-    let name = body.name.trim().to_string();
     let mut errors = FieldErrors::default();
-    if name.is_empty() || name.chars().count() > 100 || name.chars().any(char::is_control) {
-        errors.add("name", "must be 1 to 100 printable characters");
-    }
+    errors.check("name", check_name(&body.name));
     if !body.price.is_finite() || body.price < 0.0 {
         errors.add("price", "must be a number of zero or more");
     }
@@ -86,7 +101,7 @@ pub async fn create_item(
     let item = state
         .store
         .create_item(NewItem {
-            name,
+            name: body.name.trim().to_string(),
             price: body.price,
             owner_id: caller.id,
         })
@@ -102,8 +117,7 @@ pub async fn create_item(
     params(("name" = String, Path, description = "Item name")),
     responses(
         (status = 200, description = "Deleted", body = Deleted),
-        (status = 401, description = "Missing, invalid or revoked token", body = ErrorBody),
-        (status = 403, description = "Admin privilege required", body = ErrorBody),
+        AdminRefused,
         (status = 404, description = "Item not found", body = ErrorBody),
     ),
     security(("bearer" = []))
@@ -116,4 +130,28 @@ pub async fn delete_item(State(state): State<AppState>, caller: AdminCaller, Pat
     Ok(Json(Deleted {
         msg: "Item deleted.".into(),
     }))
+}
+
+#[cfg(test)]
+mod tests {
+    use utoipa::PartialSchema;
+
+    use super::*;
+
+    #[test]
+    fn the_schema_states_the_name_rule() {
+        let schema = serde_json::to_value(NewItemRequest::schema()).unwrap();
+        let name = &schema["properties"]["name"];
+        let pattern = regex::Regex::new(name["pattern"].as_str().unwrap()).unwrap();
+        let max = name["maxLength"].as_u64().unwrap() as usize;
+        let long = "x".repeat(100);
+        let longer = format!(" {long}");
+        let names = [
+            "piano", " piano ", "", " ", "\u{3000}", "a\tb", "piano\n", "a\u{85}", "é", "\u{feff}", &long, &longer,
+        ];
+        for value in names {
+            let allowed = pattern.is_match(value) && (1..=max).contains(&value.chars().count());
+            assert_eq!(allowed, check_name(value).is_ok(), "{value:?}");
+        }
+    }
 }

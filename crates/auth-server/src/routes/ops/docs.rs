@@ -5,10 +5,11 @@
 
 use std::sync::OnceLock;
 
-use axum::Router;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use http::{HeaderName, HeaderValue, header};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use crate::state::AppState;
 
@@ -33,10 +34,10 @@ const NO_CACHE: &str = "no-cache";
 
 const JS: &str = "text/javascript; charset=utf-8";
 
-/// The docs routes.
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/docs", get(docs_page))
+/// The docs routes (the page is documented; its files and the `/docs/` spelling are not).
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(docs_page))
         .route("/docs/", get(docs_page))
         .route("/docs/init.js", get(|| async { asset(JS, NO_CACHE, INIT_JS.as_bytes()) }))
         .route("/docs/swagger-ui-bundle.js", get(|| async { asset(JS, LONG_CACHE, BUNDLE_JS) }))

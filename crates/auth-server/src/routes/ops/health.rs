@@ -5,20 +5,20 @@
 use std::time::Duration;
 
 use axum::Json;
-use axum::Router;
 use axum::extract::State;
-use axum::routing::get;
 use serde::Serialize;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
-use crate::http::error::ApiError;
+use crate::http::error::{ApiError, ErrorBody};
 use crate::state::AppState;
 
 /// How long a readiness check may wait for the database before answering 503.
 const READY_DEADLINE: Duration = Duration::from_secs(2);
 
 /// The probe routes.
-pub fn router() -> Router<AppState> {
-    Router::new().route("/healthz", get(healthz)).route("/readyz", get(readyz))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(healthz)).routes(routes!(readyz))
 }
 
 /// A probe's answer.
@@ -48,7 +48,7 @@ pub async fn healthz() -> Json<ProbeStatus> {
     tag = "operations",
     responses(
         (status = 200, description = "The database (and Redis, when configured) answer", body = ProbeStatus),
-        (status = 503, description = "A backing service does not answer", body = crate::http::error::ErrorBody),
+        (status = 503, description = "A backing service does not answer", body = ErrorBody),
     ),
     security(())
 )]

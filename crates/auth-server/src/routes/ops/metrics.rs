@@ -1,16 +1,16 @@
 //! `/metrics`: the Prometheus scrape endpoint over the process-wide recorder of
 //! `telemetry::metrics`.
 
-use axum::Router;
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
 use http::header;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use crate::state::AppState;
 
 /// The `/metrics` route.
-pub fn router() -> Router<AppState> {
-    Router::new().route("/metrics", get(metrics))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(metrics))
 }
 
 /// Prometheus text exposition of every metric of the process.

@@ -1,21 +1,27 @@
 //! Operations: health and readiness probes, metrics, the OpenAPI document and its docs
-//! page, request ids and logging, and the JSON answers for unknown routes and methods.
+//! page, and the JSON answers for unknown routes and methods.
 
 pub mod docs;
 pub mod health;
 pub mod metrics;
 pub mod openapi;
 
-use axum::Router;
 use axum::response::Response;
 use http::StatusCode;
+use utoipa::OpenApi;
+use utoipa_axum::router::OpenApiRouter;
 
 use crate::http::error::{ApiError, error_response};
 use crate::state::AppState;
 
-/// The operations routes: probes, `/metrics`, `/openapi.json` and `/docs`.
-pub fn router(document: openapi::ApiDocument) -> Router<AppState> {
-    Router::new()
+#[derive(OpenApi)]
+#[openapi(tags((name = "operations", description = "Probes, metrics and this documentation")))]
+struct OpsApi;
+
+/// The operations routes: probes, `/metrics`, `/openapi.json` (serving `document`) and
+/// `/docs`.
+pub fn router(document: openapi::ApiDocument) -> OpenApiRouter<AppState> {
+    OpenApiRouter::with_openapi(OpsApi::openapi())
         .merge(health::router())
         .merge(metrics::router())
         .merge(openapi::router(document))

@@ -1,49 +1,35 @@
 //! `/openapi.json`: serves the OpenAPI 3 document that `app::openapi` assembles from every
-//! route module (this one only describes the operations paths and serves the result).
+//! route module's router, this one included. The document exists only once every router
+//! is built, so the route holds an [`ApiDocument`] the application publishes into then.
 
+use std::sync::{Arc, OnceLock};
+
+use axum::Extension;
 use axum::body::Bytes;
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
-use axum::{Extension, Router};
 use http::header;
-use utoipa::OpenApi;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
+use crate::http::error::ApiError;
 use crate::state::AppState;
 
-#[derive(OpenApi)]
-#[openapi(
-    paths(
-        super::health::healthz,
-        super::health::readyz,
-        super::metrics::metrics,
-        openapi_json,
-        super::docs::docs_page,
-    ),
-    components(schemas(super::health::ProbeStatus, crate::http::error::ErrorBody)),
-    tags((name = "operations", description = "Probes, metrics and this documentation"))
-)]
-struct OpsApi;
-
-/// The operations paths' part of the document.
-pub fn openapi() -> utoipa::openapi::OpenApi {
-    OpsApi::openapi()
-}
-
-/// The whole document, serialised once at start-up and handed to the route as an
-/// extension by the application that assembled it.
-#[derive(Clone)]
-pub struct ApiDocument(Bytes);
+/// The whole document, serialised once, shared by the route and the application that
+/// publishes it.
+#[derive(Clone, Default)]
+pub struct ApiDocument(Arc<OnceLock<Bytes>>);
 
 impl ApiDocument {
-    /// Serialises `doc`.
-    pub fn new(doc: &utoipa::openapi::OpenApi) -> Self {
-        ApiDocument(Bytes::from(doc.to_json().expect("the OpenAPI document serialises")))
+    /// Serialises `doc` as the document to serve (the first one published stays).
+    pub fn publish(&self, doc: &utoipa::openapi::OpenApi) {
+        let json = doc.to_json().expect("the OpenAPI document serialises");
+        let _ = self.0.set(Bytes::from(json));
     }
 }
 
-/// The `/openapi.json` route.
-pub fn router(document: ApiDocument) -> Router<AppState> {
-    Router::new().route("/openapi.json", get(openapi_json)).layer(Extension(document))
+/// The `/openapi.json` route, serving `document`.
+pub fn router(document: ApiDocument) -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(openapi_json)).layer(Extension(document))
 }
 
 /// This document.
@@ -54,6 +40,10 @@ pub fn router(document: ApiDocument) -> Router<AppState> {
     responses((status = 200, description = "The OpenAPI 3 document", content_type = "application/json", body = Object)),
     security(())
 )]
-pub async fn openapi_json(Extension(ApiDocument(json)): Extension<ApiDocument>) -> Response {
-    ([(header::CONTENT_TYPE, "application/json")], json).into_response()
+pub async fn openapi_json(Extension(ApiDocument(json)): Extension<ApiDocument>) -> Result<Response, ApiError> {
+    let json = json
+        .get()
+        .cloned()
+        .ok_or_else(|| ApiError::Internal("the OpenAPI document was never published".into()))?;
+    Ok(([(header::CONTENT_TYPE, "application/json")], json).into_response())
 }

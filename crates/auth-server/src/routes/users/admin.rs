@@ -10,6 +10,8 @@ use crate::domain::audit::{self, AuditEvent, Subject};
 use crate::domain::sessions::end::{end_user_access, end_user_sessions, horizon};
 use crate::domain::users::UserView;
 use crate::domain::users::patch::UserPatch;
+use crate::domain::users::validate::WholeNumber;
+use crate::http::answers::{AdminRefused, BodyRefused, QueryRefused, TokenRefused};
 use crate::http::caller::{AdminCaller, Caller};
 use crate::http::client_ip::ClientInfo;
 use crate::http::error::{ApiError, ErrorBody};
@@ -23,10 +25,12 @@ use crate::state::AppState;
 #[into_params(parameter_in = Query)]
 pub struct ListQuery {
     /// 1–100, default 20.
-    pub limit: Option<i64>,
-    /// The `next_cursor` of the previous page.
+    #[param(value_type = Option<i64>, minimum = 1, maximum = 100)]
+    pub limit: Option<WholeNumber>,
+    /// The `next_cursor` of the previous page (empty: the first page).
+    #[param(pattern = r"^[0-9]{0,18}$")]
     pub cursor: Option<String>,
-    /// Only usernames containing this text, ignoring case (at most 64 characters).
+    /// Only usernames containing this text, ignoring case and the white space around it.
     #[param(max_length = 64)]
     pub q: Option<String>,
 }
@@ -42,6 +46,12 @@ pub struct UserPage {
 /// Longest `q` of a user search.
 const SEARCH_LEN: usize = 64;
 
+/// A cursor as this API writes them: a user id, up to 18 digits (the documented pattern).
+fn parse_cursor(cursor: &str) -> Option<i64> {
+    let digits = cursor.len() <= 18 && cursor.bytes().all(|b| b.is_ascii_digit());
+    digits.then(|| cursor.parse().ok()).flatten()
+}
+
 /// Path ids that are not integers name no user.
 pub(super) fn parse_id(id: &str) -> Result<i64, ApiError> {
     id.parse().map_err(|_| user_not_found())
@@ -55,9 +65,8 @@ pub(super) fn parse_id(id: &str) -> Result<i64, ApiError> {
     params(ListQuery),
     responses(
         (status = 200, description = "A page of users", body = UserPage),
-        (status = 400, description = "Bad limit or cursor", body = ErrorBody),
-        (status = 401, description = "Missing, invalid or revoked token", body = ErrorBody),
-        (status = 403, description = "Admin privilege required", body = ErrorBody),
+        QueryRefused,
+        AdminRefused,
     ),
     security(("bearer" = []))
 )]
@@ -67,21 +76,18 @@ pub async fn list_users(
     ApiQuery(query): ApiQuery<ListQuery>,
 ) -> Result<Json<UserPage>, ApiError> {
     caller.require_admin(&state).await?;
-    let limit = query.limit.unwrap_or(20);
+    let limit = query.limit.map_or(20, |l| l.0);
     if !(1..=100).contains(&limit) {
         return Err(ApiError::field("limit", "must be between 1 and 100"));
     }
     let after = match query.cursor.as_deref() {
         None | Some("") => None,
-        Some(c) => Some(
-            c.parse::<i64>()
-                .map_err(|_| ApiError::field("cursor", "is not a cursor from this API"))?,
-        ),
+        Some(c) => Some(parse_cursor(c).ok_or_else(|| ApiError::field("cursor", "is not a cursor from this API"))?),
     };
-    let search = query.q.as_deref().map(str::trim).filter(|q| !q.is_empty());
-    if search.is_some_and(|q| q.chars().count() > SEARCH_LEN) {
+    if query.q.as_deref().is_some_and(|q| q.chars().count() > SEARCH_LEN) {
         return Err(ApiError::field("q", "must be at most 64 characters"));
     }
+    let search = query.q.as_deref().map(str::trim).filter(|q| !q.is_empty());
     let limit = limit as usize;
     // One more than asked tells whether another page exists.
     let mut users = state.store.list_users(after, limit as u32 + 1, search).await?;
@@ -105,7 +111,7 @@ pub async fn list_users(
     params(("id" = i64, Path, description = "User id")),
     responses(
         (status = 200, description = "The user", body = UserView),
-        (status = 401, description = "Missing, invalid or revoked token", body = ErrorBody),
+        TokenRefused,
         (status = 403, description = "Neither admin nor the user itself", body = ErrorBody),
         (status = 404, description = "User not found", body = ErrorBody),
     ),
@@ -131,9 +137,9 @@ pub async fn get_user(State(state): State<AppState>, caller: Caller, Path(id): P
     request_body = UserPatch,
     responses(
         (status = 200, description = "The updated user", body = UserView),
+        BodyRefused,
+        AdminRefused,
         (status = 400, description = "Invalid field, or demoting or disabling oneself", body = ErrorBody),
-        (status = 401, description = "Missing, invalid or revoked token", body = ErrorBody),
-        (status = 403, description = "Admin privilege required", body = ErrorBody),
         (status = 404, description = "User not found", body = ErrorBody),
     ),
     security(("bearer" = []))

@@ -11,7 +11,8 @@ use serde::{Deserialize, Serialize};
 use crate::domain::audit::{self, AuditEvent, Subject};
 use crate::domain::sessions::end::{end_session, end_user_access, end_user_sessions};
 use crate::domain::sessions::view::{SessionList, view};
-use crate::domain::users::validate;
+use crate::domain::users::{fields, validate};
+use crate::http::answers::{AdminRefused, BodyRefused};
 use crate::http::caller::{AdminCaller, Identity};
 use crate::http::client_ip::ClientInfo;
 use crate::http::error::{ApiError, ErrorBody};
@@ -24,7 +25,7 @@ use crate::state::AppState;
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SetPasswordRequest {
-    #[schema(format = Password, min_length = 8, max_length = 1024, example = "a new passphrase")]
+    #[schema(schema_with = fields::password)]
     pub new_password: String,
 }
 
@@ -61,9 +62,8 @@ fn acted_on<'a>(id: i64, caller: &Identity, client: &'a ClientInfo) -> Subject<'
     request_body = SetPasswordRequest,
     responses(
         (status = 204, description = "Set; the user's sessions ended"),
-        (status = 400, description = "Invalid password", body = ErrorBody),
-        (status = 401, description = "Missing, invalid or revoked token", body = ErrorBody),
-        (status = 403, description = "Admin privilege required", body = ErrorBody),
+        BodyRefused,
+        AdminRefused,
         (status = 404, description = "User not found", body = ErrorBody),
     ),
     security(("bearer" = []))
@@ -92,8 +92,7 @@ pub async fn set_password(
     params(("id" = i64, Path, description = "User id")),
     responses(
         (status = 200, description = "The user's active sessions", body = SessionList),
-        (status = 401, description = "Missing, invalid or revoked token", body = ErrorBody),
-        (status = 403, description = "Admin privilege required", body = ErrorBody),
+        AdminRefused,
         (status = 404, description = "User not found", body = ErrorBody),
     ),
     security(("bearer" = []))
@@ -119,8 +118,7 @@ pub async fn list_user_sessions(
     params(("id" = i64, Path, description = "User id")),
     responses(
         (status = 200, description = "Ended", body = SessionsEnded),
-        (status = 401, description = "Missing, invalid or revoked token", body = ErrorBody),
-        (status = 403, description = "Admin privilege required", body = ErrorBody),
+        AdminRefused,
         (status = 404, description = "User not found", body = ErrorBody),
     ),
     security(("bearer" = []))
@@ -148,8 +146,7 @@ pub async fn end_user_sessions_route(
     ),
     responses(
         (status = 204, description = "Ended"),
-        (status = 401, description = "Missing, invalid or revoked token", body = ErrorBody),
-        (status = 403, description = "Admin privilege required", body = ErrorBody),
+        AdminRefused,
         (status = 404, description = "No such active session of that user", body = ErrorBody),
     ),
     security(("bearer" = []))

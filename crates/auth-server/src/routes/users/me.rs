@@ -6,6 +6,7 @@ use axum::extract::State;
 
 use crate::domain::users::UserView;
 use crate::domain::users::patch::UserPatch;
+use crate::http::answers::{BodyRefused, TokenRefused};
 use crate::http::caller::Caller;
 use crate::http::error::{ApiError, ErrorBody};
 use crate::http::extract::ApiJson;
@@ -23,7 +24,7 @@ pub fn user_not_found() -> ApiError {
     tag = "users",
     responses(
         (status = 200, description = "The caller", body = UserView),
-        (status = 401, description = "Missing, invalid or revoked token", body = ErrorBody),
+        TokenRefused,
     ),
     security(("bearer" = []))
 )]
@@ -40,9 +41,10 @@ pub async fn get_me(State(state): State<AppState>, caller: Caller) -> Result<Jso
     request_body = UserPatch,
     responses(
         (status = 200, description = "The updated user", body = UserView),
-        (status = 400, description = "Invalid field", body = ErrorBody),
-        (status = 401, description = "Missing, invalid or revoked token", body = ErrorBody),
-        (status = 403, description = "`role` given by a non-admin", body = ErrorBody),
+        BodyRefused,
+        TokenRefused,
+        (status = 400, description = "Invalid field, or an admin demoting or disabling their own account", body = ErrorBody),
+        (status = 403, description = "`role` or `disabled` given by a non-admin", body = ErrorBody),
     ),
     security(("bearer" = []))
 )]
