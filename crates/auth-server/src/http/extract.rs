@@ -169,7 +169,14 @@ fn deserialize_error(text: &str, prefix: &str) -> ApiError {
         return ApiError::field(field, "is required");
     }
     if let Some(field) = quoted_after(detail, "unknown field `") {
-        return ApiError::field(field, "is not allowed");
+        // The client chose this name: it is echoed only when it reads as a field name, so
+        // an answer never carries arbitrary client text (such as serde_json's reserved
+        // `$serde_json::private::RawValue`, which would make the error body unreadable to
+        // a serde_json client).
+        if is_plain_name(field) {
+            return ApiError::field(field, "is not allowed");
+        }
+        return ApiError::BadRequest("Invalid request: a member that is not allowed".into());
     }
     if let Some((path, message)) = detail.split_once(": ")
         && !path.is_empty()
@@ -180,6 +187,11 @@ fn deserialize_error(text: &str, prefix: &str) -> ApiError {
         return ApiError::field(path, message);
     }
     ApiError::BadRequest(format!("Invalid request: {detail}"))
+}
+
+/// 1–64 ASCII letters, digits, `_`, `-` or `.`.
+fn is_plain_name(name: &str) -> bool {
+    (1..=64).contains(&name.len()) && name.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'))
 }
 
 fn quoted_after<'a>(text: &'a str, marker: &str) -> Option<&'a str> {
@@ -205,6 +217,17 @@ mod tests {
     struct Sample {
         name: String,
         age: Option<u8>,
+    }
+
+    #[test]
+    fn an_unknown_member_is_named_only_when_it_reads_as_a_field_name() {
+        let reserved = br#"{"name":"a","$serde_json::private::RawValue":[1]}"#;
+        let error = parse_json::<Sample>(reserved).unwrap_err();
+        assert!(field_of(parse_json::<Sample>(reserved).unwrap_err()).is_none());
+        let body = axum::body::to_bytes(axum::response::IntoResponse::into_response(error).into_body(), 4096);
+        let bytes = futures_util::FutureExt::now_or_never(body).unwrap().unwrap();
+        let json: serde_json::Value = serde_json::from_slice(&bytes).expect("readable JSON");
+        assert!(json["msg"].as_str().unwrap().contains("not allowed"), "{json}");
     }
 
     #[test]
