@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
-# The benchmark of bench/README.md: auth-server against the Flask-JWT-Extended peer and
-# the axum ceiling, in one run on this machine, with wrk on loopback. Prints one table,
+# The benchmark of bench/README.md: auth-server against its peers (the axum ceiling,
+# Fastify, Flask-JWT-Extended), in one run on this machine, with wrk on loopback. Prints one table,
 # writes it and a chart to target/bench-results/ (and to docs/benchmark.md and
 # docs/benchmark.svg after a full run with the peers), and says which goals are met.
 #
-# The peers live outside the repository (PEERS_DIR). Without them every auth-server
+# The peers live outside the repository (PEERS_DIR): the axum ceiling, the Fastify peer and
+# the Flask-JWT-Extended peer. Without them every auth-server
 # scenario still runs and reports its absolute figures; the goals that are ratios to a
 # peer are reported as not evaluated, never as met or failed.
 #
@@ -82,6 +83,7 @@ start_peers() {
   for attempt in 1 2 3 4; do
     bash "$peers_dir/peers.sh" start >&2 || true
     curl -sf -o /dev/null http://127.0.0.1:5001/hello && curl -sf -o /dev/null http://127.0.0.1:5002/hello \
+      && curl -sf -o /dev/null http://127.0.0.1:5003/hello && [[ -s /tmp/fastify-peer.token ]] \
       && flask_tokens=$(curl -sf -XPOST 127.0.0.1:5001/login -H 'content-type: application/json' \
         -d '{"username":"test","password":"test-password"}') && return 0
     say "a peer did not start (attempt $attempt)"
@@ -104,6 +106,7 @@ elif ! start_peers; then
 fi
 if peers; then
   ceiling_token=$(cat /tmp/axum-ceiling.token)
+  fastify_token=$(cat /tmp/fastify-peer.token)
   flask_access=$(cat /tmp/peer-flask.token)
   flask_refresh=$(jq -r .refresh_token <<<"$flask_tokens")
 else
@@ -196,12 +199,16 @@ auth=(-H "Authorization: Bearer $access")
 [[ $(curl -s -o /dev/null -w '%{http_code}' "${auth[@]}" "http://$main/api/v1/secret") == 200 ]] || die "/secret refused the token"
 idle_rss=$(rss_mb main)
 
-# Revocations in Redis: a second server on the same data directory (same key, same user),
-# measured in the same rounds as the ceiling and goal 1, so that the ratio is not decided
-# by what the shared machine did in another minute.
-start_server redis "$work/main" AUTH_REDIS_URL="$redis_url" AUTH_REDIS_KEY_PREFIX="$redis_prefix"
-[[ $(curl -s -o /dev/null -w '%{http_code}' "${auth[@]}" "http://${server_addr[redis]}/api/v1/secret") == 200 ]] \
-  || die "/secret with Redis refused the token"
+# Revocations in Redis: three more servers on the same data directory (same key, same
+# user) sharing one Redis prefix, as three instances of one deployment; one of them is
+# measured in the same rounds as the ceiling and the other /secret lines, so that the
+# ratio is not decided by what the shared machine did in another minute, while the two
+# others stay subscribed (and later observe the revocation propagation).
+for name in redis redis_b redis_c; do
+  start_server "$name" "$work/main" AUTH_REDIS_URL="$redis_url" AUTH_REDIS_KEY_PREFIX="$redis_prefix"
+  [[ $(curl -s -o /dev/null -w '%{http_code}' "${auth[@]}" "http://${server_addr[$name]}/api/v1/secret") == 200 ]] \
+    || die "/secret with Redis refused the token on $name"
+done
 
 # 1,000,000 revoked tokens: a third server on a copy of the data directory (same key, same
 # user), seeded and started before the rounds so that it too is measured in them. The
@@ -214,7 +221,7 @@ start_server seeded "$work/seeded" AUTH_PRUNE_INTERVAL=2s
 before_1m_rss=$(rss_mb seeded)
 stop_server seeded
 # Long enough to cover loading (several seconds for a million rows) and the rounds.
-expiry=$((rounds * 4 * (warmup + duration + 1) + 60))
+expiry=$((rounds * 6 * (warmup + duration + 1) + 60))
 python3 "$lib/seed_revocations.py" "$work/seeded/auth.db" "$revoked" "$expiry" >&2
 seeded_at=$(date +%s)
 start_server seeded "$work/seeded" AUTH_PRUNE_INTERVAL=2s
@@ -223,18 +230,22 @@ with_1m_rss=$(rss_mb seeded)
 entries() { curl -sf "http://$seeded/metrics" | awk '/^auth_revocation_entries / { print $2 }'; }
 [[ $(entries) -ge $revoked ]] || die "the seeded revocations were not loaded ($(entries))"
 
+# A different token on every request (the verified-token cache misses): DISTINCT access
+# tokens of one session, each from a refresh of the previous refresh token.
+python3 "$lib/mint_tokens.py" "$main" "$(login main bench | jq -r .refresh_token)" "$distinct" >"$work/distinct.tokens"
+
+# The rounds: every /secret figure that is compared with another, in turn, so that each
+# ratio compares the same minutes of the shared machine.
 for _ in $(seq 1 "$rounds"); do
   if peers; then measure ceiling_secret http://127.0.0.1:5002/secret -H "Authorization: Bearer $ceiling_token"; fi
   measure ours_secret "http://$main/api/v1/secret" "${auth[@]}"
+  measure_with_tokens ours_secret_distinct "$lib/distinct.lua" "$work/distinct.tokens" "$work/distinct.tokens"
   measure ours_secret_1m "http://$seeded/api/v1/secret" "${auth[@]}"
   measure ours_secret_redis "http://${server_addr[redis]}/api/v1/secret" "${auth[@]}"
+  if peers; then measure fastify_secret http://127.0.0.1:5003/secret -H "Authorization: Bearer $fastify_token"; fi
 done
-# Revocation propagation (issue 21, goal 3): two more instances on the same data directory
-# and Redis prefix, started after the rounds so they take no CPU from them; each
-# revocation made on the measured instance is timed until both others refuse it.
-for name in redis_b redis_c; do
-  start_server "$name" "$work/main" AUTH_REDIS_URL="$redis_url" AUTH_REDIS_KEY_PREFIX="$redis_prefix"
-done
+# Revocation propagation: each revocation made on the measured instance is timed until
+# both others refuse it.
 python3 "$lib/mint_tokens.py" "${server_addr[redis]}" "$(login redis bench | jq -r .refresh_token)" "$propagation_count" \
   | python3 "$lib/propagation.py" "${server_addr[redis]}" "${server_addr[redis_b]}" "${server_addr[redis_c]}" \
     >"$results/propagation.json" || die "the propagation measurement failed"
@@ -247,11 +258,6 @@ stop_server redis
 # measurement (run 6 measured logins while it did: 0.83x instead of 0.94x).
 kill -STOP "${server_pid[seeded]}"
 if peers; then measure flask_secret http://127.0.0.1:5001/secret -H "Authorization: Bearer $flask_access"; fi
-
-# A different token on every request (the verified-token cache misses): DISTINCT access
-# tokens of one session, each from a refresh of the previous refresh token.
-python3 "$lib/mint_tokens.py" "$main" "$(login main bench | jq -r .refresh_token)" "$distinct" >"$work/distinct.tokens"
-measure_with_tokens ours_secret_distinct "$lib/distinct.lua" "$work/distinct.tokens" "$work/distinct.tokens"
 
 # Refresh with rotation: two pools of live refresh tokens (warm-up, measured run), one
 # session per connection.
@@ -328,7 +334,7 @@ stop_server seeded
 
 scenarios=(ours_secret ours_secret_distinct ours_secret_1m ours_secret_redis ours_refresh ours_login
   ours_secret_under_login ours_secret_many)
-if peers; then scenarios+=(ceiling_secret flask_secret flask_refresh flask_login); fi
+if peers; then scenarios+=(ceiling_secret fastify_secret flask_secret flask_refresh flask_login); fi
 command="bash bench/run.sh"
 if [[ $peers_mode == 0 ]]; then command+=" --no-peers"; fi
 if ((${#changed[@]})); then command="${changed[*]} $command"; fi
