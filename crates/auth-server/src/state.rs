@@ -1,10 +1,11 @@
 //! What every handler can reach: the store, the token manager, the revocation state, the
-//! password hasher, the login throttle and Redis (when configured), cheaply cloned per request.
+//! password hasher, the login throttle, the device cookies and Redis (when configured), cheaply cloned per request.
 
 use std::sync::Arc;
 
 use jwt_extended::JwtManager;
 
+use crate::infra::device::DeviceCookies;
 use crate::infra::password::PasswordHasher;
 use crate::infra::redis::RedisClient;
 use crate::infra::revocation::DynRevocations;
@@ -39,6 +40,8 @@ pub struct Shared {
     pub revocations: DynRevocations,
     pub hasher: PasswordHasher,
     pub throttle: Arc<LoginThrottle>,
+    /// Signs and checks the device cookies logins hand out.
+    pub devices: Arc<DeviceCookies>,
     /// Registrations per client address.
     pub registrations: Arc<RegistrationLimit>,
     /// The shared Redis, when `AUTH_REDIS_URL` is set.

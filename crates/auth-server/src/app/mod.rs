@@ -12,6 +12,7 @@ use anyhow::Context;
 use axum::Router;
 use tokio::net::TcpListener;
 
+use crate::infra::device::DeviceCookies;
 use crate::infra::password::PasswordHasher;
 use crate::infra::redis::RedisClient;
 use crate::infra::store::DynStore;
@@ -90,7 +91,10 @@ pub async fn build_state(settings: Settings) -> anyhow::Result<AppState> {
         .context("loading revocations")?;
     let jwt = jwt::build_jwt_manager(&settings, revocations.clone())?;
     let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
-    let hasher = PasswordHasher::new(cores, settings.hashing_queue);
+    let priority_queue = settings.hashing_priority_queue.unwrap_or(settings.hashing_queue);
+    let hasher = PasswordHasher::new(cores, settings.hashing_queue, priority_queue);
+    let device_key = crate::infra::signing::signing_key_bytes(&settings)?;
+    let devices = Arc::new(DeviceCookies::new(&device_key, settings.device_cookie_ttl.as_secs()));
     let throttle = Arc::new(LoginThrottle::new(
         settings.login_max_failures,
         settings.login_address_max_failures,
@@ -109,6 +113,7 @@ pub async fn build_state(settings: Settings) -> anyhow::Result<AppState> {
         revocations,
         hasher,
         throttle,
+        devices,
         registrations,
         redis,
     }))

@@ -48,6 +48,11 @@ fn is_own_origin(origin: &str, host: Option<&str>, cors_origins: &[String]) -> b
 }
 
 impl RequestSite {
+    /// Whether the request names another site as its origin.
+    pub fn is_cross_site(&self) -> bool {
+        self.cross_site
+    }
+
     /// 403 when a form login, or one that would set cookies, comes from another site.
     pub fn refuse_cross_site_login(&self, sets_cookies: bool) -> Result<(), ApiError> {
         if self.cross_site && (self.form || sets_cookies) {

@@ -48,6 +48,20 @@ pub fn load_keys(settings: &Settings) -> anyhow::Result<(SigningKey, Vec<Verific
     Ok((signing, verification))
 }
 
+/// The signing key's own bytes (the HMAC secret, or the private PEM), which the device
+/// cookies' key is derived from (`infra/device.rs`), so instances sharing a signing key
+/// share it too. Call after [`load_keys`], which generates a missing HMAC secret.
+pub fn signing_key_bytes(settings: &Settings) -> anyhow::Result<Vec<u8>> {
+    match &settings.signing_key_file {
+        Some(path) if is_hmac(settings.algorithm) => read_secret(path),
+        Some(path) => {
+            refuse_shared(path)?;
+            std::fs::read(path).with_context(|| format!("reading signing key {}", path.display()))
+        }
+        None => read_secret(&settings.data_dir.join(GENERATED_SECRET_FILE)),
+    }
+}
+
 fn is_hmac(alg: Algorithm) -> bool {
     matches!(alg, Algorithm::HS256 | Algorithm::HS384 | Algorithm::HS512)
 }

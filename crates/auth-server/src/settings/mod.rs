@@ -99,6 +99,14 @@ pub struct Settings {
     /// Password checks that may wait for a hashing thread; past it, 503 with `Retry-After`.
     #[arg(long, value_name = "N", default_value_t = 64)]
     pub hashing_queue: usize,
+    /// Logins from trusted devices (a valid device cookie) that may wait for a hashing
+    /// thread, in their own lane served first [default: --hashing-queue].
+    #[arg(long, value_name = "N")]
+    pub hashing_priority_queue: Option<usize>,
+    /// Lifetime of the device cookie set by every successful login, which exempts that
+    /// device from the per-account lockout and puts its logins in the priority lane.
+    #[arg(long, value_name = "DURATION", default_value = "30d", value_parser = values::duration)]
+    pub device_cookie_ttl: Duration,
     /// Who may create an account.
     #[arg(long, value_enum, default_value_t = Registration::Open)]
     pub registration: Registration,

@@ -87,6 +87,8 @@ fn defaults_are_the_declared_ones() {
     assert_eq!(settings.page_title, "auth-server");
     assert!(settings.admin().is_none());
     assert!(!settings.cookie_secure);
+    assert_eq!((settings.hashing_queue, settings.hashing_priority_queue), (64, None));
+    assert_eq!(settings.device_cookie_ttl, secs(2_592_000));
 }
 
 #[test]
@@ -131,6 +133,8 @@ fn every_kind_of_value_has_its_toml_form() {
         log-format = "json"
         registration = "closed"
         hashing-queue = 8
+        hashing-priority-queue = 4
+        device-cookie-ttl = "7d"
         cors-origins = ["https://a.example", "https://b.example:8443"]
         verification-key-files = ["old.pem", "older.pem"]
         admin-username = "root"
@@ -142,7 +146,8 @@ fn every_kind_of_value_has_its_toml_form() {
     assert!(settings.cookie_secure);
     assert_eq!(settings.log_format, LogFormat::Json);
     assert_eq!(settings.registration, Registration::Closed);
-    assert_eq!(settings.hashing_queue, 8);
+    assert_eq!((settings.hashing_queue, settings.hashing_priority_queue), (8, Some(4)));
+    assert_eq!(settings.device_cookie_ttl, secs(7 * 86_400));
     assert_eq!(&*settings.cors_origins, ["https://a.example", "https://b.example:8443"]);
     assert_eq!(
         settings.verification_key_files,

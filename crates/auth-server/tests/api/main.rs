@@ -18,6 +18,7 @@ mod backend;
 mod cluster;
 mod cookies;
 mod crash;
+mod devices;
 mod forge;
 mod grace;
 mod headers;

@@ -155,6 +155,15 @@ fn token_responses_document_the_cookie_variant() {
     one_of("/api/v1/auth/fresh-login", "post", "200", "AccessOrCookies");
 }
 
+#[test]
+fn the_login_documents_its_device_cookie() {
+    let doc = document();
+    let set_cookie = &doc["paths"]["/api/v1/auth/login"]["post"]["responses"]["200"]["headers"]["Set-Cookie"];
+    let description = set_cookie["description"].as_str().unwrap_or_else(|| panic!("{set_cookie}"));
+    assert!(description.contains("login_device="), "{description}");
+    assert!(description.contains("Path=/api/v1/auth/login"), "{description}");
+}
+
 /// The `(method, path)` pairs of the route table in `docs/api.md`: each row's first cell
 /// lists methods in backticks, the last of a group followed by the path they share
 /// (`` `GET`, `PATCH /api/v1/users/me` ``).

@@ -5,6 +5,7 @@
 
 use std::time::{Duration, Instant};
 
+use auth_server::infra::password::Lane;
 use auth_server::settings::Settings;
 use reqwest::{Method, StatusCode};
 use serde_json::json;
@@ -324,7 +325,7 @@ async fn a_login_whose_client_left_is_not_hashed() {
         task.await.unwrap();
     }
     // Jobs run in order: once this one has, every abandoned one was met (and dropped).
-    app.state.hasher.verify("sentinel".into(), None).await.unwrap();
+    app.state.hasher.verify("sentinel".into(), None, Lane::Normal).await.unwrap();
     assert!(
         backlog_started < 60,
         "the backlog drained before the clients left: nothing was tested"
@@ -338,16 +339,20 @@ async fn an_attempt_never_checked_does_not_count() {
     // binary's backend (in memory, or in Redis).
     let app = app_with(None, Settings::default()).await;
     let throttle = auth_server::infra::throttle::LoginThrottle::new(1, 50, Duration::from_secs(60), app.state.redis.clone());
-    let attempt = throttle.begin("alice", "192.0.2.1").await.unwrap().expect("the first attempt");
+    let attempt = throttle
+        .begin("alice", "192.0.2.1", None)
+        .await
+        .unwrap()
+        .expect("the first attempt");
     attempt.abandoned().await.unwrap();
     let attempt = throttle
-        .begin("ALICE", "192.0.2.1")
+        .begin("ALICE", "192.0.2.1", None)
         .await
         .unwrap()
         .expect("the slot was given back");
     assert_eq!(attempt.failed().await.unwrap(), None);
     assert!(
-        throttle.begin("alice", "192.0.2.1").await.unwrap().is_err(),
+        throttle.begin("alice", "192.0.2.1", None).await.unwrap().is_err(),
         "a checked attempt counts"
     );
 }

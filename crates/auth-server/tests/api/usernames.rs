@@ -69,7 +69,7 @@ async fn accounts_from_before_the_key_get_it_and_collisions_keep_both() {
     let mut server = Server::start(Config::default()).await;
     let vicky = server.register("vicky").await["user"]["id"].as_i64().unwrap();
     let other_password = "olgas own password";
-    let hash = auth_server::infra::password::PasswordHasher::new(1, 1)
+    let hash = auth_server::infra::password::PasswordHasher::new(1, 1, 1)
         .hash(other_password.into())
         .await
         .unwrap();

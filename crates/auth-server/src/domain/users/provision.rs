@@ -119,7 +119,11 @@ async fn set_password(state: &AppState, user: &User, password: Secret) -> anyhow
 async fn password_matches(state: &AppState, user: &User, password: &Secret) -> anyhow::Result<bool> {
     Ok(state
         .hasher
-        .verify(password.expose_secret().to_string(), Some(user.password_hash.clone()))
+        .verify(
+            password.expose_secret().to_string(),
+            Some(user.password_hash.clone()),
+            crate::infra::password::Lane::Normal,
+        )
         .await?)
 }
 

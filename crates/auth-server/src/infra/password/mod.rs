@@ -1,9 +1,11 @@
 //! Password hashing with argon2id at OWASP parameters (19 MiB, t=2, p=1), run on the
 //! low-priority hashing threads (`pool.rs`) so logins can never starve the async
 //! request path, and a dummy hash so an unknown username costs the same work as a wrong
-//! password. The queue in front of the threads is bounded (`--hashing-queue`): past it a
-//! check is refused at once (503 with `Retry-After`) instead of waiting until its
-//! request times out, so a login flood costs queue slots, not memory and deadlines.
+//! password. The queue in front of the threads has two lanes (`pool.rs`), each bounded
+//! (`--hashing-queue`, `--hashing-priority-queue`): past its bound a check is refused at
+//! once (503 with `Retry-After`) instead of waiting until its request times out, so a
+//! login flood costs queue slots, not memory and deadlines, and the hashing work waiting
+//! never exceeds the threads plus both bounds whatever the flood does.
 
 pub mod memory;
 pub mod pool;
@@ -17,13 +19,16 @@ use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
 use crate::infra::password::memory::HashMemory;
 use crate::infra::password::pool::HashingPool;
+pub use crate::infra::password::pool::Lane;
 
 /// Hashes and verifies passwords off the async threads.
 #[derive(Clone)]
 pub struct PasswordHasher {
-    /// One permit per thread and queue slot, held by a job until it has run (or been
-    /// dropped unrun because its caller left).
-    slots: Arc<Semaphore>,
+    /// Per lane, one permit per thread and queue slot, held by a job until it has run (or
+    /// been dropped unrun because its caller left): each lane is bounded on its own, so a
+    /// flood filling the normal lane leaves the priority lane's slots free.
+    normal_slots: Arc<Semaphore>,
+    priority_slots: Arc<Semaphore>,
     threads: HashingPool,
     dummy_hash: Arc<str>,
 }
@@ -112,30 +117,36 @@ fn verify_blocking(password: &str, hash: &str) -> bool {
 
 impl PasswordHasher {
     /// A hasher with `threads` hashing threads (the number of cores is right) and room
-    /// for `queue` more checks waiting for one.
-    pub fn new(threads: usize, queue: usize) -> Self {
+    /// for `queue` more checks waiting for one in the normal lane, `priority_queue` in the
+    /// priority lane.
+    pub fn new(threads: usize, queue: usize, priority_queue: usize) -> Self {
         let threads = threads.max(1);
         let dummy_hash = hash_blocking("dummy password for timing equalisation").expect("hashing a constant succeeds");
         PasswordHasher {
-            slots: Arc::new(Semaphore::new(threads + queue)),
+            normal_slots: Arc::new(Semaphore::new(threads + queue)),
+            priority_slots: Arc::new(Semaphore::new(threads + priority_queue)),
             threads: HashingPool::new(threads),
             dummy_hash: dummy_hash.into(),
         }
     }
 
-    /// A slot in the queue, or [`HashError::Busy`] at once when there is none.
-    fn slot(&self) -> Result<OwnedSemaphorePermit, HashError> {
-        self.slots.clone().try_acquire_owned().map_err(|_| {
+    /// A slot in `lane`'s queue, or [`HashError::Busy`] at once when there is none.
+    fn slot(&self, lane: Lane) -> Result<OwnedSemaphorePermit, HashError> {
+        let slots = match lane {
+            Lane::Normal => &self.normal_slots,
+            Lane::Priority => &self.priority_slots,
+        };
+        slots.clone().try_acquire_owned().map_err(|_| {
             metrics::counter!(crate::telemetry::metrics::PASSWORD_HASHES_REFUSED).increment(1);
             HashError::Busy
         })
     }
 
-    /// Runs `work` on a hashing thread, holding a queue slot until it has run.
-    async fn run<T: Send + 'static>(&self, work: impl FnOnce() -> T + Send + 'static) -> Result<T, HashError> {
-        let slot = self.slot()?;
+    /// Runs `work` on a hashing thread, holding a slot of `lane` until it has run.
+    async fn run<T: Send + 'static>(&self, lane: Lane, work: impl FnOnce() -> T + Send + 'static) -> Result<T, HashError> {
+        let slot = self.slot(lane)?;
         self.threads
-            .run(move || {
+            .run(lane, move || {
                 let _slot = slot;
                 timed(work)
             })
@@ -145,14 +156,15 @@ impl PasswordHasher {
 
     /// Hashes a new password.
     pub async fn hash(&self, password: String) -> Result<String, HashError> {
-        self.run(move || hash_blocking(&password)).await?
+        self.run(Lane::Normal, move || hash_blocking(&password)).await?
     }
 
     /// Verifies `password` against `hash`, or against the dummy hash when there is no
-    /// user, so both failures take the same time. Returns `false` for `None`.
-    pub async fn verify(&self, password: String, hash: Option<String>) -> Result<bool, HashError> {
+    /// user, so both failures take the same time, queued in `lane`. Returns `false` for
+    /// `None`.
+    pub async fn verify(&self, password: String, hash: Option<String>, lane: Lane) -> Result<bool, HashError> {
         let dummy = self.dummy_hash.clone();
-        self.run(move || match hash {
+        self.run(lane, move || match hash {
             Some(hash) => verify_blocking(&password, &hash),
             None => {
                 verify_blocking(&password, &dummy);
@@ -179,12 +191,22 @@ mod tests {
 
     #[tokio::test]
     async fn hashes_verify_and_unknown_users_never_match() {
-        let hasher = PasswordHasher::new(2, 4);
+        let hasher = PasswordHasher::new(2, 4, 4);
         let hash = hasher.hash("correct horse".into()).await.unwrap();
         assert!(hash.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"));
-        assert!(hasher.verify("correct horse".into(), Some(hash.clone())).await.unwrap());
-        assert!(!hasher.verify("wrong horse".into(), Some(hash)).await.unwrap());
-        assert!(!hasher.verify("dummy password for timing equalisation".into(), None).await.unwrap());
+        assert!(
+            hasher
+                .verify("correct horse".into(), Some(hash.clone()), Lane::Normal)
+                .await
+                .unwrap()
+        );
+        assert!(!hasher.verify("wrong horse".into(), Some(hash), Lane::Priority).await.unwrap());
+        assert!(
+            !hasher
+                .verify("dummy password for timing equalisation".into(), None, Lane::Normal)
+                .await
+                .unwrap()
+        );
     }
 
     /// Hashes stored before the working memory was our own, or with other parameters,
@@ -210,32 +232,64 @@ mod tests {
         assert!(Argon2::default().verify_password(b"battery stapler", &parsed).is_err());
     }
 
-    #[tokio::test]
-    async fn a_full_queue_refuses_at_once() {
-        let hasher = PasswordHasher::new(1, 1);
+    /// Blocks the one thread of `hasher` with a job in `lane` until the sender is used or
+    /// dropped; returns once that job is running.
+    async fn block(hasher: &PasswordHasher, lane: Lane) -> (std::sync::mpsc::Sender<()>, tokio::task::JoinHandle<bool>) {
+        let (started, running) = tokio::sync::oneshot::channel::<()>();
         let (release, blocker) = std::sync::mpsc::channel::<()>();
-        let running = tokio::spawn({
-            let hasher = hasher.clone();
-            async move { hasher.run(move || blocker.recv().is_ok()).await }
+        let hasher = hasher.clone();
+        let task = tokio::spawn(async move {
+            let work = move || {
+                let _ = started.send(());
+                blocker.recv().is_ok()
+            };
+            hasher.run(lane, work).await.unwrap()
         });
-        let queued = tokio::spawn({
-            let hasher = hasher.clone();
-            async move { hasher.hash("queued password".into()).await }
-        });
-        // Both slots are taken once both tasks have started.
-        let both_started = async {
-            while hasher.slots.available_permits() > 0 {
-                tokio::task::yield_now().await;
-            }
+        running.await.unwrap();
+        (release, task)
+    }
+
+    /// Starts a verification in `lane` and waits until it holds its slot.
+    async fn queue(hasher: &PasswordHasher, lane: Lane) -> tokio::task::JoinHandle<Result<bool, HashError>> {
+        let slots = match lane {
+            Lane::Normal => hasher.normal_slots.clone(),
+            Lane::Priority => hasher.priority_slots.clone(),
         };
-        tokio::time::timeout(std::time::Duration::from_secs(10), both_started)
-            .await
-            .unwrap();
-        assert!(matches!(hasher.verify("x".into(), None).await, Err(HashError::Busy)));
+        let before = slots.available_permits();
+        let task = tokio::spawn({
+            let hasher = hasher.clone();
+            async move { hasher.verify("queued".into(), None, lane).await }
+        });
+        while slots.available_permits() == before {
+            tokio::task::yield_now().await;
+        }
+        task
+    }
+
+    #[tokio::test]
+    async fn each_lane_is_bounded_and_a_full_one_refuses_at_once() {
+        let hasher = PasswordHasher::new(1, 1, 2);
+        let (release, running) = block(&hasher, Lane::Normal).await;
+        let normal = queue(&hasher, Lane::Normal).await;
+        // The normal lane is full (one running, one waiting); the priority lane is not.
+        assert!(matches!(hasher.verify("x".into(), None, Lane::Normal).await, Err(HashError::Busy)));
+        let mut priority = Vec::new();
+        for _ in 0..3 {
+            priority.push(queue(&hasher, Lane::Priority).await);
+        }
+        // A thread's worth plus two waiting: the priority lane has its own bound too.
+        assert!(matches!(
+            hasher.verify("x".into(), None, Lane::Priority).await,
+            Err(HashError::Busy)
+        ));
         release.send(()).unwrap();
-        assert!(running.await.unwrap().unwrap());
-        assert!(queued.await.unwrap().is_ok());
-        assert!(!hasher.verify("x".into(), None).await.unwrap(), "room again once the queue drained");
+        assert!(running.await.unwrap());
+        for task in priority.into_iter().chain([normal]) {
+            assert!(!task.await.unwrap().unwrap());
+        }
+        for lane in [Lane::Normal, Lane::Priority] {
+            assert!(!hasher.verify("x".into(), None, lane).await.unwrap(), "room again once drained");
+        }
     }
 
     #[test]

@@ -8,6 +8,12 @@
 //! - the per-address limit is separate and much looser, and never refuses a correct
 //!   password: an address over it gets its wrong guesses answered 429 and its checks run
 //!   one at a time, but a user behind the same NAT or proxy still logs in;
+//! - a login from a trusted device (a valid device cookie for the account it names,
+//!   `infra/device.rs`) is reserved against that device instead of the account: a flood
+//!   that locked the account out does not lock out its owner's devices, while a device
+//!   that fails `account_limit` times is locked out itself, so a stolen cookie buys no
+//!   more guesses than the account allows; its success clears the device's count, not
+//!   the account's, so the flood stays locked out;
 //! - registration is limited per address.
 //!
 //! The counters live in process memory, or in Redis when `AUTH_REDIS_URL` is set so every
@@ -23,6 +29,7 @@ pub use turns::{Turn, Turns};
 
 use std::time::Duration;
 
+use crate::infra::device::Device;
 use crate::infra::redis::RedisClient;
 use crate::infra::store::StoreError;
 use crate::infra::usernames::username_key;
@@ -126,10 +133,11 @@ pub struct LoginThrottle {
     turns: Turns,
 }
 
-/// A login attempt allowed to check its password: its account's turn is held until it
-/// is dropped.
+/// A login attempt allowed to check its password: its account's (or trusted device's)
+/// turn is held until it is dropped.
 pub struct LoginAttempt<'a> {
     throttle: &'a LoginThrottle,
+    /// The key the attempt was reserved against: the account, or the trusted device.
     account: String,
     address: String,
     counted: Option<Event>,
@@ -150,11 +158,15 @@ impl LoginThrottle {
         }
     }
 
-    /// Reserves an attempt on `username`'s account from `address`: `Ok(Err(seconds))`
-    /// when the account is over its limit (nothing is checked then), else the attempt,
-    /// once no other check of the same account (or limited address) is running.
-    pub async fn begin(&self, username: &str, address: &str) -> Result<Result<LoginAttempt<'_>, u64>, StoreError> {
-        let account = format!("user:{}", username_key(username));
+    /// Reserves an attempt on `username`'s account from `address`, or on `device` when the
+    /// attempt comes from a trusted one: `Ok(Err(seconds))` when that key is over its
+    /// limit (nothing is checked then), else the attempt, once no other check of the same
+    /// key (or limited address) is running.
+    pub async fn begin(&self, username: &str, address: &str, device: Option<&Device>) -> Result<Result<LoginAttempt<'_>, u64>, StoreError> {
+        let account = match device {
+            Some(device) => format!("device:{}", device.id),
+            None => format!("user:{}", username_key(username)),
+        };
         let address = format!("ip:{address}");
         let found = self
             .counters
@@ -163,8 +175,8 @@ impl LoginThrottle {
         if let Some(wait) = found.refused_for {
             return Ok(Err(wait));
         }
-        // Account first, then address: no one ever waits for an account while holding
-        // an address, so turns cannot deadlock.
+        // Account (or device) first, then address: no one ever waits for an account while
+        // holding an address, so turns cannot deadlock.
         let mut turns = vec![self.turns.take(&account).await];
         if found.peek_limited_for.is_some() {
             turns.push(self.turns.take(&address).await);
@@ -191,8 +203,8 @@ impl LoginThrottle {
 }
 
 impl LoginAttempt<'_> {
-    /// The password was right: the account's count starts again (no other account's,
-    /// and not the address's).
+    /// The password was right: the account's (or trusted device's) count starts again
+    /// (no other account's or device's, and not the address's).
     pub async fn succeeded(self) -> Result<(), StoreError> {
         self.throttle.counters.clear(&self.account).await
     }

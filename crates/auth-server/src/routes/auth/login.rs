@@ -19,8 +19,11 @@ use crate::http::answers::{BodyRefused, QueryRefused, Throttled};
 use crate::http::caller::Caller;
 use crate::http::client_ip::ClientInfo;
 use crate::http::cross_site::RequestSite;
+use crate::http::device_cookie::{PresentedDevice, set_device_cookie};
 use crate::http::error::{ApiError, ErrorBody};
 use crate::http::extract::{ApiJson, ApiQuery, JsonOrForm};
+use crate::infra::device::Device;
+use crate::infra::password::Lane;
 use crate::infra::store::User;
 use crate::state::AppState;
 
@@ -99,16 +102,18 @@ fn refuse_disabled(user: &User) -> Result<(), ApiError> {
 
 /// Checks `password` against `user` (against a dummy hash when there is no user, so both
 /// failures cost the same). The attempt is reserved in the throttle first (by `username`'s
-/// canonical key, and the client address), so a refused one costs no hash, and the check
-/// waits for any other check of the same account. `None` when the password does not
-/// match. Failures and refusals are audited here; successes by the caller, which knows
-/// what the password was checked for.
+/// canonical key, or by `device` when it comes from a trusted one, and the client
+/// address), so a refused one costs no hash, and the check waits for any other check of
+/// the same key; a trusted device's check goes to the hashing queue's priority lane.
+/// `None` when the password does not match. Failures and refusals are audited here;
+/// successes by the caller, which knows what the password was checked for.
 pub async fn check_password(
     state: &AppState,
     username: &str,
     client: &ClientInfo,
     user: Option<User>,
     password: String,
+    device: Option<&Device>,
 ) -> Result<Option<User>, ApiError> {
     let subject = Subject::named(username, client);
     let subject = match &user {
@@ -116,7 +121,7 @@ pub async fn check_password(
         None => subject,
     };
     let address = client.ip.as_deref().unwrap_or("unknown");
-    let attempt = match state.throttle.begin(username, address).await? {
+    let attempt = match state.throttle.begin(username, address, device).await? {
         Ok(attempt) => attempt,
         Err(retry_after) => {
             metrics::counter!("auth_logins_total", "outcome" => "throttled").increment(1);
@@ -127,7 +132,8 @@ pub async fn check_password(
     // Passwords longer than any valid one cannot match; still spend the same work.
     let too_long = password.chars().count() > PASSWORD_LEN.1;
     let hash = user.as_ref().filter(|_| !too_long).map(|u| u.password_hash.clone());
-    let matches = match state.hasher.verify(password, hash).await {
+    let lane = if device.is_some() { Lane::Priority } else { Lane::Normal };
+    let matches = match state.hasher.verify(password, hash, lane).await {
         Ok(matches) => matches,
         Err(e) => {
             attempt.abandoned().await?;
@@ -152,7 +158,13 @@ pub async fn check_password(
     }
 }
 
-/// Logs in with a username and password: a new session and a fresh token pair.
+/// Logs in with a username and password: a new session and a fresh token pair, and a
+/// device cookie (`login_device`, `__Secure-login_device` with `Secure` cookies: HttpOnly,
+/// SameSite=Strict, sent only to this route) that makes this device's later logins to the
+/// same account trusted: the per-account lockout does not refuse them (the device has a
+/// failure limit of its own) and they are hashed before untrusted ones. Clients that keep
+/// cookies get this without doing anything; an invalid, expired or other account's cookie
+/// is ignored.
 #[utoipa::path(
     post,
     path = "/api/v1/auth/login",
@@ -163,7 +175,8 @@ pub async fn check_password(
         (LoginRequest = "application/x-www-form-urlencoded"),
     )),
     responses(
-        (status = 200, description = "Logged in: the pair, or with `?transport=cookie` a CookieTokensResponse", body = PairOrCookies),
+        (status = 200, description = "Logged in: the pair, or with `?transport=cookie` a CookieTokensResponse; `Set-Cookie` carries a new device cookie (not on a cross-site request)", body = PairOrCookies,
+            headers(("Set-Cookie" = String, description = "`login_device=<nonce>.<expiry>.<signature>; Path=/api/v1/auth/login; Max-Age=<--device-cookie-ttl>; HttpOnly; SameSite=Strict` (`__Secure-login_device`, `Secure`, with `--cookie-secure`), with the token cookies under cookie transport"))),
         QueryRefused,
         BodyRefused,
         Throttled,
@@ -176,13 +189,16 @@ pub async fn login(
     State(state): State<AppState>,
     client: ClientInfo,
     site: RequestSite,
+    presented: PresentedDevice,
     ApiQuery(query): ApiQuery<TransportQuery>,
     JsonOrForm(body): JsonOrForm<LoginRequest>,
 ) -> Result<Response, ApiError> {
     site.refuse_cross_site_login(query.cookies(false))?;
     check_login(&body)?;
     let user = state.store.user_by_username(&body.username).await?;
-    let user = check_password(&state, &body.username, &client, user, body.password)
+    let now = crate::infra::clock::now();
+    let device = user.as_ref().and_then(|u| presented.trusted(&state.devices, u.id, now));
+    let user = check_password(&state, &body.username, &client, user, body.password, device.as_ref())
         .await?
         .ok_or_else(bad_credentials)?;
     refuse_disabled(&user)?;
@@ -198,7 +214,13 @@ pub async fn login(
     audit::record(AuditEvent::LoginSuccess, subject.session(Some(sid)));
     let expires_at = pair.refresh.expires_at.unwrap_or_default();
     let delivery = Delivery::new(query.cookies(false), body.remember, expires_at);
-    Ok(pair_response(&state, StatusCode::OK, pair, Some(UserView::from(&user)), delivery))
+    let mut response = pair_response(&state, StatusCode::OK, pair, Some(UserView::from(&user)), delivery);
+    // A cross-site page must not plant a device cookie of an account of its choosing.
+    if !site.is_cross_site() {
+        let secure = state.settings.cookie_secure;
+        set_device_cookie(response.headers_mut(), &state.devices, secure, user.id, now);
+    }
+    Ok(response)
 }
 
 /// Re-enters the password: a fresh access token in the same session.
@@ -226,7 +248,7 @@ pub async fn fresh_login(
 ) -> Result<(HeaderMap, Json<AccessOrCookies>), ApiError> {
     let sid = caller.session_id.clone().ok_or_else(|| caller.revoked())?;
     let user = state.store.user_by_id(caller.id).await?;
-    let user = check_password(&state, &caller.username, &client, user, body.password)
+    let user = check_password(&state, &caller.username, &client, user, body.password, None)
         .await?
         .ok_or_else(bad_credentials)?;
     refuse_disabled(&user)?;

@@ -59,7 +59,7 @@ pub async fn change_password(
     validate::password(&body.new_password).map_err(|m| ApiError::field("new_password", m))?;
     let user = state.store.user_by_id(caller.id).await?.ok_or_else(|| caller.revoked())?;
     let username = user.username.clone();
-    let user = check_password(&state, &username, &client, Some(user), body.current_password)
+    let user = check_password(&state, &username, &client, Some(user), body.current_password, None)
         .await?
         .ok_or(ApiError::unauthorized("Current password is incorrect", "invalid_credentials"))?;
     let hash = state.hasher.hash(body.new_password).await?;
