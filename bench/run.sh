@@ -14,7 +14,7 @@
 # 3), AUTH_SERVER_BIN (skip the release build), PEERS_DIR (../shared/bench), PEERS (auto:
 # used when PEERS_DIR has them, 1: required, 0: not used, as --no-peers), REDIS_URL
 # (redis://127.0.0.1:6379), MANY_CONNECTIONS (10000), REVOKED (1000000), DISTINCT_TOKENS
-# (1024), PROPAGATION_REVOCATIONS (1000).
+# (1024), PROPAGATION_REVOCATIONS (1000), FLOOD_CONNECTIONS (64: the guessing flood's).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 lib="$root/bench/lib"
@@ -50,6 +50,7 @@ knob many MANY_CONNECTIONS 10000
 knob revoked REVOKED 1000000
 knob distinct DISTINCT_TOKENS 1024
 knob propagation_count PROPAGATION_REVOCATIONS 1000
+knob flood_connections FLOOD_CONNECTIONS 64
 peers_dir=${PEERS_DIR:-$root/../shared/bench}
 redis_url=${REDIS_URL:-redis://127.0.0.1:6379}
 cores=$(nproc)
@@ -298,6 +299,55 @@ sleep 1 # the load is running before /secret's warm-up starts (not a synchronisa
 measure ours_secret_under_login "http://$main/api/v1/secret" "${auth[@]}"
 wait "$login_load"
 
+# A password-guessing flood (issue 21, goal 4): a server that believes one proxy hop of
+# X-Forwarded-For, flooded by lib/flood.lua (wrong passwords from 1,000 addresses, against
+# the real user's account, another one and new unknown names) on enough connections to keep
+# the hashing queue full, while /secret is measured and the real user, who logged in
+# before and holds a device cookie, logs in one login at a time (lib/device_login.lua).
+# The hashing threads' CPU time is read from /proc before and after the flood.
+start_server flood "$work/flood" AUTH_TRUSTED_PROXY_HOPS=1
+flood_addr=${server_addr[flood]}
+register flood bench
+for i in 1 2 3 4; do register flood "bench-login-$i"; done
+flood_access=$(login flood bench | jq -r .access_token)
+curl -sf -o /dev/null -D "$work/device.headers" -XPOST "http://$flood_addr/api/v1/auth/login" \
+  -H 'content-type: application/json' -H 'x-forwarded-for: 192.0.2.10' \
+  -d '{"username":"bench","password":"bench-password-1"}' || die "the real user's first login failed"
+device_cookie=$(grep -io '^set-cookie: login_device=[^;]*' "$work/device.headers" | cut -d' ' -f2)
+[[ -n $device_cookie ]] || die "the login set no device cookie"
+# hash_cpu: the CPU seconds the flood server's hashing threads (argon2-*) have used.
+hash_cpu() {
+  local pid=${server_pid[flood]} ticks=0 task
+  for task in /proc/"$pid"/task/*; do
+    [[ $(cat "$task/comm" 2>/dev/null) == argon2-* ]] || continue
+    ticks=$((ticks + $(sed 's/^.*) //' "$task/stat" | awk '{ print $12 + $13 }')))
+  done
+  awk -v t="$ticks" -v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%.2f", t / hz }'
+}
+flood_metric() { curl -sf "http://$flood_addr/metrics" | awk -v m="$1" '$1 == m { print $2 }'; }
+hashes0=$(flood_metric auth_password_hash_seconds_count)
+cpu0=$(hash_cpu)
+cat "$lib/flood.lua" >"$work/flood-load.lua"
+BENCH_ACCOUNTS=4 wrk -t1 -c"$flood_connections" -d$((2 * (warmup + duration) + 6))s -s "$work/flood-load.lua" \
+  "http://$flood_addr/api/v1/auth/login" | grep '^{' >"$results/flood.json" &
+flood_load=$!
+sleep 1 # the flood is running before the measurements' warm-up starts (not a synchronisation)
+measure ours_secret_under_flood "http://$flood_addr/api/v1/secret" -H "Authorization: Bearer $flood_access"
+BENCH_DEVICE_COOKIE=$device_cookie WRK_SCRIPT="$lib/device_login.lua" WRK_CONNECTIONS=1 \
+  measure ours_login_under_flood "http://$flood_addr/api/v1/auth/login"
+wait "$flood_load"
+cpu1=$(hash_cpu)
+hashes1=$(flood_metric auth_password_hash_seconds_count)
+flood_threads=$(ls /proc/"${server_pid[flood]}"/task/*/comm | xargs cat | grep -c '^argon2-')
+flood_facts=$(jq -c --argjson cpu "$(awk -v a="$cpu0" -v b="$cpu1" 'BEGIN { printf "%.2f", b - a }')" \
+  --argjson hashes "$((${hashes1%.*} - ${hashes0%.*}))" --argjson threads "$flood_threads" \
+  --argjson connections "$flood_connections" \
+  '{requests, seconds, statuses, socket_errors, connections: $connections, hash_cpu_seconds: $cpu, hashes: $hashes,
+    hashing_threads: $threads, hashing_queue: 64, hashing_priority_queue: 64}' "$results/flood.json") \
+  || die "the flood's figures are missing ($(cat "$results/flood.json"))"
+say "flood: $flood_facts"
+stop_server flood
+
 # Many keep-alive connections: resident size and established sockets sampled during the run.
 port=${main##*:}
 before_many_rss=$(rss_mb main)
@@ -333,7 +383,7 @@ after_prune_rss=$(rss_mb seeded)
 stop_server seeded
 
 scenarios=(ours_secret ours_secret_distinct ours_secret_1m ours_secret_redis ours_refresh ours_login
-  ours_secret_under_login ours_secret_many)
+  ours_secret_under_login ours_secret_under_flood ours_login_under_flood ours_secret_many)
 if peers; then scenarios+=(ceiling_secret fastify_secret flask_secret flask_refresh flask_login); fi
 command="bash bench/run.sh"
 if [[ $peers_mode == 0 ]]; then command+=" --no-peers"; fi
@@ -344,7 +394,7 @@ cat >"$results/facts.json" <<JSON
  "cores": $cores, "hash_seconds": $hash_seconds, "hash_seconds_saturated": $hash_seconds_saturated, "revoked": $revoked, "date": "$(date -u +%Y-%m-%d)",
  "machine": "$(uname -m) $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)",
  "connections": $connections, "duration": $duration, "warmup": $warmup, "rounds": $rounds,
- "propagation": $(cat "$results/propagation.json"),
+ "propagation": $(cat "$results/propagation.json"), "flood": $flood_facts,
  "many_connections": $many, "distinct_tokens": $distinct, "connections_seen": $connections_seen, "revocations_after_prune": $left,
  "memory_mb": {"idle": $idle_rss, "before_many_connections": $before_many_rss, "many_connections": $(awk -v k="$many_rss_kb" 'BEGIN { printf "%.1f", k / 1024 }'),
    "before_1m_revocations": $before_1m_rss, "with_1m_revocations": $with_1m_rss, "after_prune": $after_prune_rss}}
