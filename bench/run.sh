@@ -328,7 +328,7 @@ flood_metric() { curl -sf "http://$flood_addr/metrics" | awk -v m="$1" '$1 == m 
 hashes0=$(flood_metric auth_password_hash_seconds_count)
 cpu0=$(hash_cpu)
 cat "$lib/flood.lua" >"$work/flood-load.lua"
-BENCH_ACCOUNTS=4 wrk -t1 -c"$flood_connections" -d$((2 * (warmup + duration) + 6))s -s "$work/flood-load.lua" \
+BENCH_ACCOUNTS=4 wrk -t1 -c"$flood_connections" --timeout 10s -d$((2 * (warmup + duration) + 6))s -s "$work/flood-load.lua" \
   "http://$flood_addr/api/v1/auth/login" | grep '^{' >"$results/flood.json" &
 flood_load=$!
 sleep 1 # the flood is running before the measurements' warm-up starts (not a synchronisation)
