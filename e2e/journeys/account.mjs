@@ -201,8 +201,18 @@ export function accountJourney(run) {
       assert.ok(cookie.expires > now + 29 * 24 * 3600, `${cookie.name} persists for the refresh lifetime (${cookie.expires})`);
     }
     for (const cookie of await plain.context.cookies()) {
+      if (cookie.name.endsWith('login_device')) {
+        // The device cookie names the browser, not the session: it outlives the browser
+        // either way, and only the login route ever sees it (docs/security.md).
+        assert.ok(cookie.expires > now + 29 * 24 * 3600, `the device cookie persists (${cookie.expires})`);
+        assert.equal(cookie.path, '/api/v1/auth/login');
+        assert.ok(cookie.httpOnly, 'the device cookie is HttpOnly');
+        assert.equal(cookie.sameSite, 'Strict');
+        continue;
+      }
       assert.equal(cookie.expires, -1, `${cookie.name} is a browser-session cookie`);
     }
+    assert.ok((await plain.context.cookies()).some((c) => c.name.endsWith('login_device')), 'a login sets the device cookie');
     await goTo(kept.page, 'sessions');
     const current = kept.page.locator('#sessions > li[data-current="true"]');
     assert.match(await current.textContent(), /Kept signed in/);
