@@ -255,7 +255,18 @@ impl Claims {
 
     /// A string claim.
     pub fn str_claim(&self, name: &str) -> Option<&str> {
-        self.get(name).and_then(Value::as_str)
+        // The claims picked out during verification answer without building the map
+        // (a token rule reading `type` on every request built it for every new token),
+        // with the same values, FJE's default `type` included.
+        let registered = &self.0.registered;
+        match name {
+            "type" => registered.token_type.as_ref().map_or(Some("access"), Value::as_str),
+            "jti" => registered.jti.as_deref(),
+            "sid" => registered.session_id.as_deref(),
+            "csrf" => registered.csrf.as_deref(),
+            _ if name == self.0.identity_claim.as_str() => registered.identity.as_str(),
+            _ => self.get(name).and_then(Value::as_str),
+        }
     }
 
     /// All claims as a JSON object (FJE's `get_jwt()`).
@@ -311,5 +322,62 @@ impl DecodedToken {
     /// The `kid` header, when the token names its key.
     pub fn kid(&self) -> Option<&str> {
         self.header().get("kid").and_then(Value::as_str)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+    use serde_json::{Map, Value, json};
+
+    use crate::JwtManager;
+
+    const SECRET: &str = "a-secret-of-at-least-thirty-two-bytes!";
+
+    /// A claim's value, or `None` to leave it out.
+    fn claim() -> impl Strategy<Value = Option<Value>> {
+        prop::option::of(prop_oneof![
+            Just(json!("access")),
+            Just(json!("refresh")),
+            Just(json!("alice")),
+            Just(json!("")),
+            Just(json!(1)),
+            Just(json!(null)),
+            Just(json!(true)),
+            Just(json!(["access"])),
+        ])
+    }
+
+    proptest! {
+        /// `str_claim` answers the registered claims from the values kept at verification:
+        /// it must agree with the full map (`get_jwt()`, FJE's defaults included) for every
+        /// name, with `sub` or another claim as the identity.
+        #[test]
+        fn str_claim_agrees_with_the_map(
+            values in proptest::collection::vec(claim(), 7),
+            identity in prop_oneof![Just("sub"), Just("user")],
+        ) {
+            let names = ["type", "jti", "sid", "csrf", "sub", "user", "other"];
+            let mut payload = Map::new();
+            for (name, value) in names.iter().zip(&values) {
+                if let Some(value) = value {
+                    payload.insert((*name).to_string(), value.clone());
+                }
+            }
+            let manager = JwtManager::builder().secret(SECRET).identity_claim(identity).verify_sub(false).build().unwrap();
+            let token = jsonwebtoken::encode(
+                &jsonwebtoken::Header::new(jsonwebtoken::Algorithm::HS256),
+                &payload,
+                &jsonwebtoken::EncodingKey::from_secret(SECRET.as_bytes()),
+            )
+            .unwrap();
+            // Refused tokens (a non-string `jti`, no identity) have no claims to compare.
+            if let Ok(decoded) = manager.decode_token(&token) {
+                for name in names {
+                    let from_map = decoded.claims.as_map().get(name).and_then(Value::as_str);
+                    prop_assert_eq!(decoded.claims.str_claim(name), from_map, "{}", name);
+                }
+            }
+        }
     }
 }

@@ -20,6 +20,17 @@ use serde_json::{Map, Value};
 /// whole object: the values of the other members are validated as `serde_json::Value`
 /// would be, without being built. `slot` must give distinct names distinct places.
 pub(crate) fn scan<const N: usize>(bytes: &[u8], slot: impl Fn(&str) -> Option<usize>) -> Result<[Option<Value>; N], serde_json::Error> {
+    if let Some(found) = crate::compact_json::scan(bytes, &slot) {
+        return Ok(found);
+    }
+    scan_full(bytes, slot)
+}
+
+/// [`scan`] through serde alone, without the fast path for compact objects.
+pub(crate) fn scan_full<const N: usize>(
+    bytes: &[u8],
+    slot: impl Fn(&str) -> Option<usize>,
+) -> Result<[Option<Value>; N], serde_json::Error> {
     scan_with(bytes, slot, Duplicates::Refuse)
 }
 
