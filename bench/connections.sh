@@ -62,14 +62,19 @@ rss_kb() { awk '/^VmRSS:/ { print $2 }' "/proc/$pid/status"; }
 mb() { awk -v k="$1" 'BEGIN { printf "%.1f", k / 1024 }'; }
 port=${addr##*:}
 say "idle: $(mb "$(rss_kb)") MB ($AUTH_SERVER_BIN${SERVER_ENV:+, $SERVER_ENV})"
+established() { ss -Htn state established "( sport = :$port )" | wc -l; }
 for round in $(seq 1 "$rounds"); do
+  # The previous round's connections closed and their memory handed back (jemalloc
+  # purges freed pages after 200 ms): otherwise "before" would still count them.
+  for _ in $(seq 1 100); do [[ $(established) -eq 0 ]] && break; sleep 0.1; done
+  sleep 1
   before=$(rss_kb)
   rm -f "$work/done"
   (
     peak_rss=0 peak_conns=0
     while kill -0 "$pid" 2>/dev/null && [[ ! -f $work/done ]]; do
       rss=$(rss_kb)
-      conns=$(ss -Htn state established "( sport = :$port )" | wc -l)
+      conns=$(established)
       ((rss > peak_rss)) && peak_rss=$rss
       ((conns > peak_conns)) && peak_conns=$conns
       echo "$peak_rss $peak_conns" >"$work/peak"
