@@ -16,6 +16,7 @@ use std::convert::Infallible;
 use std::future::Future;
 use std::io;
 use std::net::SocketAddr;
+use std::pin::Pin;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -23,6 +24,7 @@ use axum::Router;
 use axum::extract::ConnectInfo;
 use axum::response::Response;
 use axum::routing::future::RouteFuture;
+use futures_util::FutureExt;
 use http::Request;
 use hyper::body::Incoming;
 use hyper_util::rt::{TokioIo, TokioTimer};
@@ -63,6 +65,10 @@ pub async fn serve(listener: TcpListener, router: Router, options: ServeOptions,
         max_connections,
     } = options;
     let mut http = hyper::server::conn::http1::Builder::new();
+    // Vectored writes stay on (hyper's default for TCP), although each connection then keeps
+    // a small write queue for its life: without them hyper copies every body into the
+    // connection's write buffer, which keeps the capacity of the largest body it ever sent
+    // (the Swagger UI bundle is 1.7 MB) until the connection closes.
     http.timer(TokioTimer::new()).header_read_timeout(header_timeout);
     let connections = GracefulShutdown::new();
     let slots = Arc::new(Semaphore::new(max_connections.clamp(1, Semaphore::MAX_PERMITS)));
@@ -100,13 +106,16 @@ pub async fn serve(listener: TcpListener, router: Router, options: ServeOptions,
             remote,
         };
         let connection = connections.watch(http.serve_connection(TokioIo::new(stream), service));
-        tokio::spawn(async move {
-            if let Err(error) = connection.await {
+        // A combinator rather than an `async` block: an `async` block awaiting a future it
+        // captured stores that future twice in its state (the capture and the awaited
+        // copy), which doubled the size of every connection's task.
+        tokio::spawn(connection.map(move |result| {
+            if let Err(error) = result {
                 // A client that goes away mid-request is not the server's problem.
                 tracing::trace!(%error, "connection ended with an error");
             }
             drop(slot);
-        });
+        }));
     }
     drop(listener);
     if tokio::time::timeout(drain_limit, connections.shutdown()).await.is_err() {
@@ -157,11 +166,14 @@ struct ConnectionService {
 impl hyper::service::Service<Request<Incoming>> for ConnectionService {
     type Response = Response;
     type Error = Infallible;
-    type Future = RouteFuture<Infallible>;
+    /// Boxed: hyper keeps a slot for this future in every connection, allocated for the
+    /// connection's life; a pointer there instead of the router's future (which holds the
+    /// whole request until first polled) costs one short-lived allocation per request.
+    type Future = Pin<Box<RouteFuture<Infallible>>>;
 
     fn call(&self, mut request: Request<Incoming>) -> Self::Future {
         request.extensions_mut().insert(ConnectInfo(self.remote));
         // A router is always ready; cloning it is one reference count.
-        self.router.clone().call(request)
+        Box::pin(self.router.clone().call(request))
     }
 }

@@ -1,0 +1,96 @@
+#!/usr/bin/env bash
+# Resident memory with many keep-alive connections, on its own: the "many connections"
+# scenario of bench/run.sh (goal 6) without the six minutes of other scenarios before it,
+# so that a change to per-connection memory can be measured in a minute. Starts the
+# release server on a fresh data directory, registers and logs in, then runs wrk against
+# /api/v1/secret with CONNECTIONS keep-alive connections: a WARMUP-second wave, then a
+# DURATION-second one (the same as bench/run.sh), ROUNDS times. The server's VmRSS and its
+# established sockets are sampled every 0.5 s; prints the idle size, the size before each
+# round, the peak, the peak's cost per connection and the round's req/s.
+#
+# Differs from bench/run.sh in one way: the server has not served the other scenarios
+# first, so its size before the first round is lower: compare these figures with each
+# other, and the per-connection cost with run.sh's.
+#
+# Usage: bash bench/connections.sh
+# Env: CONNECTIONS (10000), WARMUP (s, 2), DURATION (s, 10), ROUNDS (1), AUTH_SERVER_BIN
+# (skip the release build), SERVER_ENV (extra VAR=value words for the server, e.g.
+# _RJEM_MALLOC_CONF=narenas:2 to try jemalloc options without a build).
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+many=${CONNECTIONS:-10000}
+warmup=${WARMUP:-2}
+duration=${DURATION:-10}
+rounds=${ROUNDS:-1}
+work=$(mktemp -d)
+pid=""
+trap '[[ -z $pid ]] || kill "$pid" 2>/dev/null || true; rm -rf "$work"' EXIT
+say() { echo "connections: $*" >&2; }
+die() { say "FAIL: $*"; exit 1; }
+
+command -v wrk >/dev/null || { say "installing wrk"; apt-get install -y -qq wrk >/dev/null; }
+# wrk and the server each need a descriptor per connection.
+ulimit -n "$(ulimit -Hn)"
+[[ $(ulimit -n) -ge $((many + 100)) ]] || die "ulimit -n $(ulimit -n) is too low for $many connections"
+if [[ -z ${AUTH_SERVER_BIN:-} ]]; then
+  say "building auth-server (release)"
+  cargo build --release -q -p auth-server --bin auth-server --manifest-path "$root/Cargo.toml"
+  AUTH_SERVER_BIN="${CARGO_TARGET_DIR:-$root/target}/release/auth-server"
+fi
+
+# shellcheck disable=SC2086
+env -u AUTH_CONFIG -u AUTH_DATABASE_URL -u AUTH_REDIS_URL RUST_LOG=info ${SERVER_ENV:-} \
+  "$AUTH_SERVER_BIN" serve --bind 127.0.0.1:0 --data-dir "$work/data" >"$work/server.log" 2>&1 &
+pid=$!
+addr=""
+for _ in $(seq 1 600); do
+  addr=$(grep -o 'listening on http://127\.0\.0\.1:[0-9]*' "$work/server.log" | head -n 1 | sed 's#listening on http://##' || true)
+  [[ -n $addr ]] && break
+  kill -0 "$pid" 2>/dev/null || { tail -n 20 "$work/server.log" >&2; die "the server exited during start-up"; }
+  sleep 0.1
+done
+[[ -n $addr ]] || die "the server did not start within 60 s"
+body='{"username":"bench","password":"bench-password-1"}'
+curl -sf -XPOST "http://$addr/api/v1/auth/register" -H 'content-type: application/json' -d "$body" >/dev/null \
+  || die "registering failed"
+access=$(curl -sf -XPOST "http://$addr/api/v1/auth/login" -H 'content-type: application/json' -d "$body" | jq -r .access_token)
+load=(-t1 -c"$many" --timeout 10s -H "Authorization: Bearer $access" "http://$addr/api/v1/secret")
+[[ $(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $access" "http://$addr/api/v1/secret") == 200 ]] \
+  || die "/secret refused the token"
+
+rss_kb() { awk '/^VmRSS:/ { print $2 }' "/proc/$pid/status"; }
+mb() { awk -v k="$1" 'BEGIN { printf "%.1f", k / 1024 }'; }
+port=${addr##*:}
+say "idle: $(mb "$(rss_kb)") MB ($AUTH_SERVER_BIN${SERVER_ENV:+, $SERVER_ENV})"
+established() { ss -Htn state established "( sport = :$port )" | wc -l; }
+for round in $(seq 1 "$rounds"); do
+  # The previous round's connections closed and their memory handed back (jemalloc
+  # purges freed pages after 200 ms): otherwise "before" would still count them.
+  for _ in $(seq 1 100); do [[ $(established) -eq 0 ]] && break; sleep 0.1; done
+  sleep 1
+  before=$(rss_kb)
+  rm -f "$work/done"
+  (
+    peak_rss=0 peak_conns=0
+    while kill -0 "$pid" 2>/dev/null && [[ ! -f $work/done ]]; do
+      rss=$(rss_kb)
+      conns=$(established)
+      ((rss > peak_rss)) && peak_rss=$rss
+      ((conns > peak_conns)) && peak_conns=$conns
+      echo "$peak_rss $peak_conns" >"$work/peak"
+      sleep 0.5
+    done
+  ) &
+  sampler=$!
+  wrk "${load[@]}" -d"$warmup"s >/dev/null
+  wrk "${load[@]}" -d"$duration"s >"$work/wrk.txt"
+  touch "$work/done"
+  wait "$sampler"
+  read -r peak connections_seen <"$work/peak"
+  rps=$(awk '/^Requests\/sec/ { printf "%.0f", $2 }' "$work/wrk.txt")
+  errors=$(awk '/Socket errors|Non-2xx/' "$work/wrk.txt" | tr -s ' ' | paste -sd';' -)
+  per_connection=$(awk -v p="$peak" -v b="$before" -v n="$connections_seen" 'BEGIN { printf "%.1f", n ? (p - b) * 1.024 / n : 0 }')
+  say "round $round: before $(mb "$before") MB, peak $(mb "$peak") MB with $connections_seen connections" \
+    "($per_connection KB each above before), $rps req/s${errors:+ ($errors)}"
+done
+say "after: $(mb "$(rss_kb)") MB"
