@@ -27,29 +27,18 @@ pid=""
 trap '[[ -z $pid ]] || kill "$pid" 2>/dev/null || true; rm -rf "$work"' EXIT
 say() { echo "connections: $*" >&2; }
 die() { say "FAIL: $*"; exit 1; }
+# shellcheck source=bench/lib/server.sh
+source "$root/bench/lib/server.sh"
 
 command -v wrk >/dev/null || { say "installing wrk"; apt-get install -y -qq wrk >/dev/null; }
 # wrk and the server each need a descriptor per connection.
 ulimit -n "$(ulimit -Hn)"
 [[ $(ulimit -n) -ge $((many + 100)) ]] || die "ulimit -n $(ulimit -n) is too low for $many connections"
-if [[ -z ${AUTH_SERVER_BIN:-} ]]; then
-  say "building auth-server (release)"
-  cargo build --release -q -p auth-server --bin auth-server --manifest-path "$root/Cargo.toml"
-  AUTH_SERVER_BIN="${CARGO_TARGET_DIR:-$root/target}/release/auth-server"
-fi
+ensure_server_binary
 
 # shellcheck disable=SC2086
-env -u AUTH_CONFIG -u AUTH_DATABASE_URL -u AUTH_REDIS_URL RUST_LOG=info ${SERVER_ENV:-} \
-  "$AUTH_SERVER_BIN" serve --bind 127.0.0.1:0 --data-dir "$work/data" >"$work/server.log" 2>&1 &
-pid=$!
-addr=""
-for _ in $(seq 1 600); do
-  addr=$(grep -o 'listening on http://127\.0\.0\.1:[0-9]*' "$work/server.log" | head -n 1 | sed 's#listening on http://##' || true)
-  [[ -n $addr ]] && break
-  kill -0 "$pid" 2>/dev/null || { tail -n 20 "$work/server.log" >&2; die "the server exited during start-up"; }
-  sleep 0.1
-done
-[[ -n $addr ]] || die "the server did not start within 60 s"
+start_auth_server "$work/server.log" "$work/data" ${SERVER_ENV:-}
+pid=$AUTH_PID addr=$AUTH_ADDR
 body='{"username":"bench","password":"bench-password-1"}'
 curl -sf -XPOST "http://$addr/api/v1/auth/register" -H 'content-type: application/json' -d "$body" >/dev/null \
   || die "registering failed"

@@ -17,23 +17,20 @@ work=$(mktemp -d)
 trap 'kill "$pid" 2>/dev/null || true; rm -rf "$work"' EXIT
 command -v valgrind >/dev/null || apt-get install -y -qq valgrind >/dev/null
 command -v wrk >/dev/null || apt-get install -y -qq wrk >/dev/null
-if [[ -z ${AUTH_SERVER_BIN:-} ]]; then
-  cargo build --release -q -p auth-server --bin auth-server --manifest-path "$root/Cargo.toml"
-  AUTH_SERVER_BIN="${CARGO_TARGET_DIR:-$root/target}/release/auth-server"
-fi
+say() { echo "profile: $*" >&2; }
+die() { say "FAIL: $*"; exit 1; }
+# shellcheck source=bench/lib/server.sh
+source "$root/bench/lib/server.sh"
+ensure_server_binary
 
 # shellcheck disable=SC2086
 env -u AUTH_DATABASE_URL -u AUTH_REDIS_URL ${SERVER_ENV:-} \
   valgrind --tool=callgrind --callgrind-out-file="$work/callgrind.out" \
   "$AUTH_SERVER_BIN" serve --bind 127.0.0.1:0 --data-dir "$work/data" >"$work/server.log" 2>&1 &
 pid=$!
-addr=""
-for _ in $(seq 1 1200); do
-  addr=$(grep -o 'listening on http://127\.0\.0\.1:[0-9]*' "$work/server.log" | head -n 1 | sed 's#listening on http://##' || true)
-  [[ -n $addr ]] && break
-  sleep 0.1
-done
-[[ -n $addr ]] || { cat "$work/server.log"; exit 1; }
+# Under valgrind the start-up takes longer.
+wait_for_address "$work/server.log" "$pid" 120
+addr=$AUTH_ADDR
 curl -sf -XPOST "http://$addr/api/v1/auth/register" -H 'content-type: application/json' \
   -d '{"username":"profile","password":"profile-password-1"}' >/dev/null
 pair=$(curl -sf -XPOST "http://$addr/api/v1/auth/login" -H 'content-type: application/json' \

@@ -18,6 +18,8 @@
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 lib="$root/bench/lib"
+# shellcheck source=bench/lib/server.sh
+source "$lib/server.sh"
 
 say() { echo "bench: $*" >&2; }
 die() { say "FAIL: $*"; exit 1; }
@@ -117,28 +119,15 @@ else
   python3 "$lib/report.py" --goals-needing-peers | sed 's/^/bench:   /' >&2
 fi
 
-if [[ -z ${AUTH_SERVER_BIN:-} ]]; then
-  say "building auth-server (release)"
-  cargo build --release -q -p auth-server --bin auth-server --manifest-path "$root/Cargo.toml"
-  AUTH_SERVER_BIN="${CARGO_TARGET_DIR:-$root/target}/release/auth-server"
-fi
+ensure_server_binary
 
 # start_server NAME DATA_DIR [ENV=VALUE...]: the release server on a free port.
 start_server() {
   local name=$1 data=$2
   shift 2
-  env -u AUTH_CONFIG -u AUTH_DATABASE_URL -u AUTH_REDIS_URL RUST_LOG=info "$@" \
-    "$AUTH_SERVER_BIN" serve --bind 127.0.0.1:0 --data-dir "$data" >"$work/$name.log" 2>&1 &
-  server_pid[$name]=$!
-  local addr=""
-  for _ in $(seq 1 600); do
-    addr=$(grep -o 'listening on http://127\.0\.0\.1:[0-9]*' "$work/$name.log" | head -n 1 | sed 's#listening on http://##' || true)
-    [[ -n $addr ]] && break
-    kill -0 "${server_pid[$name]}" 2>/dev/null || { tail -n 20 "$work/$name.log" >&2; die "$name exited during start-up"; }
-    sleep 0.1
-  done
-  [[ -n $addr ]] || die "$name did not start within 60 s"
-  server_addr[$name]=$addr
+  start_auth_server "$work/$name.log" "$data" "$@"
+  server_pid[$name]=$AUTH_PID
+  server_addr[$name]=$AUTH_ADDR
 }
 
 stop_server() {

@@ -1,0 +1,40 @@
+# Sourced by the bench scripts (run.sh, connections.sh, profile.sh): the release
+# auth-server they measure, started on a free port of loopback. The caller defines
+# `say` and `die` and sets `root` (the repository).
+
+# ensure_server_binary: AUTH_SERVER_BIN, or else the release build, made here if needed.
+ensure_server_binary() {
+  if [[ -z ${AUTH_SERVER_BIN:-} ]]; then
+    say "building auth-server (release)"
+    cargo build --release -q -p auth-server --bin auth-server --manifest-path "$root/Cargo.toml"
+    AUTH_SERVER_BIN="${CARGO_TARGET_DIR:-$root/target}/release/auth-server"
+  fi
+}
+
+# wait_for_address LOG PID [SECONDS]: sets AUTH_ADDR to the host:port the server of PID
+# says it listens on in LOG; dies if it exits first or says nothing within SECONDS (60).
+wait_for_address() {
+  local log=$1 pid=$2 tries=$((${3:-60} * 10))
+  AUTH_ADDR=""
+  for _ in $(seq 1 "$tries"); do
+    AUTH_ADDR=$(grep -o 'listening on http://127\.0\.0\.1:[0-9]*' "$log" | head -n 1 | sed 's#listening on http://##' || true)
+    [[ -n $AUTH_ADDR ]] && return 0
+    kill -0 "$pid" 2>/dev/null || { tail -n 20 "$log" >&2; die "the server logging to $log exited during start-up"; }
+    sleep 0.1
+  done
+  tail -n 20 "$log" >&2
+  die "the server logging to $log did not start within ${3:-60} s"
+}
+
+# start_auth_server LOG DATA_DIR [ENV=VALUE...]: the server in the background on DATA_DIR,
+# with no configuration from this shell's AUTH_* variables but the ones given; sets
+# AUTH_PID and AUTH_ADDR.
+start_auth_server() {
+  local log=$1 data=$2
+  shift 2
+  env -u AUTH_CONFIG -u AUTH_BIND -u AUTH_DATA_DIR -u AUTH_DATABASE_URL -u AUTH_REDIS_URL -u AUTH_ISSUER \
+    -u AUTH_AUDIENCE RUST_LOG=info "$@" \
+    "$AUTH_SERVER_BIN" serve --bind 127.0.0.1:0 --data-dir "$data" >"$log" 2>&1 &
+  AUTH_PID=$!
+  wait_for_address "$log" "$AUTH_PID"
+}
