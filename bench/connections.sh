@@ -59,17 +59,7 @@ for round in $(seq 1 "$rounds"); do
   sleep 1
   before=$(rss_kb)
   rm -f "$work/done"
-  (
-    peak_rss=0 peak_conns=0
-    while kill -0 "$pid" 2>/dev/null && [[ ! -f $work/done ]]; do
-      rss=$(rss_kb)
-      conns=$(established)
-      ((rss > peak_rss)) && peak_rss=$rss
-      ((conns > peak_conns)) && peak_conns=$conns
-      echo "$peak_rss $peak_conns" >"$work/peak"
-      sleep 0.5
-    done
-  ) &
+  sample_peak "$pid" "$port" "$work/peak" "$work/done" &
   sampler=$!
   wrk "${load[@]}" -d"$warmup"s >/dev/null
   wrk "${load[@]}" -d"$duration"s >"$work/wrk.txt"

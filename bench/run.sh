@@ -340,17 +340,7 @@ stop_server flood
 # Many keep-alive connections: resident size and established sockets sampled during the run.
 port=${main##*:}
 before_many_rss=$(rss_mb main)
-(
-  peak_rss=0 peak_conns=0
-  while kill -0 "${server_pid[main]}" 2>/dev/null && [[ ! -f $work/many.done ]]; do
-    rss=$(awk '/^VmRSS:/ { print $2 }' "/proc/${server_pid[main]}/status")
-    conns=$(ss -Htn state established "( sport = :$port )" | wc -l)
-    ((rss > peak_rss)) && peak_rss=$rss
-    ((conns > peak_conns)) && peak_conns=$conns
-    echo "$peak_rss $peak_conns" >"$work/many.peak"
-    sleep 0.5
-  done
-) &
+sample_peak "${server_pid[main]}" "$port" "$work/many.peak" "$work/many.done" &
 sampler=$!
 WRK_CONNECTIONS=$many measure ours_secret_many "http://$main/api/v1/secret" "${auth[@]}" --timeout 10s
 touch "$work/many.done"

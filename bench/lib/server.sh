@@ -1,6 +1,6 @@
 # Sourced by the bench scripts (run.sh, connections.sh, profile.sh): the release
-# auth-server they measure, started on a free port of loopback. The caller defines
-# `say` and `die` and sets `root` (the repository).
+# auth-server they measure, started on a free port of loopback, and its peak memory while
+# connections are open. The caller defines `say` and `die` and sets `root` (the repository).
 
 # ensure_server_binary: AUTH_SERVER_BIN, or else the release build, made here if needed.
 ensure_server_binary() {
@@ -37,4 +37,19 @@ start_auth_server() {
     "$AUTH_SERVER_BIN" serve --bind 127.0.0.1:0 --data-dir "$data" >"$log" 2>&1 &
   AUTH_PID=$!
   wait_for_address "$log" "$AUTH_PID"
+}
+
+# sample_peak PID PORT PEAK_FILE STOP_FILE: until STOP_FILE exists (or the server exits),
+# every 0.5 s, the highest resident size (kB) of PID and the most established connections
+# to PORT seen so far, written to PEAK_FILE as "kB connections". Run it in the background.
+sample_peak() {
+  local pid=$1 port=$2 out=$3 stop=$4 peak_rss=0 peak_conns=0 rss conns
+  while kill -0 "$pid" 2>/dev/null && [[ ! -f $stop ]]; do
+    rss=$(awk '/^VmRSS:/ { print $2 }' "/proc/$pid/status")
+    conns=$(ss -Htn state established "( sport = :$port )" | wc -l)
+    ((rss > peak_rss)) && peak_rss=$rss
+    ((conns > peak_conns)) && peak_conns=$conns
+    echo "$peak_rss $peak_conns" >"$out"
+    sleep 0.5
+  done
 }
