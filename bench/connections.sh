@@ -39,10 +39,7 @@ ensure_server_binary
 # shellcheck disable=SC2086
 start_auth_server "$work/server.log" "$work/data" ${SERVER_ENV:-}
 pid=$AUTH_PID addr=$AUTH_ADDR
-body='{"username":"bench","password":"bench-password-1"}'
-curl -sf -XPOST "http://$addr/api/v1/auth/register" -H 'content-type: application/json' -d "$body" >/dev/null \
-  || die "registering failed"
-access=$(curl -sf -XPOST "http://$addr/api/v1/auth/login" -H 'content-type: application/json' -d "$body" | jq -r .access_token)
+access=$(bench_login "$addr" | jq -r .access_token)
 load=(-t1 -c"$many" --timeout 10s -H "Authorization: Bearer $access" "http://$addr/api/v1/secret")
 [[ $(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $access" "http://$addr/api/v1/secret") == 200 ]] \
   || die "/secret refused the token"

@@ -31,10 +31,7 @@ pid=$!
 # Under valgrind the start-up takes longer.
 wait_for_address "$work/server.log" "$pid" 120
 addr=$AUTH_ADDR
-curl -sf -XPOST "http://$addr/api/v1/auth/register" -H 'content-type: application/json' \
-  -d '{"username":"profile","password":"profile-password-1"}' >/dev/null
-pair=$(curl -sf -XPOST "http://$addr/api/v1/auth/login" -H 'content-type: application/json' \
-  -d '{"username":"profile","password":"profile-password-1"}')
+pair=$(bench_login "$addr" profile)
 if [[ ${DISTINCT_TOKENS:-0} -gt 0 ]]; then
   # A different token on every request (lib/distinct.lua, which calls /api/v1/secret).
   route=/api/v1/secret

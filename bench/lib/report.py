@@ -52,26 +52,34 @@ def ms(us):
     return f"{us / 1000:.2f}"
 
 
+def times(ratio, target):
+    """`ratio` as "1.08×"; with a third decimal when two would round it onto the other
+    side of `target` (1.098 is not 1.10)."""
+    if (round(ratio, 2) >= target) != (ratio >= target):
+        return f"{ratio:.3f}×"
+    return f"{ratio:.2f}×"
+
+
 # Issue 21's goals, then the round-one goals the benchmark still checks ("R" numbers).
 
 @goal("1", "`/secret`, 1,024 distinct tokens round-robin (no cache can help) ≥ 0.95× the ceiling's `/secret`",
       needs=("ceiling_secret",))
 def _(runs, facts):
     ratio = rps(runs, "ours_secret_distinct") / rps(runs, "ceiling_secret")
-    return f"{ratio:.2f}×", verdict(ratio >= 0.95, ("DISTINCT_TOKENS", facts["distinct_tokens"], 1024))
+    return times(ratio, 0.95), verdict(ratio >= 0.95, ("DISTINCT_TOKENS", facts["distinct_tokens"], 1024))
 
 
 @goal("2", "`/secret`, one token repeated ≥ 1.10× the ceiling's `/secret`", needs=("ceiling_secret",))
 def _(runs, facts):
     ratio = rps(runs, "ours_secret") / rps(runs, "ceiling_secret")
-    return f"{ratio:.2f}×", ratio >= 1.10
+    return times(ratio, 1.10), ratio >= 1.10
 
 
 @goal("3a", "revocations in Redis, 3 instances sharing it, one measured: `/secret` ≥ 0.90× the ceiling's",
       needs=("ceiling_secret",))
 def _(runs, facts):
     ratio = rps(runs, "ours_secret_redis") / rps(runs, "ceiling_secret")
-    return f"{ratio:.2f}×", ratio >= 0.90
+    return times(ratio, 0.90), ratio >= 0.90
 
 
 @goal("3b", "a revocation made on one instance refused on the others within 50 ms p99 (1,000 revocations)")
@@ -101,7 +109,7 @@ def _(runs, facts):
 @goal("5", "goal 1's server figure ≥ 2.5× the Fastify peer's `/secret`", needs=("fastify_secret",))
 def _(runs, facts):
     ratio = rps(runs, "ours_secret_distinct") / rps(runs, "fastify_secret")
-    return f"{ratio:.2f}×", ratio >= 2.5
+    return times(ratio, 2.5), ratio >= 2.5
 
 
 @goal("6", "resident memory idle ≤ 20 MB; 10,000 keep-alive connections ≤ 120 MB")

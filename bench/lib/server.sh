@@ -53,3 +53,13 @@ sample_peak() {
     sleep 0.5
   done
 }
+
+# bench_login ADDR [USERNAME]: registers USERNAME (bench) on the server at ADDR and logs it
+# in; prints the login's JSON answer (access_token, refresh_token). Fails if either fails.
+bench_login() {
+  local addr=$1 body="{\"username\":\"${2:-bench}\",\"password\":\"bench-password-1\"}"
+  curl -sf -XPOST "http://$addr/api/v1/auth/register" -H 'content-type: application/json' -d "$body" >/dev/null \
+    || { say "FAIL: registering on $addr failed"; return 1; }
+  curl -sf -XPOST "http://$addr/api/v1/auth/login" -H 'content-type: application/json' -d "$body" \
+    || { say "FAIL: logging in on $addr failed"; return 1; }
+}
