@@ -60,26 +60,30 @@ def times(ratio, target):
     return f"{ratio:.2f}×"
 
 
+def at_least(runs, name, reference, target):
+    """Goal text and verdict for "scenario `name` ≥ `target`× scenario `reference`"."""
+    ratio = rps(runs, name) / rps(runs, reference)
+    return times(ratio, target), ratio >= target
+
+
 # Issue 21's goals, then the round-one goals the benchmark still checks ("R" numbers).
 
 @goal("1", "`/secret`, 1,024 distinct tokens round-robin (no cache can help) ≥ 0.95× the ceiling's `/secret`",
       needs=("ceiling_secret",))
 def _(runs, facts):
-    ratio = rps(runs, "ours_secret_distinct") / rps(runs, "ceiling_secret")
-    return times(ratio, 0.95), verdict(ratio >= 0.95, ("DISTINCT_TOKENS", facts["distinct_tokens"], 1024))
+    text, passed = at_least(runs, "ours_secret_distinct", "ceiling_secret", 0.95)
+    return text, verdict(passed, ("DISTINCT_TOKENS", facts["distinct_tokens"], 1024))
 
 
 @goal("2", "`/secret`, one token repeated ≥ 1.10× the ceiling's `/secret`", needs=("ceiling_secret",))
 def _(runs, facts):
-    ratio = rps(runs, "ours_secret") / rps(runs, "ceiling_secret")
-    return times(ratio, 1.10), ratio >= 1.10
+    return at_least(runs, "ours_secret", "ceiling_secret", 1.10)
 
 
 @goal("3a", "revocations in Redis, 3 instances sharing it, one measured: `/secret` ≥ 0.90× the ceiling's",
       needs=("ceiling_secret",))
 def _(runs, facts):
-    ratio = rps(runs, "ours_secret_redis") / rps(runs, "ceiling_secret")
-    return times(ratio, 0.90), ratio >= 0.90
+    return at_least(runs, "ours_secret_redis", "ceiling_secret", 0.90)
 
 
 @goal("3b", "a revocation made on one instance refused on the others within 50 ms p99 (1,000 revocations)")
@@ -108,8 +112,7 @@ def _(runs, facts):
 
 @goal("5", "goal 1's server figure ≥ 2.5× the Fastify peer's `/secret`", needs=("fastify_secret",))
 def _(runs, facts):
-    ratio = rps(runs, "ours_secret_distinct") / rps(runs, "fastify_secret")
-    return times(ratio, 2.5), ratio >= 2.5
+    return at_least(runs, "ours_secret_distinct", "fastify_secret", 2.5)
 
 
 @goal("6", "resident memory idle ≤ 20 MB; 10,000 keep-alive connections ≤ 120 MB")
