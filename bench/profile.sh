@@ -9,7 +9,8 @@
 # SERVER_ENV (extra VAR=value words for the server, e.g. AUTH_REDIS_URL=redis://...),
 # DISTINCT_TOKENS (N: /api/v1/secret with N distinct tokens round-robin, the
 # verified-token cache's miss path),
-# KEEP_PROFILE (a path: keep the callgrind output there for callgrind_annotate).
+# KEEP_PROFILE (a path: keep the callgrind output there for callgrind_annotate),
+# CALLGRIND_OPTS (extra valgrind words, e.g. --dump-instr=yes for per-instruction costs).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 route=${ROUTE:-/api/v1/secret}
@@ -25,7 +26,7 @@ ensure_server_binary
 
 # shellcheck disable=SC2086
 env -u AUTH_DATABASE_URL -u AUTH_REDIS_URL ${SERVER_ENV:-} \
-  valgrind --tool=callgrind --callgrind-out-file="$work/callgrind.out" \
+  valgrind --tool=callgrind ${CALLGRIND_OPTS:-} --callgrind-out-file="$work/callgrind.out" \
   "$AUTH_SERVER_BIN" serve --bind 127.0.0.1:0 --data-dir "$work/data" >"$work/server.log" 2>&1 &
 pid=$!
 # Under valgrind the start-up takes longer.

@@ -150,9 +150,9 @@ pub fn router(state: AppState) -> Router {
 }
 
 /// The HTTP middleware around `routes`, outermost first: HSTS (with `Secure` cookies),
-/// CORS (for configured origins), credential headers marked sensitive, the request scope
-/// (request id, log span, metrics, deadline, the one body limit; see
-/// `http/middleware/request_scope.rs`), then `Set-Cookie` marked sensitive. The layers
+/// CORS (for configured origins), then the request scope (request id, log span, metrics,
+/// deadline, the one body limit, credential and `Set-Cookie` headers marked sensitive;
+/// see `http/middleware/request_scope.rs`). The layers
 /// are composed into one stack and applied once: every `Router::layer` call boxes each
 /// route again, and the boxed services are cloned on every request (seven separate layers
 /// cost about as much as verifying the token).
@@ -163,9 +163,7 @@ pub fn with_middleware(routes: Router, settings: &Settings) -> Router {
 /// [`with_middleware`] with the token manager's layer innermost, in the same stack: as
 /// a `Router::layer` of its own, it boxed every route once more on every request.
 fn with_middleware_and_tokens(routes: Router, settings: &Settings, tokens: Option<jwt_extended::JwtLayer>) -> Router {
-    use http::header::{AUTHORIZATION, COOKIE, PROXY_AUTHORIZATION, SET_COOKIE};
     use tower::ServiceBuilder;
-    use tower_http::sensitive_headers::{SetSensitiveRequestHeadersLayer, SetSensitiveResponseHeadersLayer};
 
     use crate::http::middleware::limits::Limits;
     use crate::http::middleware::request_scope::RequestScopeLayer;
@@ -173,7 +171,6 @@ fn with_middleware_and_tokens(routes: Router, settings: &Settings, tokens: Optio
     use crate::telemetry::metrics;
 
     metrics::handle();
-    let csrf = http::HeaderName::from_static("x-csrf-token");
     let limits = Limits {
         max_body_bytes: settings.max_body_bytes,
         deadline: settings.request_timeout,
@@ -181,14 +178,7 @@ fn with_middleware_and_tokens(routes: Router, settings: &Settings, tokens: Optio
     let stack = ServiceBuilder::new()
         .option_layer(security_headers::hsts(settings))
         .option_layer(security_headers::cors(settings))
-        .layer(SetSensitiveRequestHeadersLayer::new([
-            AUTHORIZATION,
-            PROXY_AUTHORIZATION,
-            COOKIE,
-            csrf,
-        ]))
         .layer(RequestScopeLayer::new(limits))
-        .layer(SetSensitiveResponseHeadersLayer::new([SET_COOKIE]))
         .option_layer(tokens);
     routes.layer(stack)
 }

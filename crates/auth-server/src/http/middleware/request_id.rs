@@ -5,8 +5,8 @@
 //! logged as a field of its own, `client_request_id`: a client cannot choose the id the
 //! server's logs are searched by, nor make two requests share one.
 //! Credentials are never logged: the headers that carry them are marked sensitive (see
-//! `startup::with_middleware`) and print as `Sensitive`; bodies and query strings are not
-//! logged at all.
+//! `sensitive.rs`) and print as `Sensitive`; bodies and query strings are not logged at
+//! all.
 
 use http::{HeaderName, HeaderValue};
 

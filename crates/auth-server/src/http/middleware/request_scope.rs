@@ -1,5 +1,6 @@
 //! The middleware every routed request runs inside: its request id, its log span and
-//! lines, its metrics, its body limit and its deadline.
+//! lines, its metrics, its body limit, its deadline, and its credential headers marked
+//! sensitive before anything could print them.
 //!
 //! It is one hand-written service instead of a request-id `from_fn`, tower-http's
 //! `TraceLayer` and a metrics/limits `from_fn`: each `from_fn` boxes a clone of the route
@@ -21,6 +22,7 @@ use tracing::Instrument;
 use crate::http::error::ApiError;
 use crate::http::middleware::limits::{self, Limits};
 use crate::http::middleware::request_id::{self, REQUEST_ID};
+use crate::http::middleware::sensitive;
 use crate::telemetry::metrics::Tracker;
 
 /// Wraps routes in [`RequestScope`].
@@ -84,6 +86,7 @@ where
         if let Some(client_id) = request_id::client_id(request.headers()) {
             span.record("client_request_id", client_id);
         }
+        sensitive::mark_request(request.headers_mut());
         request.headers_mut().insert(REQUEST_ID, id.clone());
         let (method, uri) = (request.method().clone(), request.uri().clone());
         let tracker = Tracker::start(&request);
@@ -101,6 +104,7 @@ where
                 };
                 limits::within_deadline(limits.deadline, answer).await
             };
+            sensitive::mark_response(response.headers_mut());
             let elapsed = started.elapsed();
             tracker.finish(&response, elapsed);
             log_response(&method, uri.path(), &response, elapsed);
