@@ -87,7 +87,6 @@ where
             span.record("client_request_id", client_id);
         }
         sensitive::mark_request(request.headers_mut());
-        request.headers_mut().insert(REQUEST_ID, id.clone());
         let (method, uri) = (request.method().clone(), request.uri().clone());
         let tracker = Tracker::start(&request);
         let future = async move {
