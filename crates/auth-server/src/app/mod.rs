@@ -152,10 +152,10 @@ pub fn router(state: AppState) -> Router {
 /// The HTTP middleware around `routes`, outermost first: HSTS (with `Secure` cookies),
 /// CORS (for configured origins), then the request scope (request id, log span, metrics,
 /// deadline, the one body limit, credential and `Set-Cookie` headers marked sensitive;
-/// see `http/middleware/request_scope.rs`). The layers
-/// are composed into one stack and applied once: every `Router::layer` call boxes each
-/// route again, and the boxed services are cloned on every request (seven separate layers
-/// cost about as much as verifying the token).
+/// see `http/middleware/request_scope.rs`). The layers are composed into one stack and
+/// applied once: every `Router::layer` call boxes each route again, and the boxed
+/// services are cloned on every request (seven separate layers cost about as much as
+/// verifying the token).
 pub fn with_middleware(routes: Router, settings: &Settings) -> Router {
     with_middleware_and_tokens(routes, settings, None)
 }
