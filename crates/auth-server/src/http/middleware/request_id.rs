@@ -1,10 +1,10 @@
 //! Request ids: every request gets the server's own `x-request-id` (a new UUID v7),
 //! returned on the response and recorded on the request's tracing span (see
-//! `request_scope.rs`), so every log line of a request carries it. (No handler reads it,
-//! so the request's headers are left as the client sent them: writing it there cost a
-//! shared copy of the value and a header-map insert per request.) A client's own `X-Request-Id` (when short and printable) is
-//! logged as a field of its own, `client_request_id`: a client cannot choose the id the
-//! server's logs are searched by, nor make two requests share one.
+//! `request_scope.rs`), so every log line of a request carries it. No handler reads it,
+//! so it is not written into the request's headers (a copy and an insert per request).
+//! A client's own `X-Request-Id` (when short and printable) is logged as a field of its
+//! own, `client_request_id`: a client cannot choose the id the server's logs are searched
+//! by, nor make two requests share one.
 //! Credentials are never logged: the headers that carry them are marked sensitive (see
 //! `sensitive.rs`) and print as `Sensitive`; bodies and query strings are not logged at
 //! all.

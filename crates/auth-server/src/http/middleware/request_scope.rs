@@ -86,7 +86,7 @@ where
         if let Some(client_id) = request_id::client_id(request.headers()) {
             span.record("client_request_id", client_id);
         }
-        sensitive::mark_request(request.headers_mut());
+        sensitive::mark(request.headers_mut(), &sensitive::IN_REQUESTS);
         let (method, uri) = (request.method().clone(), request.uri().clone());
         let tracker = Tracker::start(&request);
         let future = async move {
@@ -103,7 +103,7 @@ where
                 };
                 limits::within_deadline(limits.deadline, answer).await
             };
-            sensitive::mark_response(response.headers_mut());
+            sensitive::mark(response.headers_mut(), &sensitive::IN_RESPONSES);
             let elapsed = started.elapsed();
             tracker.finish(&response, elapsed);
             log_response(&method, uri.path(), &response, elapsed);

@@ -10,24 +10,16 @@
 use http::header::{AUTHORIZATION, COOKIE, PROXY_AUTHORIZATION, SET_COOKIE};
 use http::{HeaderMap, HeaderName};
 
-/// The request header the CSRF double submit echoes.
-const CSRF: HeaderName = HeaderName::from_static("x-csrf-token");
+/// The request headers that carry credentials (`X-CSRF-Token`: the CSRF double submit).
+pub static IN_REQUESTS: [HeaderName; 4] = [AUTHORIZATION, PROXY_AUTHORIZATION, COOKIE, HeaderName::from_static("x-csrf-token")];
 
-/// Marks a request's credential headers (`Authorization`, `Proxy-Authorization`, `Cookie`,
-/// `X-CSRF-Token`), every value of each, sensitive.
-pub fn mark_request(headers: &mut HeaderMap) {
-    for (name, value) in headers.iter_mut() {
-        if *name == AUTHORIZATION || *name == COOKIE || *name == PROXY_AUTHORIZATION || *name == CSRF {
-            value.set_sensitive(true);
-        }
-    }
-}
+/// The response headers that carry credentials (the tokens with cookie transport).
+pub static IN_RESPONSES: [HeaderName; 1] = [SET_COOKIE];
 
-/// Marks a response's `Set-Cookie` values sensitive (they carry the tokens with cookie
-/// transport).
-pub fn mark_response(headers: &mut HeaderMap) {
+/// Marks every value of the headers named in `names` sensitive.
+pub fn mark(headers: &mut HeaderMap, names: &[HeaderName]) {
     for (name, value) in headers.iter_mut() {
-        if *name == SET_COOKIE {
+        if names.contains(name) {
             value.set_sensitive(true);
         }
     }
@@ -64,7 +56,7 @@ mod tests {
             ("x-csrf-token", "z"),
             ("set-cookie", "not on a request"),
         ]);
-        mark_request(&mut headers);
+        mark(&mut headers, &IN_REQUESTS);
         assert_eq!(
             sensitivity(&headers),
             [
@@ -88,7 +80,7 @@ mod tests {
             ("set-cookie", "access_token_cookie=x"),
             ("set-cookie", "refresh_token_cookie=y"),
         ]);
-        mark_response(&mut headers);
+        mark(&mut headers, &IN_RESPONSES);
         assert_eq!(
             sensitivity(&headers),
             [("content-type", false), ("set-cookie", true), ("set-cookie", true)]
