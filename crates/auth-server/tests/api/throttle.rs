@@ -237,7 +237,10 @@ async fn throttle_entries_leave_with_their_window() {
             let redis = app.state.redis.clone().expect("redis");
             let pattern = redis.key("throttle:*");
             let keys: Vec<String> = redis.query(redis::cmd("KEYS").arg(&pattern)).await.unwrap();
-            assert!(keys.len() >= 20, "{keys:?}");
+            // As above: only within the window can all 20 still be there.
+            if started.elapsed() < window {
+                assert!(keys.len() >= 20, "{keys:?}");
+            }
             for key in keys {
                 // -2: the key expired since KEYS listed it; -1 (no expiry) would be the bug.
                 let ttl: i64 = redis.query(redis::cmd("PTTL").arg(&key)).await.unwrap();
