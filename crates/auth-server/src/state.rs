@@ -47,3 +47,13 @@ pub struct Shared {
     /// The shared Redis, when `AUTH_REDIS_URL` is set.
     pub redis: Option<RedisClient>,
 }
+
+/// The token manager of the library's extractors (`http::caller::Token`, which is
+/// `Jwt<P, FromState>`): taken from the router state, so no `JwtLayer` has to put it in
+/// every request's extensions (the server reads no token from request bodies, the one
+/// thing that layer would add; see `http/body_token.rs`).
+impl axum::extract::FromRef<AppState> for JwtManager {
+    fn from_ref(state: &AppState) -> JwtManager {
+        state.jwt.clone()
+    }
+}

@@ -137,16 +137,16 @@ pub async fn run(
     Ok(())
 }
 
-/// Every route, with the token layer and the HTTP middleware. Auth is enforced per route
-/// by the extractors, so unknown routes are 404 and wrong methods 405, never 401.
+/// Every route, with the HTTP middleware. Auth is enforced per route by the extractors
+/// (which take the token manager from the state, see `state.rs`), so unknown routes are
+/// 404 and wrong methods 405, never 401.
 pub fn router(state: AppState) -> Router {
     let settings = state.settings.clone();
     let routes = openapi::documented_routes()
         .merge(crate::routes::web::router(&settings))
         .method_not_allowed_fallback(crate::routes::ops::method_not_allowed)
         .fallback(crate::routes::ops::not_found);
-    let jwt = state.jwt.layer();
-    with_middleware_and_tokens(routes.with_state(state), &settings, Some(jwt))
+    with_middleware(routes.with_state(state), &settings)
 }
 
 /// The HTTP middleware around `routes`, outermost first: HSTS (with `Secure` cookies),
@@ -157,12 +157,6 @@ pub fn router(state: AppState) -> Router {
 /// services are cloned on every request (seven separate layers cost about as much as
 /// verifying the token).
 pub fn with_middleware(routes: Router, settings: &Settings) -> Router {
-    with_middleware_and_tokens(routes, settings, None)
-}
-
-/// [`with_middleware`] with the token manager's layer innermost, in the same stack: as
-/// a `Router::layer` of its own, it boxed every route once more on every request.
-fn with_middleware_and_tokens(routes: Router, settings: &Settings, tokens: Option<jwt_extended::JwtLayer>) -> Router {
     use tower::ServiceBuilder;
 
     use crate::http::middleware::limits::Limits;
@@ -178,8 +172,7 @@ fn with_middleware_and_tokens(routes: Router, settings: &Settings, tokens: Optio
     let stack = ServiceBuilder::new()
         .option_layer(security_headers::hsts(settings))
         .option_layer(security_headers::cors(settings))
-        .layer(RequestScopeLayer::new(limits))
-        .option_layer(tokens);
+        .layer(RequestScopeLayer::new(limits));
     routes.layer(stack)
 }
 

@@ -10,7 +10,7 @@ use std::marker::PhantomData;
 use axum::extract::FromRequestParts;
 use axum::response::{IntoResponse, Response};
 use http::request::Parts;
-use jwt_extended::{Access, Jwt, Policy, Require};
+use jwt_extended::{Access, FromState, Jwt, Policy, Require};
 use jwt_extended::{DecodedToken, JwtError, Rule, TokenLocation, claim_equals};
 
 use crate::http::error::ApiError;
@@ -27,6 +27,10 @@ impl Rule for AdminClaim {
         claim_equals(&token.claims, "role", "admin")
     }
 }
+
+/// The library's token extractor as the server uses it: policy `P`, the token manager
+/// from the router state (see `state.rs`).
+pub type Token<P = Access> = Jwt<P, FromState>;
 
 /// The caller of a route only admins may call: its token's claims say admin.
 pub type AdminCaller = Caller<Require<AdminClaim>>;
@@ -51,7 +55,7 @@ impl<P: Policy> FromRequestParts<AppState> for Caller<P> {
     type Rejection = Response;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
-        let jwt = Jwt::<P>::from_request_parts(parts, state)
+        let jwt = Token::<P>::from_request_parts(parts, state)
             .await
             .map_err(IntoResponse::into_response)?;
         let identity = Identity::of(jwt).map_err(IntoResponse::into_response)?;
@@ -79,7 +83,7 @@ pub struct Identity {
 
 impl Identity {
     /// Reads the identity from a token the extractor already verified.
-    fn of<P: Policy>(jwt: Jwt<P>) -> Result<Self, ApiError> {
+    fn of<P: Policy>(jwt: Token<P>) -> Result<Self, ApiError> {
         let location = jwt.location();
         let token = jwt.into_token();
         let claims = &token.claims;

@@ -6,13 +6,13 @@ use axum::Json;
 use axum::body::Body;
 use axum::response::Response;
 use http::{HeaderValue, header};
-use jwt_extended::Jwt;
 use serde::{Deserialize, Serialize};
 use utoipa::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::http::answers::TokenRefused;
+use crate::http::caller::Token;
 use crate::state::AppState;
 
 #[derive(OpenApi)]
@@ -54,7 +54,7 @@ pub struct LoggedInAs {
     ),
     security(("bearer" = []))
 )]
-async fn secret(_jwt: Jwt) -> Response {
+async fn secret(_jwt: Token) -> Response {
     secret_answer()
 }
 
@@ -79,7 +79,7 @@ fn secret_answer() -> Response {
     ),
     security((), ("bearer" = []))
 )]
-async fn optional(jwt: Option<Jwt>) -> Json<LoggedInAs> {
+async fn optional(jwt: Option<Token>) -> Json<LoggedInAs> {
     let name = jwt
         .as_ref()
         .and_then(|j| j.claims().str_claim("username"))

@@ -4,12 +4,12 @@
 use axum::Json;
 use axum::extract::{Path, State};
 use http::StatusCode;
-use jwt_extended::{Fresh, Jwt};
+use jwt_extended::Fresh;
 use serde::{Deserialize, Serialize};
 
 use crate::domain::users::validate::FieldErrors;
 use crate::http::answers::{AdminRefused, BodyRefused, TokenRefused};
-use crate::http::caller::{AdminCaller, Caller};
+use crate::http::caller::{AdminCaller, Caller, Token};
 use crate::http::error::{ApiError, ErrorBody};
 use crate::http::extract::ApiJson;
 use crate::infra::store::{Item, NewItem};
@@ -67,7 +67,7 @@ pub struct Deleted {
     ),
     security((), ("bearer" = []))
 )]
-pub async fn list_items(State(state): State<AppState>, _jwt: Option<Jwt>) -> Result<Json<ItemList>, ApiError> {
+pub async fn list_items(State(state): State<AppState>, _jwt: Option<Token>) -> Result<Json<ItemList>, ApiError> {
     Ok(Json(ItemList {
         items: state.store.list_items().await?,
     }))
