@@ -34,14 +34,10 @@ pub fn limited_body(body: Body, limit: usize) -> Body {
     Body::new(http_body_util::Limited::new(body, limit))
 }
 
-/// `response`, or 503 `{"msg": "Request timed out", "error": "timeout"}` when it is not
-/// ready within `deadline` (the handler's work is dropped).
-pub(crate) async fn within_deadline(deadline: Duration, response: impl Future<Output = Response>) -> Response {
-    match tokio::time::timeout(deadline, response).await {
-        Ok(response) => response,
-        Err(_) => {
-            tracing::warn!(deadline_ms = deadline.as_millis() as u64, "request timed out");
-            crate::http::error::error_response(StatusCode::SERVICE_UNAVAILABLE, "Request timed out", "timeout")
-        }
-    }
+/// The answer of a request whose deadline passed first (the request scope runs the
+/// route under `tokio::time::timeout`, and the handler's work is dropped): 503
+/// `{"msg": "Request timed out", "error": "timeout"}`.
+pub(crate) fn timed_out(deadline: Duration) -> Response {
+    tracing::warn!(deadline_ms = deadline.as_millis() as u64, "request timed out");
+    crate::http::error::error_response(StatusCode::SERVICE_UNAVAILABLE, "Request timed out", "timeout")
 }
