@@ -11,6 +11,7 @@ use tracing_subscriber::layer::SubscriberExt;
 use tracing_subscriber::{EnvFilter, Layer, Registry};
 
 use crate::settings::LogFormat;
+use crate::telemetry::plain_fields::PlainFields;
 
 /// Where log lines go.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -74,7 +75,9 @@ where
     let lines = tracing_subscriber::fmt::layer().with_writer(writer);
     match format {
         LogFormat::Json => Box::new(filtered.with(lines.json().with_current_span(true).with_span_list(true))),
-        LogFormat::Pretty => Box::new(filtered.with(lines.with_ansi(ansi))),
+        LogFormat::Pretty if ansi => Box::new(filtered.with(lines.with_ansi(true))),
+        // The same text as the default fields, without their styling (see plain_fields.rs).
+        LogFormat::Pretty => Box::new(filtered.with(lines.with_ansi(false).fmt_fields(PlainFields))),
     }
 }
 

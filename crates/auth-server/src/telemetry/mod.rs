@@ -3,3 +3,4 @@
 
 pub mod logging;
 pub mod metrics;
+pub mod plain_fields;
