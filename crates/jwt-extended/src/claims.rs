@@ -2,11 +2,12 @@
 //! the claims this library writes (`type`, `fresh`, `jti`, `sid`, `csrf`, times).
 
 use std::fmt;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
 
+use crate::compact_id::ClaimIds;
 use crate::json::LazyObject;
 
 /// Whether a token is an access or a refresh token (claim `type`).
@@ -102,6 +103,8 @@ struct ClaimsData {
     token_type: TokenType,
     fresh: Freshness,
     registered: RegisteredClaims,
+    /// `jti` and `sid` parsed for revocation lookups, on first use (see compact_id.rs).
+    compact_ids: OnceLock<ClaimIds>,
 }
 
 /// The claims a request needs, taken from the payload while it is verified.
@@ -165,6 +168,7 @@ impl Claims {
             token_type,
             fresh: Freshness::from_claim(registered.fresh.as_ref()),
             registered,
+            compact_ids: OnceLock::new(),
         }))
     }
 
@@ -210,6 +214,12 @@ impl Claims {
     /// The session id (`sid`): one login's family of access and refresh tokens.
     pub fn session_id(&self) -> Option<&str> {
         self.0.registered.session_id.as_deref()
+    }
+
+    /// `jti` and `sid` as the in-memory revocation maps key them, parsed once for all
+    /// copies of these claims.
+    pub(crate) fn compact_ids(&self) -> &ClaimIds {
+        self.0.compact_ids.get_or_init(|| ClaimIds::new(self.jti(), self.session_id()))
     }
 
     /// The CSRF double-submit value (`csrf`), present when cookie CSRF protection is on.

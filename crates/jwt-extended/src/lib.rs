@@ -22,6 +22,7 @@ mod axum;
 mod builder;
 mod callbacks;
 mod claims;
+mod compact_id;
 mod compact_json;
 mod config;
 mod cookies;

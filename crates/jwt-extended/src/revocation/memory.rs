@@ -10,26 +10,8 @@ use async_trait::async_trait;
 
 use super::{Consumption, RevocationCheck, RevocationError, RevocationStore};
 use crate::claims::DecodedToken;
+use crate::compact_id::CompactId as Id;
 use crate::manager::unix_now;
-
-/// An identifier stored compactly: UUIDs as `u128`, anything else as a string.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-enum Id {
-    Uuid(u128),
-    Text(Box<str>),
-}
-
-impl Id {
-    fn new(s: &str) -> Self {
-        // Only the canonical lowercase hyphenated spelling maps to the compact form, so two
-        // spellings of one UUID remain two different ids.
-        let canonical = s.len() == 36 && !s.bytes().any(|b| b.is_ascii_uppercase());
-        match uuid::Uuid::try_parse(s) {
-            Ok(u) if canonical => Id::Uuid(u.as_u128()),
-            _ => Id::Text(s.into()),
-        }
-    }
-}
 
 /// `expires_at` as stored: `i64::MAX` for "never".
 type Expiry = i64;
@@ -157,10 +139,11 @@ impl InMemoryRevocationStore {
     pub fn is_revoked_now(&self, token: &DecodedToken) -> bool {
         let now = unix_now() as i64;
         let claims = &token.claims;
-        if claims.jti().is_some_and(|jti| self.tokens.contains(&Id::new(jti), now)) {
+        let ids = claims.compact_ids();
+        if ids.token.as_ref().is_some_and(|jti| self.tokens.contains(jti, now)) {
             return true;
         }
-        if claims.session_id().is_some_and(|sid| self.sessions.contains(&Id::new(sid), now)) {
+        if ids.session.as_ref().is_some_and(|sid| self.sessions.contains(sid, now)) {
             return true;
         }
         let users = self.users.read().unwrap_or_else(|e| e.into_inner());
@@ -236,14 +219,5 @@ mod tests {
         assert_eq!(store.prune_at(250), 1);
         assert_eq!(store.prune_at(301), 1);
         assert!(store.is_empty());
-    }
-
-    #[test]
-    fn uuids_are_stored_compactly_but_exactly() {
-        let id = "a8098c1a-f86e-11da-bd1a-00112444be1e";
-        assert!(matches!(Id::new(id), Id::Uuid(_)));
-        // Another spelling of the same UUID is a different jti and must stay distinct.
-        assert!(matches!(Id::new("A8098C1A-F86E-11DA-BD1A-00112444BE1E"), Id::Text(_)));
-        assert!(matches!(Id::new("not-a-uuid"), Id::Text(_)));
     }
 }
