@@ -9,7 +9,7 @@
 //! terminal escapes) and `r#` and `log.` names are handed to `DefaultVisitor` itself, so
 //! they cannot come out differently. A test formats the same events and spans both ways.
 
-use std::fmt;
+use std::fmt::{self, Write as _};
 
 use tracing::field::{Field, Visit};
 use tracing_subscriber::field::{MakeVisitor, VisitFmt, VisitOutput};
@@ -77,13 +77,51 @@ impl Visit for PlainVisitor<'_> {
         if Self::is_special(name) {
             return self.by_default(name, |visitor| visitor.record_debug(field, value));
         }
-        if !self.is_empty {
-            self.result = self.writer.write_char(' ');
-        }
+        // One write of ` name=value` when it fits the stack buffer: a span's fields are
+        // written into a new `String`, which three writes grew twice (name, then value).
+        let space = if self.is_empty { "" } else { " " };
         self.is_empty = false;
-        if self.result.is_ok() {
-            self.result = write!(self.writer, "{name}={value:?}");
+        let mut staged = Staged::default();
+        self.result = match write!(staged, "{space}{name}={value:?}") {
+            Ok(()) => self.writer.write_str(staged.as_str()),
+            Err(fmt::Error) => write!(self.writer, "{space}{name}={value:?}"),
+        };
+    }
+}
+
+/// Text formatted on the stack, up to `STAGED` bytes; longer text is an error, after which
+/// the caller formats straight into its writer instead.
+struct Staged {
+    bytes: [u8; STAGED],
+    len: usize,
+}
+
+/// Room for a request id field (` client_request_id=` and 128 characters) and most others.
+const STAGED: usize = 160;
+
+impl Default for Staged {
+    fn default() -> Self {
+        Staged {
+            bytes: [0; STAGED],
+            len: 0,
         }
+    }
+}
+
+impl Staged {
+    fn as_str(&self) -> &str {
+        // Only whole `&str`s are ever appended, so the bytes are always valid UTF-8.
+        std::str::from_utf8(&self.bytes[..self.len]).unwrap_or_default()
+    }
+}
+
+impl fmt::Write for Staged {
+    fn write_str(&mut self, text: &str) -> fmt::Result {
+        let end = self.len + text.len();
+        let room = self.bytes.get_mut(self.len..end).ok_or(fmt::Error)?;
+        room.copy_from_slice(text.as_bytes());
+        self.len = end;
+        Ok(())
     }
 }
 
@@ -171,6 +209,8 @@ mod tests {
         let inner = tracing::debug_span!("inner", user = 7, name = "bob");
         inner.in_scope(|| tracing::debug!(log.target = "hidden", after = true, "log fields skipped"));
         tracing::info!(empty = "", text = "two words");
+        let long = "x".repeat(300);
+        tracing::info!(first = 1, long = %long, last = "after the long one", "longer than the stack buffer");
     }
 
     fn output<N>(fields: N) -> String
@@ -193,7 +233,7 @@ mod tests {
     fn writes_what_the_default_writes_without_colours() {
         let plain = output(PlainFields);
         let default = output(DefaultFields::new());
-        assert_eq!(plain.lines().count(), 10, "{plain}");
+        assert_eq!(plain.lines().count(), 11, "{plain}");
         assert_eq!(plain, default);
         // The cases this must get right, visible in the shared text.
         assert!(
