@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # vendor/hyper is hyper 1.12.0 as published on crates.io plus vendor/hyper.patch (its
-# first buffers 1 KiB instead of 8 KiB; why: vendor/README.md). This script is how the
+# first buffers 1 KiB instead of 8 KiB, its header-read timer reset instead of made anew
+# for each request; why: vendor/README.md). This script is how the
 # copy is made and how CI proves it is nothing else: it downloads the published crate,
 # checks it against the checksum crates.io's index and Cargo.lock gave it before the
 # copy, applies the patch and compares the result with vendor/hyper, file by file.

@@ -1,7 +1,8 @@
 //! The accept loop (`server.rs`), spoken to over raw TCP: HTTP/1.1 keep-alive answers
 //! pipelined requests in order, connections beyond `--max-connections` wait for a free slot, a client that opens with the HTTP/2 preface gets a
-//! closed connection instead of a hang, and clients too slow to send their headers (or
-//! idle after an answer) are disconnected after the header timeout.
+//! closed connection instead of a hang, and clients too slow to send their headers (on a
+//! connection's first request or a later one, or idle after an answer) are disconnected
+//! after the header timeout.
 
 use std::time::Duration;
 
@@ -97,6 +98,29 @@ async fn a_kept_alive_connection_is_closed_once_idle_for_the_header_timeout() {
     // HTTP/1.1 keeps the connection open after the answer; the client then says nothing.
     let answer = exchange(&server, b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n").await;
     assert!(answer.starts_with("HTTP/1.1 200 OK"), "{answer}");
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn a_slow_second_request_head_on_a_kept_alive_connection_is_disconnected() {
+    // hyper keeps one header-read timer per connection and resets it for every request
+    // head after the first (vendor/README.md): the reset timer must still fire.
+    let server = spawn_with(|args| args.header_timeout = Duration::from_secs(1)).await;
+    let addr = server.base.trim_start_matches("http://").to_string();
+    let mut stream = TcpStream::connect(&addr).await.unwrap();
+    assert!(health_on(&mut stream).await.starts_with("HTTP/1.1 200"));
+    let started = std::time::Instant::now();
+    stream
+        .write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\nX-Slow: 1\r\n")
+        .await
+        .unwrap();
+    let mut rest = Vec::new();
+    tokio::time::timeout(Duration::from_secs(10), stream.read_to_end(&mut rest))
+        .await
+        .expect("the server closes the connection")
+        .unwrap();
+    assert!(rest.is_empty(), "closed without an answer: {}", String::from_utf8_lossy(&rest));
+    assert!(started.elapsed() >= Duration::from_millis(900), "closed before the timeout");
     server.stop().await;
 }
 
