@@ -10,7 +10,7 @@ use async_trait::async_trait;
 
 use super::{Consumption, RevocationCheck, RevocationError, RevocationStore};
 use crate::claims::DecodedToken;
-use crate::compact_id::CompactId as Id;
+use crate::compact_id::CompactId;
 use crate::manager::unix_now;
 
 /// `expires_at` as stored: `i64::MAX` for "never".
@@ -80,9 +80,9 @@ impl<K: Eq + Hash> ExpiringSet<K> {
 /// ```
 #[derive(Debug, Default)]
 pub struct InMemoryRevocationStore {
-    tokens: ExpiringSet<Id>,
-    sessions: ExpiringSet<Id>,
-    consumed: ExpiringSet<Id>,
+    tokens: ExpiringSet<CompactId>,
+    sessions: ExpiringSet<CompactId>,
+    consumed: ExpiringSet<CompactId>,
     /// identity → (cut-off, expiry of the entry)
     users: RwLock<HashMap<Box<str>, (i64, Expiry)>>,
 }
@@ -175,12 +175,12 @@ impl RevocationCheck for InMemoryRevocationStore {
 #[async_trait]
 impl RevocationStore for InMemoryRevocationStore {
     async fn revoke_token(&self, jti: &str, expires_at: Option<i64>) -> Result<(), RevocationError> {
-        self.tokens.insert(Id::new(jti), expiry(expires_at));
+        self.tokens.insert(CompactId::new(jti), expiry(expires_at));
         Ok(())
     }
 
     async fn revoke_session(&self, session_id: &str, expires_at: Option<i64>) -> Result<(), RevocationError> {
-        self.sessions.insert(Id::new(session_id), expiry(expires_at));
+        self.sessions.insert(CompactId::new(session_id), expiry(expires_at));
         Ok(())
     }
 
@@ -193,7 +193,7 @@ impl RevocationStore for InMemoryRevocationStore {
     }
 
     async fn consume_refresh_token(&self, jti: &str, expires_at: Option<i64>) -> Result<Consumption, RevocationError> {
-        if self.consumed.insert(Id::new(jti), expiry(expires_at)) {
+        if self.consumed.insert(CompactId::new(jti), expiry(expires_at)) {
             Ok(Consumption::First)
         } else {
             Ok(Consumption::Reused)
