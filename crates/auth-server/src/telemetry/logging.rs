@@ -4,7 +4,7 @@
 
 use std::io::IsTerminal;
 
-use tracing::Subscriber;
+use tracing::{Dispatch, Subscriber};
 use tracing_subscriber::filter::Targets;
 use tracing_subscriber::fmt::MakeWriter;
 use tracing_subscriber::layer::SubscriberExt;
@@ -12,6 +12,7 @@ use tracing_subscriber::{EnvFilter, Layer, Registry};
 
 use crate::settings::LogFormat;
 use crate::telemetry::plain_fields::PlainFields;
+use crate::telemetry::request_span::{LazyRequestSpans, RequestSpanFormat, SubscriberHandle};
 
 /// Where log lines go.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -32,7 +33,7 @@ pub fn init_tracing_to(format: LogFormat, target: LogTarget) {
         LogTarget::Stdout => subscriber(format, filter, std::io::stdout, std::io::stdout().is_terminal()),
         LogTarget::Stderr => subscriber(format, filter, std::io::stderr, std::io::stderr().is_terminal()),
     };
-    let _ = tracing::subscriber::set_global_default(subscriber);
+    let _ = tracing::dispatcher::set_global_default(subscriber);
 }
 
 /// Which lines are written, from `RUST_LOG` directives (blank means `info`).
@@ -67,18 +68,46 @@ impl LogFilter {
 }
 
 /// The subscriber the server uses, writing to any writer (tests capture the output).
-pub fn subscriber<W>(format: LogFormat, filter: LogFilter, writer: W, ansi: bool) -> Box<dyn Subscriber + Send + Sync>
+pub fn subscriber<W>(format: LogFormat, filter: LogFilter, writer: W, ansi: bool) -> Dispatch
 where
     W: for<'w> MakeWriter<'w> + Send + Sync + 'static,
 {
-    let filtered = tracing_subscriber::registry().with(filter.into_layer());
+    // Requests leave their span to the line formatter unless the filter decides by spans
+    // (see request_span.rs); the formatter makes it through this subscriber.
+    let lazy_spans = matches!(filter, LogFilter::Static(_)).then_some(LazyRequestSpans);
+    let handle = SubscriberHandle::default();
+    let filtered = tracing_subscriber::registry().with(filter.into_layer()).with(lazy_spans);
     let lines = tracing_subscriber::fmt::layer().with_writer(writer);
-    match format {
-        LogFormat::Json => Box::new(filtered.with(lines.json().with_current_span(true).with_span_list(true))),
-        LogFormat::Pretty if ansi => Box::new(filtered.with(lines.with_ansi(true))),
+    let subscriber: Box<dyn Subscriber + Send + Sync> = match format {
+        LogFormat::Json => Box::new(
+            filtered.with(
+                lines
+                    .json()
+                    .with_current_span(true)
+                    .with_span_list(true)
+                    .map_event_format(|format| RequestSpanFormat::new(format, handle.clone())),
+            ),
+        ),
+        LogFormat::Pretty if ansi => Box::new(
+            filtered.with(
+                lines
+                    .with_ansi(true)
+                    .map_event_format(|format| RequestSpanFormat::new(format, handle.clone())),
+            ),
+        ),
         // The same text as the default fields, without their styling (see plain_fields.rs).
-        LogFormat::Pretty => Box::new(filtered.with(lines.with_ansi(false).fmt_fields(PlainFields))),
-    }
+        LogFormat::Pretty => Box::new(
+            filtered.with(
+                lines
+                    .with_ansi(false)
+                    .fmt_fields(PlainFields)
+                    .map_event_format(|format| RequestSpanFormat::new(format, handle.clone())),
+            ),
+        ),
+    };
+    let dispatch = Dispatch::new(subscriber);
+    handle.set(&dispatch);
+    dispatch
 }
 
 #[cfg(test)]

@@ -51,7 +51,7 @@ async fn credentials_never_reach_the_logs_and_every_line_has_the_request_id() {
     let _second_dispatcher = tracing::Dispatch::new(tracing::subscriber::NoSubscriber::default());
     let logs = Captured::default();
     let writer = logs.clone();
-    let _guard = tracing::subscriber::set_default(subscriber(
+    let _guard = tracing::dispatcher::set_default(&subscriber(
         LogFormat::Json,
         LogFilter::parse("debug"),
         move || writer.clone(),
@@ -138,4 +138,57 @@ fn request_span(line: &Value) -> Option<&Value> {
 /// The server's request id of a JSON log line.
 fn request_id(line: &Value) -> Option<&str> {
     request_span(line).and_then(|span| span["id"].as_str())
+}
+
+// At `info` the request span is made by the request's first line (telemetry/request_span.rs):
+// a refused request's line still names it, with the id the response carries.
+#[tokio::test]
+async fn at_info_a_refused_requests_line_names_the_id_its_response_carries() {
+    let _second_dispatcher = tracing::Dispatch::new(tracing::subscriber::NoSubscriber::default());
+    for format in [LogFormat::Json, LogFormat::Pretty] {
+        let logs = Captured::default();
+        let writer = logs.clone();
+        let _guard = tracing::dispatcher::set_default(&subscriber(format, LogFilter::parse("info"), move || writer.clone(), false));
+        let app = spawn().await;
+        let pair = app.register("info_user").await;
+        let access = pair["access_token"].as_str().unwrap();
+        let ok = app
+            .client
+            .get(app.url("/api/v1/secret"))
+            .header(AUTHORIZATION, format!("Bearer {access}"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(ok.status(), 200);
+        let refused = app
+            .client
+            .get(app.url("/api/v1/secret"))
+            .header("x-request-id", "info-test-request-1")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(refused.status(), 401);
+        app.stop().await;
+
+        let text = logs.text();
+        let id_of = |response: &reqwest::Response| response.headers()["x-request-id"].to_str().unwrap().to_string();
+        let (ok_id, refused_id) = (id_of(&ok), id_of(&refused));
+        assert!(!text.contains(&ok_id), "a request that succeeds writes no line at info:\n{text}");
+        let refused_lines: Vec<&str> = text.lines().filter(|l| l.contains(&refused_id)).collect();
+        assert_eq!(refused_lines.len(), 1, "{text}");
+        let line = refused_lines[0];
+        match format {
+            LogFormat::Json => {
+                let line: Value = serde_json::from_str(line).unwrap();
+                assert_eq!(request_id(&line), Some(refused_id.as_str()));
+                assert_eq!(request_span(&line).unwrap()["client_request_id"], "info-test-request-1");
+                assert_eq!(line["fields"]["status"], 401);
+            }
+            LogFormat::Pretty => assert!(
+                line.contains(&format!("request{{id={refused_id} client_request_id=\"info-test-request-1\"}}:"))
+                    && line.contains("status=401"),
+                "{line}"
+            ),
+        }
+    }
 }

@@ -1,6 +1,6 @@
 //! Request ids: every request gets the server's own `x-request-id` (a new UUID v7),
 //! returned on the response and recorded on the request's tracing span (see
-//! `request_scope.rs`), so every log line of a request carries it. No handler reads it,
+//! `telemetry/request_span.rs`), so every log line of a request carries it. No handler reads it,
 //! so it is not written into the request's headers (a copy and an insert per request).
 //! A client's own `X-Request-Id` (when short and printable) is logged as a field of its
 //! own, `client_request_id`: a client cannot choose the id the server's logs are searched
@@ -32,11 +32,15 @@ fn acceptable(value: &HeaderValue) -> bool {
 }
 
 /// A new server id: the time in milliseconds and 74 random bits.
-pub fn new_id() -> HeaderValue {
+pub fn new_id() -> uuid::Uuid {
     // `NoContext`: `Uuid::now_v7` orders the ids of one millisecond with a counter kept
     // behind one mutex for the whole process, which every request on every worker thread
     // then takes. A request id needs to be unique, not ordered within its millisecond.
-    let id = uuid::Uuid::new_v7(uuid::Timestamp::now(uuid::NoContext));
+    uuid::Uuid::new_v7(uuid::Timestamp::now(uuid::NoContext))
+}
+
+/// The `x-request-id` value of `id`.
+pub fn header_value(id: uuid::Uuid) -> HeaderValue {
     // Encoded on the stack: `to_string()` went through the formatting machinery and an
     // extra allocation on every request.
     let mut text = [0u8; uuid::fmt::Hyphenated::LENGTH];
@@ -60,7 +64,8 @@ mod tests {
     #[test]
     fn generated_ids_are_uuid_v7() {
         let id = new_id();
-        let parsed = uuid::Uuid::parse_str(id.to_str().unwrap()).unwrap();
+        let parsed = uuid::Uuid::parse_str(header_value(id).to_str().unwrap()).unwrap();
+        assert_eq!(parsed, id);
         assert_eq!(parsed.get_version_num(), 7);
         assert_ne!(new_id(), id);
     }
@@ -71,13 +76,12 @@ mod tests {
         let threads: Vec<_> = (0..4)
             .map(|_| std::thread::spawn(|| (0..10_000).map(|_| new_id()).collect::<Vec<_>>()))
             .collect();
-        let ids: Vec<HeaderValue> = threads.into_iter().flat_map(|t| t.join().unwrap()).collect();
+        let ids: Vec<uuid::Uuid> = threads.into_iter().flat_map(|t| t.join().unwrap()).collect();
         let after = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap();
-        let distinct: std::collections::HashSet<&HeaderValue> = ids.iter().collect();
+        let distinct: std::collections::HashSet<&uuid::Uuid> = ids.iter().collect();
         assert_eq!(distinct.len(), ids.len());
         for id in &ids {
-            let uuid = uuid::Uuid::parse_str(id.to_str().unwrap()).unwrap();
-            let (secs, nanos) = uuid.get_timestamp().unwrap().to_unix();
+            let (secs, nanos) = id.get_timestamp().unwrap().to_unix();
             let millis = u128::from(secs) * 1000 + u128::from(nanos / 1_000_000);
             assert!((before.as_millis()..=after.as_millis()).contains(&millis), "{id:?}");
         }

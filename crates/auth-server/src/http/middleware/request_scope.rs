@@ -1,5 +1,5 @@
-//! The middleware every routed request runs inside: its request id, its log span and
-//! lines, its metrics, its body limit, its deadline, and its credential headers marked
+//! The middleware every routed request runs inside: its request id, its log span (made
+//! up front or by its first line, see telemetry/request_span.rs) and lines, its metrics, its body limit, its deadline, and its credential headers marked
 //! sensitive before anything could print them.
 //!
 //! It is one hand-written service instead of a request-id `from_fn`, tower-http's
@@ -17,13 +17,14 @@ use axum::extract::Request;
 use axum::response::{IntoResponse, Response};
 use http::Method;
 use tower::{Layer, Service};
-use tracing::Instrument;
+use tracing::Level;
 
 use crate::http::error::ApiError;
 use crate::http::middleware::limits::{self, Limits};
 use crate::http::middleware::request_id::{self, REQUEST_ID};
 use crate::http::middleware::sensitive;
 use crate::telemetry::metrics::Tracker;
+use crate::telemetry::request_span::RequestLog;
 
 /// Wraps routes in [`RequestScope`].
 #[derive(Debug, Clone, Copy)]
@@ -75,31 +76,26 @@ where
         let limits = self.limits;
         let started = Instant::now();
         let id = request_id::new_id();
-        // Only the ids are span fields: span fields are formatted when the span is made,
-        // for every request, while method and path are only needed on the request's
-        // status line (see docs/performance.md). The client's id is recorded only when sent.
-        let span = tracing::info_span!(
-            "request",
-            id = %id.to_str().unwrap_or("-"),
-            client_request_id = tracing::field::Empty
-        );
-        if let Some(client_id) = request_id::client_id(request.headers()) {
-            span.record("client_request_id", client_id);
-        }
+        // The span is made up front only when `debug` is on (the line below is written
+        // before the future runs); otherwise the first line of the request makes it.
+        let log = RequestLog::new(id, request_id::client_id(request.headers()), tracing::enabled!(Level::DEBUG));
         sensitive::mark(request.headers_mut(), &sensitive::IN_REQUESTS);
         let (method, uri) = (request.method().clone(), request.uri().clone());
         let tracker = Tracker::start(&request);
-        // The route's future is made here, inside the span, and moved once into the
-        // deadline's: made inside the `async` block below, the request and then the
-        // future were moved through each enclosing future in turn (docs/performance.md).
-        let answer = span.in_scope(|| {
+        // The route's future is made here and moved once into the deadline's: made inside
+        // the `async` block below, the request and then the future were moved through each
+        // enclosing future in turn (docs/performance.md).
+        let route = || {
             tracing::debug!(headers = ?request.headers(), "request received");
             if limits::declares_too_much(&request, limits.max_body_bytes) {
                 return None;
             }
             let request = request.map(|body| limits::limited_body(body, limits.max_body_bytes));
-            Some(tokio::time::timeout(limits.deadline, inner.call(request)))
-        });
+            // The deadline counts from `started`: one clock read fewer than `timeout`.
+            let deadline = tokio::time::Instant::from_std(started) + limits.deadline;
+            Some(tokio::time::timeout_at(deadline, inner.call(request)))
+        };
+        let answer = log.in_scope(route);
         let future = async move {
             let mut response = match answer {
                 None => ApiError::PayloadTooLarge.into_response(),
@@ -113,10 +109,10 @@ where
             let elapsed = started.elapsed();
             tracker.finish(&response, elapsed);
             log_response(&method, uri.path(), &response, elapsed);
-            response.headers_mut().insert(REQUEST_ID, id);
+            response.headers_mut().insert(REQUEST_ID, request_id::header_value(id));
             Ok(response)
         };
-        Box::pin(future.instrument(span))
+        log.instrument(future)
     }
 }
 
