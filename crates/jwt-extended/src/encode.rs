@@ -29,7 +29,8 @@ pub struct IssuedToken {
     pub issued_at: i64,
     /// `exp`, Unix seconds; `None` when created without expiry.
     pub expires_at: Option<i64>,
-    /// The `csrf` claim, when cookie CSRF protection is on.
+    /// The `csrf` claim, when the token carries one (cookie CSRF protection is on, unless
+    /// [`TokenBuilder::csrf`] said otherwise).
     pub csrf: Option<String>,
     /// The `sid` claim, when the token belongs to a session.
     pub session_id: Option<String>,
@@ -68,6 +69,7 @@ pub struct TokenBuilder<'a> {
     lifetime: Option<Lifetime>,
     claims: Map<String, Value>,
     headers: Map<String, Value>,
+    csrf: Option<bool>,
     error: Option<TokenError>,
 }
 
@@ -81,6 +83,7 @@ impl<'a> TokenBuilder<'a> {
             lifetime: None,
             claims: Map::new(),
             headers: Map::new(),
+            csrf: None,
             error: None,
         }
     }
@@ -134,6 +137,26 @@ impl<'a> TokenBuilder<'a> {
         self.claim("sid", session_id.into())
     }
 
+    /// Whether the token carries a `csrf` claim, the value of the double-submit check for
+    /// tokens sent in cookies. By default it does when cookie CSRF protection is on, as
+    /// FJE's tokens do. A token that is only ever sent in a header needs none and is 60
+    /// characters shorter without; in a cookie on a state-changing request it is then
+    /// refused (`Missing claim: csrf`), as a token from another issuer would be.
+    ///
+    /// ```
+    /// use jwt_extended::JwtManager;
+    /// let jwt = JwtManager::builder().secret("a-secret-of-at-least-thirty-two-bytes!").build().unwrap();
+    /// let for_cookies = jwt.access_token("alice").issue().unwrap();
+    /// let for_headers = jwt.access_token("alice").csrf(false).issue().unwrap();
+    /// assert!(for_cookies.csrf.is_some());
+    /// assert_eq!(for_headers.csrf, None);
+    /// assert!(for_headers.token.len() < for_cookies.token.len());
+    /// ```
+    pub fn csrf(mut self, carried: bool) -> Self {
+        self.csrf = Some(carried);
+        self
+    }
+
     /// Adds a JOSE header field (FJE's `additional_headers`). `alg` cannot be overridden.
     pub fn header(mut self, name: impl Into<String>, value: impl Serialize) -> Self {
         match serde_json::to_value(value) {
@@ -181,7 +204,7 @@ impl<'a> TokenBuilder<'a> {
         if config.encode_nbf {
             claims.insert("nbf".into(), iat.into());
         }
-        if config.cookies.csrf_protect {
+        if self.csrf.unwrap_or(config.cookies.csrf_protect) {
             claims.insert("csrf".into(), uuid::Uuid::new_v4().to_string().into());
         }
         match config.encode_audience.as_deref() {

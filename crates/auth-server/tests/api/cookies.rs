@@ -139,3 +139,46 @@ async fn register_can_use_cookies_too() {
     assert_eq!(status, StatusCode::BAD_REQUEST);
     assert!(body["errors"]["transport"].is_array(), "{body}");
 }
+
+/// Tokens handed out in a body carry no `csrf` claim (only a cookie's double submit uses
+/// it); a refresh into cookies gets one; and a body token set in the access cookie by hand
+/// passes no state-changing request, whatever `X-CSRF-TOKEN` says.
+#[tokio::test]
+async fn only_tokens_set_as_cookies_carry_csrf() {
+    let app = spawn_app().await;
+    let pair = app.register("bob").await;
+    let (access, refresh) = (s(&pair, "access_token"), s(&pair, "refresh_token"));
+    for token in [&access, &refresh] {
+        let claims = app.claims(token);
+        assert!(!claims.contains_key("csrf"), "{claims:?}");
+        assert!(claims["sid"].is_string() && claims["username"] == "bob", "{claims:?}");
+    }
+
+    let response = app
+        .req(Method::POST, "/api/v1/auth/refresh?transport=cookie", Some(&refresh))
+        .send()
+        .await
+        .unwrap();
+    let cookies = set_cookies(&response);
+    let (status, body) = json_of(response).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let claims = app.claims(&value(&cookies["access_token_cookie"]));
+    assert_eq!(claims["csrf"], body["csrf_access_token"]);
+    let claims = app.claims(&value(&cookies["refresh_token_cookie"]));
+    assert_eq!(claims["csrf"], body["csrf_refresh_token"]);
+
+    let by_hand = format!("access_token_cookie={access}");
+    for csrf in [None, Some(""), Some("anything")] {
+        let (status, body) = json_of(send(&app, Method::POST, "/api/v1/auth/logout", &by_hand, csrf, None).await).await;
+        assert!(status.is_client_error(), "{csrf:?}: {status} {body}");
+    }
+    let (status, body) = json_of(send(&app, Method::POST, "/api/v1/auth/logout", &by_hand, Some("x"), None).await).await;
+    assert_eq!(
+        (status, body["msg"].as_str()),
+        (StatusCode::UNAUTHORIZED, Some("Missing claim: csrf")),
+        "{body}"
+    );
+    // The session is still alive: the bearer token still works.
+    let (status, body) = app.get("/api/v1/secret", &access).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+}

@@ -1,6 +1,8 @@
 //! Issuing tokens: every token carries `sub` (the user id as a string), `sid`,
 //! `username`, `role` and `is_admin`; a login issues a pair and records the session
-//! (one login = one session = one refresh-token family).
+//! (one login = one session = one refresh-token family). Only tokens set as cookies carry
+//! `csrf`, the value the double-submit check compares: a token sent in a header has no use
+//! for it, and every request carrying it would carry and verify 60 more characters.
 
 use jwt_extended::IssuedToken;
 use serde::Serialize;
@@ -32,25 +34,28 @@ pub struct IssuedPair {
     pub refresh: IssuedToken,
 }
 
-/// An access token of session `sid`; `fresh` only straight after a password check.
-pub fn access_token(state: &AppState, user: &User, sid: &str, fresh: bool) -> Result<IssuedToken, ApiError> {
+/// An access token of session `sid`; `fresh` only straight after a password check;
+/// `in_cookies` when it will be set as a cookie (it then carries `csrf`).
+pub fn access_token(state: &AppState, user: &User, sid: &str, fresh: bool, in_cookies: bool) -> Result<IssuedToken, ApiError> {
     Ok(state
         .jwt
         .access_token(&user.id.to_string())
         .fresh(fresh)
         .claims(user_claims(user))
         .session(sid)
+        .csrf(in_cookies)
         .issue()?)
 }
 
-/// A new pair for session `sid`.
-pub fn token_pair(state: &AppState, user: &User, sid: &str, fresh: bool) -> Result<IssuedPair, ApiError> {
-    let access = access_token(state, user, sid, fresh)?;
+/// A new pair for session `sid`, to be set as cookies if `in_cookies`.
+pub fn token_pair(state: &AppState, user: &User, sid: &str, fresh: bool, in_cookies: bool) -> Result<IssuedPair, ApiError> {
+    let access = access_token(state, user, sid, fresh, in_cookies)?;
     let refresh = state
         .jwt
         .refresh_token(&user.id.to_string())
         .claims(user_claims(user))
         .session(sid)
+        .csrf(in_cookies)
         .issue()?;
     Ok(IssuedPair { access, refresh })
 }
@@ -58,24 +63,32 @@ pub fn token_pair(state: &AppState, user: &User, sid: &str, fresh: bool) -> Resu
 /// The pair answering a repeat of the refresh token a rotation just consumed: a new access
 /// token and the rotation's own refresh token again (its `jti` and expiry), so the session
 /// keeps one live refresh token however many tabs asked.
-pub fn successor_pair(state: &AppState, user: &User, sid: &str, successor: &Successor) -> Result<IssuedPair, ApiError> {
-    let access = access_token(state, user, sid, false)?;
+pub fn successor_pair(state: &AppState, user: &User, sid: &str, successor: &Successor, in_cookies: bool) -> Result<IssuedPair, ApiError> {
+    let access = access_token(state, user, sid, false, in_cookies)?;
     let refresh = state
         .jwt
         .refresh_token(&user.id.to_string())
         .claims(user_claims(user))
         .session(sid)
+        .csrf(in_cookies)
         .claim("jti", &successor.jti)
         .claim("exp", successor.expires_at)
         .issue()?;
     Ok(IssuedPair { access, refresh })
 }
 
-/// Starts a session after a password check: a fresh pair and the session row;
-/// `persistent` sessions keep their cookies across browser restarts.
-pub async fn start_session(state: &AppState, user: &User, client: &ClientInfo, persistent: bool) -> Result<IssuedPair, ApiError> {
+/// Starts a session after a password check: a fresh pair (set as cookies if
+/// `in_cookies`) and the session row; `persistent` sessions keep their cookies across
+/// browser restarts.
+pub async fn start_session(
+    state: &AppState,
+    user: &User,
+    client: &ClientInfo,
+    persistent: bool,
+    in_cookies: bool,
+) -> Result<IssuedPair, ApiError> {
     let sid = uuid::Uuid::now_v7().to_string();
-    let pair = token_pair(state, user, &sid, true)?;
+    let pair = token_pair(state, user, &sid, true, in_cookies)?;
     state
         .store
         .create_session(NewSession {

@@ -193,7 +193,8 @@ pub async fn login(
     ApiQuery(query): ApiQuery<TransportQuery>,
     JsonOrForm(body): JsonOrForm<LoginRequest>,
 ) -> Result<Response, ApiError> {
-    site.refuse_cross_site_login(query.cookies(false))?;
+    let in_cookies = query.cookies(false);
+    site.refuse_cross_site_login(in_cookies)?;
     check_login(&body)?;
     let user = state.store.user_by_username(&body.username).await?;
     let now = crate::infra::clock::now();
@@ -202,7 +203,7 @@ pub async fn login(
         .await?
         .ok_or_else(bad_credentials)?;
     refuse_disabled(&user)?;
-    let pair = start_session(&state, &user, &client, body.remember).await?;
+    let pair = start_session(&state, &user, &client, body.remember, in_cookies).await?;
     let sid = pair.access.session_id.as_deref().unwrap_or_default();
     // An admin may have disabled the account while its password was being checked; the
     // disable ended every session it saw, so this one is ended here.
@@ -213,7 +214,7 @@ pub async fn login(
     let subject = Subject::named(&user.username, &client).user(user.id);
     audit::record(AuditEvent::LoginSuccess, subject.session(Some(sid)));
     let expires_at = pair.refresh.expires_at.unwrap_or_default();
-    let delivery = Delivery::new(query.cookies(false), body.remember, expires_at);
+    let delivery = Delivery::new(in_cookies, body.remember, expires_at);
     let mut response = pair_response(&state, StatusCode::OK, pair, Some(UserView::from(&user)), delivery);
     // A cross-site page must not plant a device cookie of an account of its choosing.
     if !site.is_cross_site() {
@@ -252,11 +253,12 @@ pub async fn fresh_login(
         .await?
         .ok_or_else(bad_credentials)?;
     refuse_disabled(&user)?;
-    let access = access_token(&state, &user, &sid, true)?;
+    let in_cookies = query.cookies(caller.uses_cookies());
+    let access = access_token(&state, &user, &sid, true, in_cookies)?;
     audit::record(AuditEvent::LoginSuccess, Subject::caller(&caller, &client));
     let expires_in = access.expires_in().unwrap_or_default();
     let mut headers = HeaderMap::new();
-    let body = if query.cookies(caller.uses_cookies()) {
+    let body = if in_cookies {
         state.jwt.set_access_cookies(&mut headers, &access.token);
         AccessOrCookies::Cookies(CookieTokensResponse {
             user: None,

@@ -51,7 +51,8 @@ pub async fn refresh(
     };
     // A disabled or deleted account refreshes nothing, whatever its tokens say.
     let user = caller.account(&state).await?;
-    let pair = token_pair(&state, &user, sid, false)?;
+    let cookies = query.cookies(caller.uses_cookies());
+    let pair = token_pair(&state, &user, sid, false, cookies)?;
     let now = crate::infra::clock::now();
     let rotation = Rotation {
         session_id: sid.to_owned(),
@@ -69,7 +70,7 @@ pub async fn refresh(
         RotateOutcome::Superseded(successor) if within_grace(&state, successor.rotated_at, now) => {
             metrics::counter!("auth_refreshes_total", "outcome" => "repeated").increment(1);
             audit::record(AuditEvent::RefreshRepeated, Subject::caller(&caller, &client));
-            successor_pair(&state, &user, sid, &successor)?
+            successor_pair(&state, &user, sid, &successor, cookies)?
         }
         RotateOutcome::Superseded(_) | RotateOutcome::Reused => {
             metrics::counter!("auth_refreshes_total", "outcome" => "reused").increment(1);
@@ -82,7 +83,6 @@ pub async fn refresh(
             return Err(caller.revoked());
         }
     };
-    let cookies = query.cookies(caller.uses_cookies());
     let delivery = if cookies {
         // Only browsers read the session's "keep me signed in" choice back.
         let persistent = state.store.session(sid).await?.is_some_and(|s| s.persistent);

@@ -87,7 +87,8 @@ pub async fn register(
     if state.settings.registration == Registration::Closed {
         return Err(ApiError::RegistrationClosed);
     }
-    site.refuse_cross_site_login(query.cookies(false))?;
+    let in_cookies = query.cookies(false);
+    site.refuse_cross_site_login(in_cookies)?;
     check_registration(&body)?;
     let address = client.ip.as_deref().unwrap_or("unknown");
     if let Some(retry_after) = state.registrations.reserve(address).await? {
@@ -114,10 +115,10 @@ pub async fn register(
         })
         .await?;
     metrics::counter!("auth_registrations_total").increment(1);
-    let pair = start_session(&state, &user, &client, false).await?;
+    let pair = start_session(&state, &user, &client, false, in_cookies).await?;
     let subject = Subject::named(&user.username, &client).user(user.id);
     audit::record(AuditEvent::Register, subject.session(pair.access.session_id.as_deref()));
     let view = UserView::from(&user);
-    let delivery = Delivery::new(query.cookies(false), false, 0);
+    let delivery = Delivery::new(in_cookies, false, 0);
     Ok(pair_response(&state, StatusCode::CREATED, pair, Some(view), delivery))
 }
