@@ -38,6 +38,9 @@ pub(crate) fn new_owner() -> u64 {
 
 struct Entry {
     owner: u64,
+    /// [`Table::locate`]'s hash of `token`: a token that differs from the stored one is
+    /// told apart without reading the stored bytes, which are cold in memory by then.
+    hash: u64,
     token: Box<str>,
     decoded: DecodedToken,
     validity: Validity,
@@ -49,9 +52,11 @@ struct Table {
 }
 
 impl Table {
-    fn slot(&self, token: &str) -> usize {
+    /// The hash of `token` and the slot it chooses.
+    fn locate(&self, token: &str) -> (u64, usize) {
         let suffix = &token.as_bytes()[token.len().saturating_sub(HASHED_SUFFIX)..];
-        (self.hasher.hash_one(suffix) as usize) & (SLOTS - 1)
+        let hash = self.hasher.hash_one(suffix);
+        (hash, (hash as usize) & (SLOTS - 1))
     }
 }
 
@@ -67,9 +72,15 @@ pub(crate) fn get(owner: u64, token: &str, now: f64, leeway: f64) -> Option<Deco
     TABLE
         .try_with(|table| {
             let table = table.borrow();
-            let entry = table.slots.get(table.slot(token))?.as_ref()?;
-            (entry.owner == owner && same_bytes(entry.token.as_bytes(), token.as_bytes()) && entry.validity.holds_at(now, leeway))
-                .then(|| entry.decoded.clone())
+            let (hash, slot) = table.locate(token);
+            let entry = table.slots.get(slot)?.as_ref()?;
+            // The hash first: unequal, it says only that the token is not the stored one,
+            // and nothing about how much of it matches (the key is random per thread).
+            (entry.hash == hash
+                && entry.owner == owner
+                && same_bytes(entry.token.as_bytes(), token.as_bytes())
+                && entry.validity.holds_at(now, leeway))
+            .then(|| entry.decoded.clone())
         })
         .ok()
         .flatten()
@@ -106,9 +117,10 @@ pub(crate) fn put(owner: u64, token: &str, decoded: &DecodedToken, validity: Val
         if table.slots.is_empty() {
             table.slots.resize_with(SLOTS, || None);
         }
-        let slot = table.slot(token);
+        let (hash, slot) = table.locate(token);
         table.slots[slot] = Some(Entry {
             owner,
+            hash,
             token: token.into(),
             decoded: decoded.clone(),
             validity,
@@ -195,10 +207,10 @@ mod tests {
             .map(|i| jwt.create_access_token(&format!("user{i}")).unwrap())
             .collect();
         let first = &tokens[0];
-        let slot = TABLE.with(|t| t.borrow().slot(first));
+        let slot = TABLE.with(|t| t.borrow().locate(first).1);
         let rival = tokens[1..]
             .iter()
-            .find(|t| TABLE.with(|table| table.borrow().slot(t)) == slot)
+            .find(|t| TABLE.with(|table| table.borrow().locate(t).1) == slot)
             .expect("some token among 4 x SLOTS shares the slot");
         put(owner, first, &jwt.decode_token(first).unwrap(), FOREVER);
         put(owner, rival, &jwt.decode_token(rival).unwrap(), FOREVER);

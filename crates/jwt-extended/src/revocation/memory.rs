@@ -30,12 +30,10 @@ impl<K> Default for ExpiringSet<K> {
 }
 
 impl<K: Eq + Hash> ExpiringSet<K> {
-    fn contains(&self, key: &K, now: i64) -> bool {
-        self.entries
-            .read()
-            .unwrap_or_else(|e| e.into_inner())
-            .get(key)
-            .is_some_and(|&exp| exp >= now)
+    /// Whether `key` is in the set and unexpired at `now()`, which is read only then.
+    fn contains(&self, key: &K, now: impl FnOnce() -> i64) -> bool {
+        let expiry = self.entries.read().unwrap_or_else(|e| e.into_inner()).get(key).copied();
+        expiry.is_some_and(|exp| exp >= now())
     }
 
     fn insert(&self, key: K, exp: Expiry) -> bool {
@@ -137,7 +135,8 @@ impl InMemoryRevocationStore {
 
     /// Whether this token is blocked, answered synchronously (no I/O happens here).
     pub fn is_revoked_now(&self, token: &DecodedToken) -> bool {
-        let now = unix_now() as i64;
+        // The clock is read only for an entry found: most tokens have none.
+        let now = || unix_now() as i64;
         let claims = &token.claims;
         let ids = claims.compact_ids();
         if ids.token.as_ref().is_some_and(|jti| self.tokens.contains(jti, now)) {
@@ -155,7 +154,7 @@ impl InMemoryRevocationStore {
             other => users.get(other.to_string().as_str()),
         };
         match found {
-            Some(&(cutoff, exp)) => exp >= now && claims.issued_at().is_none_or(|iat| iat <= cutoff),
+            Some(&(cutoff, exp)) => exp >= now() && claims.issued_at().is_none_or(|iat| iat <= cutoff),
             None => false,
         }
     }
