@@ -70,9 +70,10 @@ where
     }
 
     fn call(&mut self, mut request: Request) -> Self::Future {
-        // The service that was polled ready serves this request; its clone waits for the next.
-        let ready = self.inner.clone();
-        let mut inner = std::mem::replace(&mut self.inner, ready);
+        // The route is called here, before this returns, so the service that was polled
+        // ready serves the request itself: no clone of it has to wait for the next one (a
+        // clone of axum's boxed route is an allocation).
+        let inner = &mut self.inner;
         let limits = self.limits;
         let started = Instant::now();
         let id = request_id::new_id();
