@@ -1,10 +1,8 @@
 //! Prometheus metrics: one process-wide recorder (tests build several applications in one
-//! process, so it is installed once and shared), a middleware counting requests and timing
-//! them by matched route, method and status, and the names
+//! process, so it is installed once and shared), the request counts and latencies by
+//! matched route, method and status (kept per thread by `http_metrics.rs`), and the names
 //! of the domain counters the handlers increment.
 
-use std::cell::RefCell;
-use std::collections::HashMap;
 use std::sync::OnceLock;
 use std::time::Duration;
 
@@ -12,6 +10,8 @@ use axum::extract::{MatchedPath, Request};
 use axum::response::Response;
 use http::Method;
 use metrics_exporter_prometheus::{Matcher, PrometheusBuilder, PrometheusHandle};
+
+use crate::telemetry::http_metrics;
 
 /// Requests answered, by `method`, `path` (the route pattern) and `status`.
 pub const HTTP_REQUESTS: &str = "http_requests_total";
@@ -44,7 +44,7 @@ pub const PASSWORD_HASHES_REFUSED: &str = "auth_password_hashes_refused_total";
 const UNMATCHED: &str = "unmatched";
 
 /// Latency buckets from 1 ms to 10 s (password hashing sits around 50–500 ms).
-const LATENCY_BUCKETS: &[f64] = &[0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0];
+pub const LATENCY_BUCKETS: &[f64] = &[0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0];
 
 static HANDLE: OnceLock<PrometheusHandle> = OnceLock::new();
 
@@ -52,8 +52,7 @@ static HANDLE: OnceLock<PrometheusHandle> = OnceLock::new();
 pub fn handle() -> &'static PrometheusHandle {
     HANDLE.get_or_init(|| {
         let builder = PrometheusBuilder::new()
-            .set_buckets_for_metric(Matcher::Full(HTTP_DURATION.to_string()), LATENCY_BUCKETS)
-            .and_then(|b| b.set_buckets_for_metric(Matcher::Full(PASSWORD_HASH_DURATION.to_string()), LATENCY_BUCKETS))
+            .set_buckets_for_metric(Matcher::Full(PASSWORD_HASH_DURATION.to_string()), LATENCY_BUCKETS)
             .expect("the latency buckets are not empty");
         let handle = match builder.install_recorder() {
             Ok(handle) => handle,
@@ -73,8 +72,9 @@ const UPKEEP_INTERVAL: Duration = Duration::from_secs(5);
 
 /// Folds the histograms' pending samples into their buckets every few seconds. The
 /// recorder keeps every sample until this runs, and `install_recorder` does not schedule
-/// it: without a scrape, each request left 8 bytes behind for good (the RSS under wrk grew
-/// without bound before this task existed).
+/// it: without a scrape, each sample stayed behind for good (when requests were timed
+/// through the recorder, the RSS under wrk grew without bound before this task existed;
+/// password hashes are its only histogram now).
 pub fn spawn_upkeep() -> tokio::task::JoinHandle<()> {
     tokio::spawn(async {
         let mut ticker = tokio::time::interval(UPKEEP_INTERVAL);
@@ -87,8 +87,6 @@ pub fn spawn_upkeep() -> tokio::task::JoinHandle<()> {
 
 /// Help texts, and the domain counters registered at zero so dashboards see them at once.
 fn describe() {
-    metrics::describe_counter!(HTTP_REQUESTS, "HTTP requests answered, by route pattern, method and status");
-    metrics::describe_histogram!(HTTP_DURATION, metrics::Unit::Seconds, "HTTP request latency");
     metrics::describe_counter!(LOGINS, "Password checks (login, fresh-login, password change) by outcome");
     metrics::describe_counter!(REGISTRATIONS, "Accounts registered");
     metrics::describe_counter!(REFRESHES, "Refresh-token presentations by outcome (reused = reuse detected)");
@@ -131,22 +129,6 @@ pub struct Tracker {
     path: Option<MatchedPath>,
 }
 
-/// The counter and histogram of one (route, method, status).
-struct RequestMetrics {
-    requests: metrics::Counter,
-    duration: metrics::Histogram,
-}
-
-/// One route's handles: method label, status, handles.
-type ByMethodAndStatus = (&'static str, u16, RequestMetrics);
-
-thread_local! {
-    /// Handles already registered, per worker thread: registering builds the label set
-    /// and looks it up in the recorder's map (allocations, hashing and formatting the
-    /// status on every request). Bounded: routes × methods × statuses.
-    static HANDLES: RefCell<HashMap<String, Vec<ByMethodAndStatus>>> = RefCell::new(HashMap::new());
-}
-
 impl Tracker {
     /// Notes the route and method of `request`.
     pub fn start(request: &Request) -> Self {
@@ -160,35 +142,17 @@ impl Tracker {
     /// caller's clock: the log line reports the same duration without reading it again).
     pub fn finish(self, response: &Response, elapsed: Duration) {
         let path = self.path.as_ref().map_or(UNMATCHED, MatchedPath::as_str);
-        let status = response.status().as_u16();
-        let elapsed = elapsed.as_secs_f64();
-        HANDLES.with_borrow_mut(|cache| {
-            let per_path = match cache.get_mut(path) {
-                Some(per_path) => per_path,
-                None => cache.entry(path.to_string()).or_default(),
-            };
-            let known = per_path.iter().position(|(m, s, _)| *m == self.method && *s == status);
-            let index = known.unwrap_or_else(|| {
-                per_path.push((self.method, status, register(path, self.method, status)));
-                per_path.len() - 1
-            });
-            let handles = &per_path[index].2;
-            handles.duration.record(elapsed);
-            handles.requests.increment(1);
-        });
+        http_metrics::record(path, self.method, response.status().as_u16(), elapsed.as_secs_f64());
     }
 }
 
-fn register(path: &str, method: &'static str, status: u16) -> RequestMetrics {
-    let labels = [
-        ("method", method.to_string()),
-        ("path", path.to_string()),
-        ("status", status.to_string()),
-    ];
-    RequestMetrics {
-        requests: metrics::counter!(HTTP_REQUESTS, &labels),
-        duration: metrics::histogram!(HTTP_DURATION, &labels),
-    }
+/// The whole exposition: the recorder's metrics, then the request counts and latencies.
+pub fn render() -> String {
+    let handle = handle();
+    handle.run_upkeep();
+    let mut text = handle.render();
+    http_metrics::render(&mut text);
+    text
 }
 
 /// Standard methods by name, anything else as `other` (clients choose methods freely).

@@ -22,11 +22,9 @@ pub fn router() -> OpenApiRouter<AppState> {
     security(())
 )]
 pub async fn metrics() -> Response {
-    let handle = crate::telemetry::metrics::handle();
-    handle.run_upkeep();
     (
         [(header::CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")],
-        handle.render(),
+        crate::telemetry::metrics::render(),
     )
         .into_response()
 }
