@@ -391,7 +391,11 @@ impl JwtManager {
         if !rules.skip_revocation
             && let Some(revocation) = &self.inner.revocation
         {
-            match revocation.is_revoked(&token).await {
+            let answer = match revocation.is_revoked_immediately(&token) {
+                Some(answer) => answer,
+                None => revocation.is_revoked(&token).await,
+            };
+            match answer {
                 Ok(false) => {}
                 Ok(true) => return Err(JwtError::Revoked(Box::new(token))),
                 Err(e) => return Err(JwtError::Unavailable(e.0)),

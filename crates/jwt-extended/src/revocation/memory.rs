@@ -169,6 +169,10 @@ impl RevocationCheck for InMemoryRevocationStore {
     async fn is_revoked(&self, token: &DecodedToken) -> Result<bool, RevocationError> {
         Ok(self.is_revoked_now(token))
     }
+
+    fn is_revoked_immediately(&self, token: &DecodedToken) -> Option<Result<bool, RevocationError>> {
+        Some(Ok(self.is_revoked_now(token)))
+    }
 }
 
 #[async_trait]
@@ -218,5 +222,30 @@ mod tests {
         assert_eq!(store.prune_at(250), 1);
         assert_eq!(store.prune_at(301), 1);
         assert!(store.is_empty());
+    }
+
+    #[tokio::test]
+    async fn the_immediate_answer_is_the_awaited_one() {
+        let jwt = crate::JwtManager::builder()
+            .secret("a-secret-of-at-least-thirty-two-bytes!")
+            .build()
+            .unwrap();
+        let issue = |user: &str, session: &str| {
+            let token = jwt.access_token(user).session(session).issue().unwrap().token;
+            jwt.decode_token(&token).unwrap()
+        };
+        let tokens = [issue("alice", "s1"), issue("bob", "s2"), issue("carol", "s3"), issue("dave", "s4")];
+        let store = InMemoryRevocationStore::new();
+        let far = Some(i64::MAX);
+        store.revoke_token(tokens[0].claims.jti().unwrap(), far).await.unwrap();
+        store.revoke_session("s2", far).await.unwrap();
+        store.revoke_user_before("carol", i64::MAX - 1, far).await.unwrap();
+        let mut revoked = Vec::new();
+        for token in &tokens {
+            let awaited = store.is_revoked(token).await.unwrap();
+            assert_eq!(store.is_revoked_immediately(token).map(Result::unwrap), Some(awaited));
+            revoked.push(awaited);
+        }
+        assert_eq!(revoked, [true, true, true, false]);
     }
 }

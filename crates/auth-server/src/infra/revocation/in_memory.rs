@@ -33,6 +33,10 @@ impl Mirror for MemoryMirror {
         Ok(self.memory.is_revoked_now(token))
     }
 
+    fn check_now(&self, token: &DecodedToken) -> Option<Result<bool, StoreError>> {
+        Some(Ok(self.memory.is_revoked_now(token)))
+    }
+
     fn prune(&self) {
         self.memory.prune();
     }

@@ -40,6 +40,12 @@ pub trait Mirror: Send + Sync + 'static {
     async fn apply(&self, record: &RevocationRecord) -> Result<(), StoreError>;
     /// Whether `token` is blocked.
     async fn check(&self, token: &DecodedToken) -> Result<bool, StoreError>;
+    /// [`Self::check`]'s answer without waiting, when the mirror has it at hand (see
+    /// `RevocationCheck::is_revoked_immediately`); `None` means "await `check`".
+    fn check_now(&self, token: &DecodedToken) -> Option<Result<bool, StoreError>> {
+        let _ = token;
+        None
+    }
     /// Drops expired entries.
     fn prune(&self) {}
     /// How many entries it holds, when that is known cheaply (memory).
@@ -153,6 +159,10 @@ impl<M: Mirror> Revocations for Persistent<M> {
 impl<M: Mirror> RevocationCheck for Persistent<M> {
     async fn is_revoked(&self, token: &DecodedToken) -> Result<bool, RevocationError> {
         self.mirror.check(token).await.map_err(unavailable)
+    }
+
+    fn is_revoked_immediately(&self, token: &DecodedToken) -> Option<Result<bool, RevocationError>> {
+        self.mirror.check_now(token).map(|answer| answer.map_err(unavailable))
     }
 }
 

@@ -173,12 +173,19 @@ impl Mirror for SyncedMirror {
     }
 
     async fn check(&self, token: &DecodedToken) -> Result<bool, StoreError> {
-        if self.shared.freshness.state() == SyncState::Stale {
-            return Err(StoreError::Unavailable(
-                "revocations: neither Redis nor the database has confirmed the view recently".into(),
-            ));
+        match self.check_now(token) {
+            Some(answer) => answer,
+            None => self.shared.memory.check(token).await,
         }
-        self.shared.memory.check(token).await
+    }
+
+    fn check_now(&self, token: &DecodedToken) -> Option<Result<bool, StoreError>> {
+        if self.shared.freshness.state() == SyncState::Stale {
+            return Some(Err(StoreError::Unavailable(
+                "revocations: neither Redis nor the database has confirmed the view recently".into(),
+            )));
+        }
+        self.shared.memory.check_now(token)
     }
 
     fn prune(&self) {
