@@ -47,7 +47,8 @@ pub(crate) fn find_token<'a>(
             Lookup::Missing(msg) => Err(JwtError::NoToken(MissingToken::new(msg, locations))),
         };
     }
-    let mut missing = Vec::with_capacity(locations.len());
+    // Allocated only once a location comes up empty: not when the first one has the token.
+    let mut missing = Vec::new();
     for &location in locations {
         match look(parts, config, location, refresh)? {
             Lookup::Found(found) => return Ok(found),
