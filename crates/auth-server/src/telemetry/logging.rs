@@ -12,7 +12,7 @@ use tracing_subscriber::{EnvFilter, Layer, Registry};
 
 use crate::settings::LogFormat;
 use crate::telemetry::plain_fields::PlainFields;
-use crate::telemetry::request_span::{LazyRequestSpans, RequestSpanFormat, SubscriberHandle};
+use crate::telemetry::request_span::{LazyRequestSpans, SubscriberHandle};
 
 /// Where log lines go.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -85,25 +85,12 @@ where
                     .json()
                     .with_current_span(true)
                     .with_span_list(true)
-                    .map_event_format(|format| RequestSpanFormat::new(format, handle.clone())),
+                    .map_event_format(handle.formatter()),
             ),
         ),
-        LogFormat::Pretty if ansi => Box::new(
-            filtered.with(
-                lines
-                    .with_ansi(true)
-                    .map_event_format(|format| RequestSpanFormat::new(format, handle.clone())),
-            ),
-        ),
+        LogFormat::Pretty if ansi => Box::new(filtered.with(lines.with_ansi(true).map_event_format(handle.formatter()))),
         // The same text as the default fields, without their styling (see plain_fields.rs).
-        LogFormat::Pretty => Box::new(
-            filtered.with(
-                lines
-                    .with_ansi(false)
-                    .fmt_fields(PlainFields)
-                    .map_event_format(|format| RequestSpanFormat::new(format, handle.clone())),
-            ),
-        ),
+        LogFormat::Pretty => Box::new(filtered.with(lines.with_ansi(false).fmt_fields(PlainFields).map_event_format(handle.formatter()))),
     };
     let dispatch = Dispatch::new(subscriber);
     handle.set(&dispatch);

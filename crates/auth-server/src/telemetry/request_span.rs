@@ -199,6 +199,13 @@ impl SubscriberHandle {
         LATER_CALLSITE.register();
     }
 
+    /// Wraps an event formatter in a [`RequestSpanFormat`] making spans through this
+    /// handle's subscriber (for `fmt::Layer::map_event_format`).
+    pub fn formatter<E>(&self) -> impl FnOnce(E) -> RequestSpanFormat<E> + use<E> {
+        let handle = self.clone();
+        move |inner| RequestSpanFormat::new(inner, handle)
+    }
+
     fn dispatch(&self) -> Option<Dispatch> {
         self.0.get().and_then(WeakDispatch::upgrade)
     }
@@ -369,7 +376,7 @@ mod tests {
             tracing_subscriber::registry().with(LazyRequestSpans).with(lifecycle.clone()).with(
                 tracing_subscriber::fmt::layer()
                     .with_writer(std::io::sink)
-                    .map_event_format(|format| RequestSpanFormat::new(format, handle.clone())),
+                    .map_event_format(handle.formatter()),
             ),
         );
         handle.set(&dispatch);

@@ -58,7 +58,7 @@ pub struct RequestScope<S> {
 
 impl<S> Service<Request> for RequestScope<S>
 where
-    S: Service<Request, Response = Response, Error = Infallible> + Clone + Send + 'static,
+    S: Service<Request, Response = Response, Error = Infallible> + Send + 'static,
     S::Future: Send + 'static,
 {
     type Response = Response;
