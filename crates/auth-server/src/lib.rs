@@ -12,7 +12,8 @@
 //!    parses and dispatches.
 //! 2. `app` — [`Application::build`] / `run_until`: the state built from the settings, the
 //!    router with its middleware stack, the token manager's configuration; `server` is its
-//!    accept loop and `fuzzing` its hooks for the fuzz targets.
+//!    accept loop and the threads that serve connections, `fuzzing` its hooks for the
+//!    fuzz targets.
 //! 3. `routes` — handlers only, one module per resource (`auth`, `users`, `items`, `ops`,
 //!    `web`), each exporting its router. Two route modules never import each other.
 //! 4. `domain` — the rules routes share: sessions (start, deliver, end), users

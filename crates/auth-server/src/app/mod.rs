@@ -90,7 +90,7 @@ pub async fn build_state(settings: Settings) -> anyhow::Result<AppState> {
         .await
         .context("loading revocations")?;
     let jwt = jwt::build_jwt_manager(&settings, revocations.clone())?;
-    let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+    let cores = cores();
     let priority_queue = settings.hashing_priority_queue.unwrap_or(settings.hashing_queue);
     let hasher = PasswordHasher::new(cores, settings.hashing_queue, priority_queue);
     let device_key = crate::infra::signing::signing_key_bytes(&settings)?;
@@ -120,8 +120,8 @@ pub async fn build_state(settings: Settings) -> anyhow::Result<AppState> {
 }
 
 /// Serves `router` on `listener` until `shutdown` completes, with the connection settings
-/// (`header_timeout`, `max_connections`) and open connections given at most the request
-/// deadline to finish after the shutdown (see `server.rs`).
+/// (`header_timeout`, `max_connections`, `connection_threads`) and open connections given at most the request
+/// deadline to finish after the shutdown (see `server/mod.rs`).
 pub async fn run(
     listener: TcpListener,
     router: Router,
@@ -132,6 +132,7 @@ pub async fn run(
         header_timeout: settings.header_timeout,
         drain_limit: settings.request_timeout,
         max_connections: settings.max_connections as usize,
+        connection_threads: settings.connection_threads.map_or_else(cores, usize::from),
     };
     crate::server::serve(listener, router, options, shutdown).await;
     Ok(())
@@ -177,6 +178,11 @@ pub fn with_middleware(routes: Router, settings: &Settings) -> Router {
 }
 
 /// The store for `url`: `sqlite:` (embedded file) or `postgres://` / `postgresql://`.
+/// The cores this process may run on (2 when the system cannot say).
+fn cores() -> usize {
+    std::thread::available_parallelism().map_or(2, |n| n.get())
+}
+
 /// Creates the data directory (signing key, database) accessible only to its owner (0700);
 /// an existing directory is left as the operator made it.
 fn create_private_dir(path: &std::path::Path) -> std::io::Result<()> {

@@ -127,6 +127,11 @@ pub struct Settings {
     /// until one closes, so a connection flood cannot exhaust memory or descriptors.
     #[arg(long, value_name = "N", default_value = "16384", value_parser = clap::value_parser!(u32).range(1..))]
     pub max_connections: u32,
+    /// Threads that serve connections, each with its own event loop; a connection stays
+    /// on one for its life, and connections are dealt to them in turn. 0 serves them on
+    /// tokio's shared work-stealing pool instead [default: one per core].
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16))]
+    pub connection_threads: Option<u16>,
     /// How often revocations and sessions whose tokens have all expired are dropped.
     #[arg(long, value_name = "DURATION", default_value = "60s", value_parser = values::duration)]
     pub prune_interval: Duration,

@@ -81,6 +81,7 @@ fn defaults_are_the_declared_ones() {
     assert_eq!(settings.registration_max_per_address, 20);
     assert_eq!(settings.registration_window, secs(600));
     assert_eq!(settings.header_timeout, secs(30));
+    assert_eq!(settings.connection_threads, None, "one per core, decided at start-up");
     assert_eq!(settings.refresh_reuse_grace, secs(10));
     assert_eq!(settings.trusted_proxy_hops, 0);
     assert!(settings.cors_origins.is_empty());
@@ -89,6 +90,14 @@ fn defaults_are_the_declared_ones() {
     assert!(!settings.cookie_secure);
     assert_eq!((settings.hashing_queue, settings.hashing_priority_queue), (64, None));
     assert_eq!(settings.device_cookie_ttl, secs(2_592_000));
+}
+
+#[test]
+fn connection_threads_take_a_count_or_zero() {
+    assert_eq!(parse(&["--connection-threads", "3"]).unwrap().connection_threads, Some(3));
+    assert_eq!(parse(&["--connection-threads", "0"]).unwrap().connection_threads, Some(0));
+    assert!(parse(&["--connection-threads", "-1"]).is_err());
+    assert!(parse(&["--connection-threads", "many"]).is_err());
 }
 
 #[test]

@@ -1,5 +1,5 @@
-//! The accept loop (`server.rs`), spoken to over raw TCP: HTTP/1.1 keep-alive answers
-//! pipelined requests in order, connections beyond `--max-connections` wait for a free slot, a client that opens with the HTTP/2 preface gets a
+//! The accept loop (`server/`), spoken to over raw TCP: HTTP/1.1 keep-alive answers
+//! pipelined requests in order on the connection threads and on the shared runtime, connections beyond `--max-connections` wait for a free slot, a client that opens with the HTTP/2 preface gets a
 //! closed connection instead of a hang, and clients too slow to send their headers (on a
 //! connection's first request or a later one, or idle after an answer) are disconnected
 //! after the header timeout.
@@ -40,6 +40,32 @@ async fn pipelined_requests_on_one_connection_are_answered_in_order() {
         "{answer}"
     );
     server.stop().await;
+}
+
+/// Connections are served on connection threads (one per core by default) or, with
+/// `--connection-threads 0`, on the shared runtime: either way, with more connections
+/// than threads at once, every connection gets its pipelined answers in order.
+#[tokio::test]
+async fn every_way_of_serving_connections_answers_many_at_once() {
+    for threads in [Some(0), Some(1), Some(3), None] {
+        let server = spawn_with(|settings| settings.connection_threads = threads).await;
+        let answers = futures_util::future::join_all((0..8).map(|_| {
+            exchange(
+                &server,
+                b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n\
+                  GET /no-such-route HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+            )
+        }))
+        .await;
+        for answer in &answers {
+            assert_eq!(
+                statuses(answer),
+                ["HTTP/1.1 200 OK", "HTTP/1.1 404 Not Found"],
+                "--connection-threads {threads:?}: {answer}"
+            );
+        }
+        server.stop().await;
+    }
 }
 
 /// The status lines of every answer on a connection, in order.

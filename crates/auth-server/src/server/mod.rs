@@ -10,7 +10,11 @@
 //! shutdown no new connections while in-flight requests finish. One thing is added: a cap
 //! on open connections. At the cap the loop stops accepting, so further clients wait in
 //! the kernel's accept queue (and time out there) instead of each costing a task, a
-//! descriptor and buffers until the process runs out of memory or descriptors.
+//! descriptor and buffers until the process runs out of memory or descriptors. And the
+//! accepted connections are served on connection threads (`threads.rs`), one event loop
+//! per core, rather than on tokio's shared pool.
+
+mod threads;
 
 use std::convert::Infallible;
 use std::future::Future;
@@ -33,6 +37,8 @@ use tokio::net::{TcpListener, TcpSocket};
 use tokio::sync::Semaphore;
 use tower::Service;
 
+use threads::ConnectionThreads;
+
 /// How connections are served.
 #[derive(Debug, Clone, Copy)]
 pub struct ServeOptions {
@@ -42,6 +48,9 @@ pub struct ServeOptions {
     pub drain_limit: Duration,
     /// Connections open at once; the next one is accepted when one closes.
     pub max_connections: usize,
+    /// Threads that serve connections, each on its own event loop (see `threads.rs`);
+    /// 0 serves them on the caller's runtime, tokio's shared work-stealing pool.
+    pub connection_threads: usize,
 }
 
 /// Serves `router` on `listener` until `shutdown` completes, then waits for the open
@@ -63,6 +72,7 @@ pub async fn serve(listener: TcpListener, router: Router, options: ServeOptions,
         header_timeout,
         drain_limit,
         max_connections,
+        connection_threads,
     } = options;
     let mut http = hyper::server::conn::http1::Builder::new();
     // Vectored writes stay on (hyper's default for TCP), although each connection then keeps
@@ -74,6 +84,16 @@ pub async fn serve(listener: TcpListener, router: Router, options: ServeOptions,
     let slots = Arc::new(Semaphore::new(max_connections.clamp(1, Semaphore::MAX_PERMITS)));
     let mut shutdown = std::pin::pin!(shutdown);
     let mut at_cap_logged = false;
+    let mut threads = match connection_threads {
+        0 => None,
+        count => match ConnectionThreads::start(count) {
+            Ok(threads) => Some(threads),
+            Err(error) => {
+                tracing::error!(%error, "starting the connection threads failed; serving on the shared runtime");
+                None
+            }
+        },
+    };
     loop {
         let slot = match Arc::clone(&slots).try_acquire_owned() {
             Ok(slot) => {
@@ -105,21 +125,38 @@ pub async fn serve(listener: TcpListener, router: Router, options: ServeOptions,
             router: router.clone(),
             remote,
         };
-        let connection = connections.watch(http.serve_connection(TokioIo::new(stream), service));
-        // A combinator rather than an `async` block: an `async` block awaiting a future it
-        // captured stores that future twice in its state (the capture and the awaited
-        // copy), which doubled the size of every connection's task.
-        tokio::spawn(connection.map(move |result| {
+        let done = move |result: Result<(), hyper::Error>| {
             if let Err(error) = result {
                 // A client that goes away mid-request is not the server's problem.
                 tracing::trace!(%error, "connection ended with an error");
             }
             drop(slot);
-        }));
+        };
+        match &mut threads {
+            None => {
+                let connection = connections.watch(http.serve_connection(TokioIo::new(stream), service));
+                // A combinator rather than an `async` block: an `async` block awaiting a
+                // future it captured stores that future twice in its state (the capture
+                // and the awaited copy), which doubled the size of every connection's task.
+                tokio::spawn(connection.map(done));
+            }
+            Some(threads) => {
+                let (watcher, http) = (connections.watcher(), http.clone());
+                let handed = threads.spawn(stream, move |stream| {
+                    watcher.watch(http.serve_connection(TokioIo::new(stream), service)).map(done)
+                });
+                if let Err(error) = handed {
+                    tracing::warn!(%error, "handing a connection to its thread failed");
+                }
+            }
+        }
     }
     drop(listener);
     if tokio::time::timeout(drain_limit, connections.shutdown()).await.is_err() {
         tracing::warn!(?drain_limit, "connections still open after the drain limit were dropped");
+    }
+    if let Some(threads) = threads {
+        threads.stop().await;
     }
 }
 
