@@ -94,14 +94,8 @@ impl ConnectionThreads {
     /// Stops every thread and waits until each has dropped its runtime (and with it any
     /// connection still open).
     pub(crate) async fn stop(mut self) {
-        let joins: Vec<JoinHandle<()>> = self
-            .threads
-            .iter_mut()
-            .filter_map(|thread| {
-                thread.stop.take().map(|stop| stop.send(()));
-                thread.joined.take()
-            })
-            .collect();
+        self.signal_stop();
+        let joins: Vec<JoinHandle<()>> = self.threads.iter_mut().filter_map(|thread| thread.joined.take()).collect();
         // Joining blocks: off the async thread, which may be the only one its runtime has.
         let _ = tokio::task::spawn_blocking(move || {
             for join in joins {
@@ -109,6 +103,15 @@ impl ConnectionThreads {
             }
         })
         .await;
+    }
+
+    /// Tells every thread still running to stop.
+    fn signal_stop(&mut self) {
+        for thread in &mut self.threads {
+            if let Some(stop) = thread.stop.take() {
+                let _ = stop.send(());
+            }
+        }
     }
 }
 
@@ -123,11 +126,7 @@ fn scoped_dispatcher() -> Option<tracing::Dispatch> {
 
 impl Drop for ConnectionThreads {
     fn drop(&mut self) {
-        for thread in &mut self.threads {
-            if let Some(stop) = thread.stop.take() {
-                let _ = stop.send(());
-            }
-        }
+        self.signal_stop();
     }
 }
 
