@@ -66,3 +66,43 @@ async fn bodies_under_the_limit_reach_the_handler_either_way() {
     assert_eq!(status, StatusCode::OK.as_u16(), "{rotated}");
     app.stop().await;
 }
+
+/// A body declared over the limit is read to its end before the 413 (up to 1 MiB), so a
+/// client still sending it reads the answer instead of a reset, on a connection that
+/// stays open. Here the body is sent only after the answer could have gone out: a
+/// server answering at once would have closed the connection, unread, and the second
+/// request on it would get nothing.
+#[tokio::test]
+async fn a_body_declared_too_large_is_read_before_the_413_and_the_connection_goes_on() {
+    use std::time::Duration;
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+    let app = spawn_with(|args| args.max_body_bytes = LIMIT).await;
+    let addr = app.base.trim_start_matches("http://");
+    let mut stream = tokio::net::TcpStream::connect(addr).await.unwrap();
+    let body = "x".repeat(8 * LIMIT);
+    let head = format!(
+        "POST /api/v1/auth/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n",
+        body.len()
+    );
+    stream.write_all(head.as_bytes()).await.unwrap();
+    // The server has the head by the time a request on another connection is answered.
+    assert_eq!(app.client.get(app.url("/healthz")).send().await.unwrap().status(), StatusCode::OK);
+    let mut early = [0_u8; 64];
+    let nothing_yet = tokio::time::timeout(Duration::from_millis(200), stream.read(&mut early)).await;
+    assert!(nothing_yet.is_err(), "answered before the body was read: {nothing_yet:?}");
+    stream.write_all(body.as_bytes()).await.unwrap();
+    stream
+        .write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        .await
+        .unwrap();
+    let mut answers = Vec::new();
+    tokio::time::timeout(Duration::from_secs(10), stream.read_to_end(&mut answers))
+        .await
+        .expect("the server answers both requests and closes")
+        .unwrap();
+    let answers = String::from_utf8_lossy(&answers);
+    let statuses: Vec<&str> = answers.match_indices("HTTP/1.1 ").map(|(at, _)| &answers[at..at + 12]).collect();
+    assert_eq!(statuses, ["HTTP/1.1 413", "HTTP/1.1 200"], "{answers}");
+    assert!(answers.contains("Request body too large"), "{answers}");
+}

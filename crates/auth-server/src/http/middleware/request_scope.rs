@@ -88,19 +88,22 @@ where
         // enclosing future in turn (docs/performance.md).
         let route = || {
             tracing::debug!(headers = ?request.headers(), "request received");
-            if limits::declares_too_much(&request, limits.max_body_bytes) {
-                return None;
-            }
-            let request = request.map(|body| limits::limited_body(body, limits.max_body_bytes));
             // The deadline counts from `started`: one clock read fewer than `timeout`.
             let deadline = tokio::time::Instant::from_std(started) + limits.deadline;
-            Some(tokio::time::timeout_at(deadline, inner.call(request)))
+            if limits::declares_too_much(&request, limits.max_body_bytes) {
+                return Err((request.into_body(), deadline));
+            }
+            let request = request.map(|body| limits::limited_body(body, limits.max_body_bytes));
+            Ok(tokio::time::timeout_at(deadline, inner.call(request)))
         };
         let answer = log.in_scope(route);
         let future = async move {
             let mut response = match answer {
-                None => ApiError::PayloadTooLarge.into_response(),
-                Some(answer) => match answer.await {
+                Err((body, deadline)) => {
+                    limits::drain_before_refusing(body, deadline).await;
+                    ApiError::PayloadTooLarge.into_response()
+                }
+                Ok(answer) => match answer.await {
                     Ok(Ok(response)) => response,
                     Ok(Err(never)) => match never {},
                     Err(_) => limits::timed_out(limits.deadline),
