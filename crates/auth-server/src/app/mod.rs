@@ -120,8 +120,8 @@ pub async fn build_state(settings: Settings) -> anyhow::Result<AppState> {
 }
 
 /// Serves `router` on `listener` until `shutdown` completes, with the connection settings
-/// (`header_timeout`, `max_connections`, `connection_threads`) and open connections given at most the request
-/// deadline to finish after the shutdown (see `server/mod.rs`).
+/// (`header_timeout`, `max_connections`, `connection_threads`) and open connections given
+/// at most the request deadline to finish after the shutdown (see `server/mod.rs`).
 pub async fn run(
     listener: TcpListener,
     router: Router,
@@ -177,7 +177,6 @@ pub fn with_middleware(routes: Router, settings: &Settings) -> Router {
     routes.layer(stack)
 }
 
-/// The store for `url`: `sqlite:` (embedded file) or `postgres://` / `postgresql://`.
 /// The cores this process may run on (2 when the system cannot say).
 fn cores() -> usize {
     std::thread::available_parallelism().map_or(2, |n| n.get())
@@ -214,6 +213,7 @@ fn cookies_travel_in_clear(settings: &Settings) -> bool {
     !settings.cookie_secure && !settings.bind.ip().is_loopback()
 }
 
+/// The store for `url`: `sqlite:` (embedded file) or `postgres://` / `postgresql://`.
 async fn connect_store(url: &str) -> anyhow::Result<DynStore> {
     let shown = crate::settings::redact_url(url);
     if url.starts_with("sqlite:") {
